@@ -1,0 +1,30 @@
+/**
+ * Side effects enter the core through one `deps` object (STYLE.md): the clock and the logger
+ * here, HTTP dispatchers in the Redfish client. Tests pass fakes; time-dependent code (retry
+ * backoff, task polling, waves) never calls Date.now() or setTimeout directly.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { createLogger } from './log.ts';
+
+/** Wall clock and sleep, replaceable by a fake in tests. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined),
+};
+
+/** Everything with a side effect that the core needs. */
+export interface Deps {
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Production defaults: system clock, pino logger at `FIRMWARDEN_LOG_LEVEL` (default info). */
+export function defaultDeps(overrides: Partial<Deps> = {}): Deps {
+  return { clock: systemClock, logger: createLogger(), ...overrides };
+}
