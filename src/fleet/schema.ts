@@ -10,7 +10,11 @@ import { VendorSchema } from '../vocab.ts';
 export const CredentialsSchema = z
   .object({
     username: z.string().min(1).describe('BMC user name'),
-    passwordEnv: z.string().min(1).optional().describe('name of an environment variable holding the password'),
+    passwordEnv: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('name of an environment variable holding the password'),
     passwordFile: z
       .string()
       .min(1)

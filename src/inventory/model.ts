@@ -58,9 +58,23 @@ export interface ServerInventory {
   health?: string;
   /** ISO 8601 time the sweep finished reading this server. */
   scannedAt: string;
+  /** Installed firmware: the images that run now (slot `active`). */
   components: InventoryComponent[];
+  /**
+   * Other copies the BMC holds: backup banks, Dell Previous- rollback images, Dell Available-
+   * staged packages. Never reported as installed; the backup and rollback paths use them.
+   */
+  copies: InventoryComponent[];
   /** Set when the server could not be read; components is then empty. */
   error?: { code: string; message: string };
   /** Round trips the scan needed (bench and diagnostics). */
   requests?: number;
+}
+
+/** A sweep of the whole fleet. */
+export interface FleetInventory {
+  scannedAt: string;
+  servers: ServerInventory[];
+  /** How many servers could not be read. */
+  failed: number;
 }

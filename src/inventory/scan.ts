@@ -1,0 +1,110 @@
+/**
+ * Reads what one server runs: service root → vendor, UpdateService → FirmwareInventory (all
+ * pages, $expand where offered), Systems → model and system id, normalized through the vendor
+ * module. Installed images go to `components`, rollback/backup/staged copies to `copies`.
+ */
+import type { Clock } from '../deps.ts';
+import type { RedfishClient } from '../redfish/client.ts';
+import { readMembers } from '../redfish/collection.ts';
+import {
+  type ComputerSystem,
+  ComputerSystemSchema,
+  normalizeUri,
+  type SoftwareInventory,
+  SoftwareInventorySchema,
+  UpdateServiceSchema,
+} from '../redfish/models/index.ts';
+import { detectVendor } from '../vendors/detect.ts';
+import type { VendorQuirks } from '../vendors/types.ts';
+import type { Vendor } from '../vocab.ts';
+import type { InventoryComponent, ServerInventory } from './model.ts';
+
+export interface ScanTarget {
+  name: string;
+  bmc: string;
+  vendor?: Vendor;
+  labels?: Record<string, string>;
+}
+
+/** Scans one server; throws on failure (the sweep turns that into a reported error). */
+export async function scanServer(
+  client: RedfishClient,
+  target: ScanTarget,
+  clock: Clock,
+): Promise<ServerInventory> {
+  const root = await client.root();
+  const quirks = detectVendor(root, target.vendor);
+  const updateServiceUri = root.UpdateService?.['@odata.id'] ?? '/redfish/v1/UpdateService';
+  const [members, system] = await Promise.all([
+    client
+      .get(updateServiceUri, UpdateServiceSchema)
+      .then((us) =>
+        readMembers(
+          client,
+          us.FirmwareInventory?.['@odata.id'] ?? `${normalizeUri(updateServiceUri)}/FirmwareInventory`,
+          SoftwareInventorySchema,
+        ),
+      ),
+    root.Systems
+      ? readMembers(client, root.Systems['@odata.id'], ComputerSystemSchema).then((s) => s[0])
+      : undefined,
+  ]);
+  const all = members.map((m) => normalizeMember(m, quirks)).sort(byKindThenName);
+  return {
+    server: target.name,
+    bmc: target.bmc,
+    vendor: quirks.vendor,
+    labels: target.labels ?? {},
+    ...systemFacts(system, quirks),
+    scannedAt: new Date(clock.now()).toISOString(),
+    components: all.filter((c) => c.slot === 'active'),
+    copies: all.filter((c) => c.slot !== 'active'),
+    requests: client.requests,
+  };
+}
+
+/** One inventory member → normalized component. */
+export function normalizeMember(member: SoftwareInventory, quirks: VendorQuirks): InventoryComponent {
+  const reading = quirks.readMember(member);
+  const softwareId = reading.softwareId ?? member.SoftwareId ?? undefined;
+  const c: InventoryComponent = {
+    id: member.Id,
+    uri: normalizeUri(member['@odata.id']),
+    name: member.Name ?? member.Id,
+    kind: reading.kind,
+    slot: reading.slot,
+    version: (member.Version ?? '').trim(),
+    identity: reading.identity,
+  };
+  if (softwareId) c.softwareId = softwareId;
+  if (typeof member.Updateable === 'boolean') c.updateable = member.Updateable;
+  if (member.Status?.State) c.state = member.Status.State;
+  if (member.Status?.Health) c.health = member.Status.Health;
+  if (member.Manufacturer) c.manufacturer = member.Manufacturer;
+  if (member.ReleaseDate) c.releaseDate = member.ReleaseDate;
+  if (member.VersionScheme) c.versionScheme = member.VersionScheme;
+  if (member.LowestSupportedVersion) c.lowestSupportedVersion = member.LowestSupportedVersion;
+  return c;
+}
+
+function systemFacts(system: ComputerSystem | undefined, quirks: VendorQuirks): Partial<ServerInventory> {
+  if (!system) return {};
+  const out: Partial<ServerInventory> = {};
+  if (system.Model) out.model = system.Model;
+  const systemId = quirks.systemId(system);
+  if (systemId) out.systemId = systemId;
+  if (system.SerialNumber) out.serialNumber = system.SerialNumber;
+  if (system.PowerState) out.powerState = system.PowerState;
+  if (system.Status?.Health) out.health = system.Status.Health;
+  return out;
+}
+
+const KIND_ORDER = ['bmc', 'bios', 'cpld', 'storage', 'nic', 'drive', 'psu', 'management', 'other'];
+
+function byKindThenName(a: InventoryComponent, b: InventoryComponent): number {
+  return (
+    KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+    a.name.localeCompare(b.name) ||
+    a.id.localeCompare(b.id)
+  );
+}

@@ -1,0 +1,76 @@
+/**
+ * Sweeps a fleet: every server scanned concurrently up to a global cap (each BMC additionally
+ * capped by its own connection pool), each client logged out and closed whatever happens, and
+ * one server's failure recorded with its error instead of stopping the sweep.
+ */
+import type { Deps } from '../deps.ts';
+import { describeError, FirmwardenError } from '../errors.ts';
+import type { ResolvedServer } from '../fleet/load.ts';
+import { RedfishClient } from '../redfish/client.ts';
+import type { FleetInventory, ServerInventory } from './model.ts';
+import { scanServer } from './scan.ts';
+
+export interface SweepOptions {
+  /** Servers scanned at once across the fleet (default 64). */
+  concurrency?: number;
+  /** Called after each server, for progress bars. */
+  onServer?: (result: ServerInventory, done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_SWEEP_CONCURRENCY = 64;
+
+/** Scans every server of the fleet; never throws for a single server's failure. */
+export async function sweepFleet(
+  servers: ResolvedServer[],
+  deps: Deps,
+  options: SweepOptions = {},
+): Promise<FleetInventory> {
+  const results: ServerInventory[] = new Array(servers.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < servers.length && !options.signal?.aborted) {
+      const i = next++;
+      const server = servers[i] as ResolvedServer;
+      results[i] = await scanOne(server, deps);
+      done++;
+      options.onServer?.(results[i] as ServerInventory, done, servers.length);
+    }
+  };
+  const width = Math.max(1, Math.min(options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY, servers.length));
+  await Promise.all(Array.from({ length: width }, worker));
+  const scanned = results.filter(Boolean);
+  return {
+    scannedAt: new Date(deps.clock.now()).toISOString(),
+    servers: scanned,
+    failed: scanned.filter((s) => s.error).length,
+  };
+}
+
+/** Scans one fleet entry with its own client; failures become `error`. */
+export async function scanOne(server: ResolvedServer, deps: Deps): Promise<ServerInventory> {
+  let client: RedfishClient | undefined;
+  try {
+    client = new RedfishClient(server.client, deps);
+    return await scanServer(client, server, deps.clock);
+  } catch (err) {
+    deps.logger.warn({ server: server.name, err: describeError(err) }, 'inventory scan failed');
+    return {
+      server: server.name,
+      bmc: server.bmc,
+      vendor: server.vendor ?? 'generic',
+      labels: server.labels,
+      scannedAt: new Date(deps.clock.now()).toISOString(),
+      components: [],
+      copies: [],
+      error: {
+        code: err instanceof FirmwardenError ? err.code : 'FW_ERR_UNEXPECTED',
+        message: err instanceof Error ? err.message : String(err),
+      },
+      ...(client ? { requests: client.requests } : {}),
+    };
+  } finally {
+    await client?.close();
+  }
+}

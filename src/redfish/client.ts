@@ -1,0 +1,211 @@
+/**
+ * RedfishClient: one BMC, authenticated, typed. Lazily logs in on the first request that needs
+ * it, logs in again once on a 401 (expired session), validates responses against loose zod
+ * models and always logs out in close(). Per-BMC concurrency comes from the transport's pool.
+ */
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Deps } from '../deps.ts';
+import { ConfigError, RedfishHttpError, RedfishResponseError } from '../errors.ts';
+import { normalizeUri } from './models/common.ts';
+import { type ServiceRoot, ServiceRootSchema } from './models/service-root.ts';
+import type { RetryPolicy } from './retry.ts';
+import { type AuthMode, type AuthState, type Credentials, login, logout } from './session.ts';
+import type { TlsOptions } from './tls.ts';
+import {
+  DEFAULT_TRANSPORT,
+  type HttpMethod,
+  type RedfishResponse,
+  RedfishTransport,
+  type RequestBody,
+  type Timeouts,
+} from './transport.ts';
+
+export interface RedfishClientOptions {
+  /** BMC base URL, e.g. https://10.0.0.17. */
+  url: string;
+  /** Server name for logs and errors. */
+  name?: string;
+  credentials?: Credentials;
+  tls?: TlsOptions;
+  /** Plain http:// is refused unless this is set (mockups, labs). */
+  allowHttp?: boolean;
+  auth?: AuthMode;
+  maxConcurrency?: number;
+  timeouts?: Partial<Timeouts>;
+  retry?: Partial<RetryPolicy>;
+  maxResponseBytes?: number;
+}
+
+export interface RequestOptions {
+  body?: RequestBody;
+  headers?: Record<string, string>;
+  idempotent?: boolean;
+  attempts?: number;
+  signal?: AbortSignal;
+}
+
+export class RedfishClient {
+  readonly name: string;
+  readonly transport: RedfishTransport;
+  private readonly options: RedfishClientOptions;
+  private readonly logger: Logger;
+  private rootPromise: Promise<ServiceRoot> | undefined;
+  private auth: Promise<AuthState> | undefined;
+  private closed = false;
+
+  constructor(options: RedfishClientOptions, deps: Pick<Deps, 'clock' | 'logger'>) {
+    this.options = options;
+    this.name = options.name ?? options.url;
+    this.logger = deps.logger.child({ server: this.name });
+    let url: URL;
+    try {
+      url = new URL(options.url);
+    } catch (err) {
+      throw new ConfigError(this.name, `bmc URL ${JSON.stringify(options.url)} is not a URL`, { cause: err });
+    }
+    if (url.protocol === 'http:') {
+      if (!options.allowHttp) {
+        throw new ConfigError(
+          this.name,
+          `plain http BMC URL ${url.origin} refused: set allowHttp for labs and mockups`,
+        );
+      }
+      this.logger.warn(
+        { bmc: url.origin },
+        'plain http: credentials and tokens cross the network unencrypted',
+      );
+    } else if (url.protocol !== 'https:') {
+      throw new ConfigError(
+        this.name,
+        `bmc URL must be https:// (or http:// with allowHttp), got ${url.protocol}`,
+      );
+    }
+    if (options.tls?.insecure) {
+      this.logger.warn({ bmc: url.origin }, 'TLS verification disabled (insecure)');
+    }
+    this.transport = new RedfishTransport(
+      {
+        baseUrl: url.origin,
+        tls: options.tls ?? {},
+        maxConcurrency: options.maxConcurrency ?? DEFAULT_TRANSPORT.maxConcurrency,
+        timeouts: { ...DEFAULT_TRANSPORT.timeouts, ...options.timeouts },
+        retry: { ...DEFAULT_TRANSPORT.retry, ...options.retry },
+        maxResponseBytes: options.maxResponseBytes ?? DEFAULT_TRANSPORT.maxResponseBytes,
+      },
+      { clock: deps.clock, logger: this.logger },
+    );
+  }
+
+  /** HTTP requests sent so far, retries and logins included. */
+  get requests(): number {
+    return this.transport.requests;
+  }
+
+  /** The service root (read once, unauthenticated as DSP0266 requires). */
+  root(): Promise<ServiceRoot> {
+    this.rootPromise ??= this.transport
+      .send({ method: 'GET', uri: '/redfish/v1/' })
+      .then((res) => parse(ServiceRootSchema, res.body, this.transport.urlOf('/redfish/v1/')));
+    this.rootPromise.catch(() => {
+      this.rootPromise = undefined;
+    });
+    return this.rootPromise;
+  }
+
+  /** GET a resource and validate it. */
+  async get<S extends z.ZodType>(uri: string, schema: S, options: RequestOptions = {}): Promise<z.infer<S>> {
+    const res = await this.request('GET', uri, options);
+    return parse(schema, res.body, this.transport.urlOf(uri));
+  }
+
+  /** Sends an authenticated request; a 401 triggers one fresh login and one more try. */
+  async request(method: HttpMethod, uri: string, options: RequestOptions = {}): Promise<RedfishResponse> {
+    if (this.closed) throw new ConfigError(this.name, 'client is closed');
+    let auth = await this.authState();
+    try {
+      return await this.send(method, uri, options, auth);
+    } catch (err) {
+      if (!(err instanceof RedfishHttpError) || err.status !== 401 || !this.options.credentials) throw err;
+      auth = await this.relogin(auth);
+      return await this.send(method, uri, options, auth);
+    }
+  }
+
+  post(uri: string, json: unknown, options: RequestOptions = {}): Promise<RedfishResponse> {
+    return this.request('POST', uri, { ...options, body: { json } });
+  }
+
+  /** PATCH with If-Match when an ETag is known (412 means somebody else changed it first). */
+  patch(uri: string, json: unknown, etag?: string, options: RequestOptions = {}): Promise<RedfishResponse> {
+    const headers = { ...options.headers, ...(etag ? { 'if-match': etag } : {}) };
+    return this.request('PATCH', uri, { ...options, headers, body: { json } });
+  }
+
+  delete(uri: string, options: RequestOptions = {}): Promise<RedfishResponse> {
+    return this.request('DELETE', uri, options);
+  }
+
+  /** Logs out (always, when a session exists) and closes the connection pool. Never throws. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const auth = await this.auth?.catch(() => undefined);
+    if (auth) await logout(this.transport, auth, this.logger);
+    await this.transport.close().catch(() => this.transport.destroy());
+  }
+
+  private send(method: HttpMethod, uri: string, options: RequestOptions, auth: AuthState | undefined) {
+    return this.transport.send({
+      method,
+      uri,
+      headers: { ...options.headers, ...auth?.headers },
+      body: options.body,
+      ...(options.idempotent !== undefined ? { idempotent: options.idempotent } : {}),
+      ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  private authState(): Promise<AuthState | undefined> {
+    const creds = this.options.credentials;
+    if (!creds) return Promise.resolve(undefined);
+    this.auth ??= this.sessionsUri().then((uri) =>
+      login(this.transport, uri, creds, this.options.auth ?? 'auto', this.logger),
+    );
+    const current = this.auth;
+    current.catch(() => {
+      if (this.auth === current) this.auth = undefined;
+    });
+    return current;
+  }
+
+  /** Replaces a rejected auth state once; concurrent callers share the new login. */
+  private async relogin(stale: AuthState | undefined): Promise<AuthState | undefined> {
+    const current = await this.auth?.catch(() => undefined);
+    if (current === stale) {
+      this.logger.info('redfish session rejected; logging in again');
+      if (stale) void logout(this.transport, stale, this.logger);
+      this.auth = undefined;
+    }
+    return this.authState();
+  }
+
+  private async sessionsUri(): Promise<string> {
+    const root = await this.root();
+    return root.Links?.Sessions?.['@odata.id'] ?? '/redfish/v1/SessionService/Sessions';
+  }
+}
+
+/** Validates a body; the error names the URI and the first failing field. */
+export function parse<S extends z.ZodType>(schema: S, body: unknown, url: string): z.infer<S> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue?.path.length ? issue.path.join('.') : '(root)';
+  throw new RedfishResponseError(url, `unexpected response at ${where}: ${issue?.message ?? 'invalid'}`, {
+    cause: result.error,
+  });
+}
+
+export { normalizeUri };

@@ -1,0 +1,267 @@
+/**
+ * HTTP to one BMC: an undici Pool (keep-alive, at most `maxConcurrency` requests in flight,
+ * because BMCs fall over under parallel load), TLS policy, timeouts, a response size cap,
+ * retries with backoff, and Redfish error bodies turned into typed errors.
+ */
+import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import { Pool } from 'undici';
+import type { Clock } from '../deps.ts';
+import {
+  FirmwardenError,
+  RedfishConnectionError,
+  RedfishHttpError,
+  type RedfishMessage,
+  RedfishResponseError,
+} from '../errors.ts';
+import {
+  backoffDelay,
+  classifyNetworkError,
+  DEFAULT_RETRY,
+  isRetryableFailure,
+  isRetryableStatus,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './retry.ts';
+import { type TlsOptions, tlsConnector } from './tls.ts';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface Timeouts {
+  connectMs: number;
+  headersMs: number;
+  bodyMs: number;
+}
+
+export interface TransportOptions {
+  /** Base URL of the BMC, e.g. https://10.1.2.3 (path ignored). */
+  baseUrl: string;
+  tls: TlsOptions;
+  maxConcurrency: number;
+  timeouts: Timeouts;
+  retry: RetryPolicy;
+  maxResponseBytes: number;
+}
+
+/** Defaults for one BMC. The unusual ones are explained. */
+export const DEFAULT_TRANSPORT = {
+  // BMCs fall over under parallel load (iDRAC, older iLO): 4 sockets, one request each.
+  maxConcurrency: 4,
+  timeouts: { connectMs: 10_000, headersMs: 60_000, bodyMs: 60_000 },
+  retry: DEFAULT_RETRY,
+  // A $expand'ed FirmwareInventory of a big server is a few MB; anything far beyond is not Redfish.
+  maxResponseBytes: 32 * 1024 * 1024,
+} as const;
+
+/** A request body: JSON (serialized here) or raw bytes with their content type. */
+export type RequestBody =
+  | { json: unknown }
+  | { raw: Buffer | Readable; contentType: string; length?: number }
+  | undefined;
+
+export interface TransportRequest {
+  method: HttpMethod;
+  /** Path and query, e.g. /redfish/v1/Systems?$expand=. */
+  uri: string;
+  headers?: Record<string, string>;
+  body?: RequestBody;
+  /** Safe to repeat after an ambiguous failure. Defaults from the method (GET/HEAD/PUT/DELETE). */
+  idempotent?: boolean;
+  /** Retry tries override (1 = no retry); e.g. raw image uploads whose stream cannot be replayed. */
+  attempts?: number;
+  signal?: AbortSignal;
+}
+
+export interface RedfishResponse {
+  status: number;
+  headers: Record<string, string | undefined>;
+  /** Parsed JSON body, or undefined for empty bodies. */
+  body: unknown;
+  uri: string;
+}
+
+/** Owns the connection pool of one BMC. */
+export class RedfishTransport {
+  readonly origin: string;
+  readonly options: TransportOptions;
+  /** HTTP requests sent, retries included. */
+  requests = 0;
+  private readonly pool: Pool;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+
+  constructor(options: TransportOptions, deps: { clock: Clock; logger: Logger }) {
+    this.options = options;
+    this.clock = deps.clock;
+    this.logger = deps.logger;
+    const url = new URL(options.baseUrl);
+    this.origin = url.origin;
+    const connect =
+      url.protocol === 'https:'
+        ? tlsConnector(options.tls, { timeout: options.timeouts.connectMs })
+        : undefined;
+    this.pool = new Pool(this.origin, {
+      connections: options.maxConcurrency,
+      pipelining: 1,
+      headersTimeout: options.timeouts.headersMs,
+      bodyTimeout: options.timeouts.bodyMs,
+      connectTimeout: options.timeouts.connectMs,
+      maxResponseSize: options.maxResponseBytes,
+      keepAliveTimeout: 30_000,
+      ...(connect ? { connect } : {}),
+    });
+  }
+
+  /** Full URL of a path, for messages. */
+  urlOf(uri: string): string {
+    return new URL(uri, this.origin).href;
+  }
+
+  /** Sends a request, retrying what is safe to retry; throws typed errors for failures. */
+  async send(req: TransportRequest): Promise<RedfishResponse> {
+    const idempotent = req.idempotent ?? ['GET', 'HEAD', 'PUT', 'DELETE'].includes(req.method);
+    const attempts = req.attempts ?? this.options.retry.attempts;
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt + 1 >= attempts;
+      let waitMs: number;
+      try {
+        const res = await this.once(req);
+        if (res.status < 400) return res;
+        const retryAfterMs = parseRetryAfter(res.headers['retry-after'], this.clock.now());
+        const error = new RedfishHttpError({
+          method: req.method,
+          uri: this.urlOf(req.uri),
+          status: res.status,
+          messages: extendedInfo(res.body),
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        });
+        if (last || !isRetryableStatus(res.status, idempotent)) throw error;
+        if (retryAfterMs !== undefined && retryAfterMs > this.options.retry.maxRetryAfterMs) throw error;
+        waitMs = retryAfterMs ?? backoffDelay(attempt, this.options.retry);
+        this.logger.debug({ uri: req.uri, status: res.status, waitMs }, 'redfish retry after status');
+      } catch (err) {
+        if (err instanceof FirmwardenError) throw err;
+        const { cls, code } = classifyNetworkError(err);
+        const wrapped = this.networkError(req, err, cls, code);
+        if (last || !isRetryableFailure(cls, idempotent) || req.signal?.aborted) throw wrapped;
+        waitMs = backoffDelay(attempt, this.options.retry);
+        this.logger.debug({ uri: req.uri, code, waitMs }, 'redfish retry after network error');
+      }
+      await this.clock.sleep(waitMs, req.signal);
+    }
+  }
+
+  private async once(req: TransportRequest): Promise<RedfishResponse> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'odata-version': '4.0',
+      ...req.headers,
+    };
+    let body: string | Buffer | Readable | undefined;
+    if (req.body && 'json' in req.body) {
+      body = JSON.stringify(req.body.json);
+      headers['content-type'] = 'application/json';
+    } else if (req.body) {
+      body = req.body.raw;
+      headers['content-type'] = req.body.contentType;
+      if (req.body.length !== undefined) headers['content-length'] = String(req.body.length);
+    }
+    this.requests++;
+    const started = this.clock.now();
+    const res = await this.pool.request({
+      origin: this.origin,
+      path: req.uri,
+      method: req.method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+    const text = await res.body.text();
+    const flat: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(res.headers)) flat[k] = Array.isArray(v) ? v.join(', ') : v;
+    this.logger.debug(
+      { method: req.method, uri: req.uri, status: res.statusCode, ms: this.clock.now() - started },
+      'redfish request',
+    );
+    return {
+      status: res.statusCode,
+      headers: flat,
+      body: parseBody(text, this.urlOf(req.uri), res.statusCode),
+      uri: req.uri,
+    };
+  }
+
+  private networkError(req: TransportRequest, err: unknown, cls: string, code: string): FirmwardenError {
+    const url = this.urlOf(req.uri);
+    const reason = err instanceof Error ? err.message : String(err);
+    if (code === 'FW_ERR_TLS_PIN') {
+      const pinErr = findCode(err, 'FW_ERR_TLS_PIN');
+      if (pinErr instanceof FirmwardenError) return pinErr;
+    }
+    if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+      return new RedfishConnectionError(
+        'FW_ERR_RESPONSE_TOO_LARGE',
+        req.method,
+        url,
+        `response larger than ${this.options.maxResponseBytes} bytes`,
+        { cause: err },
+      );
+    }
+    const fwCode =
+      cls === 'tls'
+        ? 'FW_ERR_TLS'
+        : cls === 'not-sent'
+          ? 'FW_ERR_CONNECT'
+          : /TIMEOUT/.test(code)
+            ? 'FW_ERR_TIMEOUT'
+            : cls === 'broken'
+              ? 'FW_ERR_CONNECTION_LOST'
+              : 'FW_ERR_NETWORK';
+    return new RedfishConnectionError(fwCode, req.method, url, `${code}: ${reason}`, { cause: err });
+  }
+
+  /** Closes idle sockets and waits for in-flight requests. */
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  /** Drops everything at once (after a fatal error). */
+  async destroy(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
+function findCode(err: unknown, code: string): unknown {
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
+    if ((e as { code?: unknown }).code === code) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function parseBody(text: string, url: string, status: number): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    // Error pages of some BMCs are HTML; an error status keeps its meaning without a body.
+    if (status >= 400) return undefined;
+    throw new RedfishResponseError(url, `expected a JSON body, got ${JSON.stringify(text.slice(0, 60))}`, {
+      cause: err,
+    });
+  }
+}
+
+/** Pulls @Message.ExtendedInfo out of a Redfish error body (DSP0266 §9.6) or a plain response. */
+export function extendedInfo(body: unknown): RedfishMessage[] {
+  if (!body || typeof body !== 'object') return [];
+  const b = body as Record<string, unknown>;
+  const err = b['error'] as Record<string, unknown> | undefined;
+  const list = (err?.['@Message.ExtendedInfo'] ?? b['@Message.ExtendedInfo']) as unknown;
+  const out: RedfishMessage[] = Array.isArray(list) ? list.filter((m) => m && typeof m === 'object') : [];
+  if (out.length === 0 && err && typeof err['code'] === 'string') {
+    out.push({ MessageId: err['code'] as string, Message: err['message'] as string | undefined });
+  }
+  return out;
+}
