@@ -1,0 +1,139 @@
+/**
+ * `firmwarden inventory`: sweep a fleet file, or one BMC given by flags, and print what every
+ * server runs as a table or as one JSON document. Exit 1 when some servers could not be read.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Deps } from '../deps.ts';
+import { ConfigError } from '../errors.ts';
+import { loadFleetFile, type ResolvedServer } from '../fleet/load.ts';
+import type { FleetInventory } from '../inventory/model.ts';
+import { sweepFleet } from '../inventory/sweep.ts';
+import { VendorSchema } from '../vocab.ts';
+import { EXIT, intFlag, parse } from './args.ts';
+import { progressBar, table } from './render.ts';
+
+export const INVENTORY_HELP = `firmwarden inventory --fleet FILE [--json] [--concurrency N]
+firmwarden inventory --bmc URL --user NAME (--password-env VAR | --password-file FILE)
+                     [--ca FILE | --fingerprint SHA256 | --insecure] [--allow-http] [--vendor V] [--json]
+
+Reads the firmware inventory of every server. Passwords are never taken from the command line.`;
+
+export async function inventoryCommand(
+  argv: string[],
+  deps: Deps,
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  const { values } = parse('inventory', argv, {
+    fleet: { type: 'string' },
+    bmc: { type: 'string' },
+    user: { type: 'string' },
+    'password-env': { type: 'string' },
+    'password-file': { type: 'string' },
+    ca: { type: 'string' },
+    fingerprint: { type: 'string' },
+    insecure: { type: 'boolean' },
+    'allow-http': { type: 'boolean' },
+    vendor: { type: 'string' },
+    json: { type: 'boolean' },
+    concurrency: { type: 'string' },
+  });
+  let servers: ResolvedServer[];
+  if (values.fleet) {
+    if (values.bmc) throw new ConfigError('firmwarden inventory', 'use --fleet or --bmc, not both');
+    servers = await loadFleetFile(values.fleet);
+  } else if (values.bmc) {
+    servers = [await singleBmc(values)];
+  } else {
+    throw new ConfigError(
+      'firmwarden inventory',
+      `--fleet FILE or --bmc URL is required\n\n${INVENTORY_HELP}`,
+    );
+  }
+  const bar = progressBar('inventory');
+  const inventory = await sweepFleet(servers, deps, {
+    concurrency: intFlag('inventory', 'concurrency', values.concurrency, 64),
+    onServer: (s, done, total) => bar.update(done, total, s.server),
+  });
+  bar.done();
+  out.write(values.json ? `${JSON.stringify(inventory, null, 2)}\n` : `${renderInventory(inventory)}\n`);
+  return inventory.failed > 0 ? EXIT.partial : EXIT.ok;
+}
+
+async function singleBmc(values: Record<string, string | boolean | undefined>): Promise<ResolvedServer> {
+  const src = 'firmwarden inventory';
+  const url = values['bmc'] as string;
+  const user = values['user'] as string | undefined;
+  if (!user) throw new ConfigError(src, '--user is required with --bmc');
+  const env = values['password-env'] as string | undefined;
+  const file = values['password-file'] as string | undefined;
+  if (!env === !file)
+    throw new ConfigError(src, 'give exactly one of --password-env VAR or --password-file FILE');
+  let password: string | undefined;
+  if (env) {
+    password = process.env[env];
+    if (!password) throw new ConfigError(src, `--password-env: environment variable ${env} is not set`);
+  } else {
+    password = (
+      await readFile(file as string, 'utf8').catch((err: Error) => {
+        throw new ConfigError(src, `--password-file: cannot read ${file}: ${err.message}`);
+      })
+    ).split(/\r?\n/)[0];
+  }
+  const vendor = values['vendor'] === undefined ? undefined : VendorSchema.safeParse(values['vendor']);
+  if (vendor && !vendor.success) {
+    throw new ConfigError(src, `--vendor must be one of ${VendorSchema.options.join(', ')}`);
+  }
+  const ca = values['ca'] ? await readFile(values['ca'] as string, 'utf8') : undefined;
+  const name = new URL(url).host;
+  return {
+    name,
+    bmc: url,
+    ...(vendor?.data ? { vendor: vendor.data } : {}),
+    labels: {},
+    client: {
+      url,
+      name,
+      allowHttp: Boolean(values['allow-http']),
+      credentials: { username: user, password: password ?? '' },
+      tls: {
+        ...(ca ? { ca } : {}),
+        ...(values['fingerprint'] ? { fingerprint: values['fingerprint'] as string } : {}),
+        ...(values['insecure'] ? { insecure: true } : {}),
+      },
+    },
+  };
+}
+
+/** The human table: one row per installed component, failed servers listed after. */
+export function renderInventory(inv: FleetInventory): string {
+  const rows: string[][] = [];
+  for (const s of inv.servers) {
+    for (const c of s.components) {
+      rows.push([
+        s.server,
+        s.vendor,
+        s.model ?? '',
+        c.kind,
+        c.name,
+        c.version || '(none)',
+        health(c.state, c.health),
+      ]);
+    }
+  }
+  const parts = [table(['SERVER', 'VENDOR', 'MODEL', 'KIND', 'COMPONENT', 'VERSION', 'STATUS'], rows)];
+  const failed = inv.servers.filter((s) => s.error);
+  if (failed.length) {
+    parts.push('', 'unreachable or failed:');
+    for (const s of failed) parts.push(`  ${s.server} (${s.bmc}): ${s.error?.code} ${s.error?.message}`);
+  }
+  const components = inv.servers.reduce((n, s) => n + s.components.length, 0);
+  parts.push(
+    '',
+    `${inv.servers.length} servers, ${components} installed components, ${inv.servers.length - inv.failed} read, ${inv.failed} failed`,
+  );
+  return parts.join('\n');
+}
+
+function health(state?: string, h?: string): string {
+  return [state, h].filter(Boolean).join('/') || '-';
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * The firmwarden command line: a thin dispatcher over the library. Results go to stdout, logs
+ * (JSON lines, secrets redacted) to stderr. Exit 0 ok, 1 partial failure, 2 usage/config error.
+ */
+import { defaultDeps } from '../deps.ts';
+import { describeError, FirmwardenError } from '../errors.ts';
+import { EXIT } from './args.ts';
+import { demoCommand } from './demo-command.ts';
+import { INVENTORY_HELP, inventoryCommand } from './inventory-command.ts';
+import { SIMULATE_HELP, simulateCommand } from './simulate-command.ts';
+
+const COMMANDS: Record<string, { run: typeof inventoryCommand; help: string }> = {
+  inventory: { run: inventoryCommand, help: INVENTORY_HELP },
+  simulate: { run: simulateCommand, help: SIMULATE_HELP },
+  demo: {
+    run: demoCommand,
+    help: 'firmwarden demo [--count N]\n\nRuns the whole story on a simulated fleet.',
+  },
+};
+
+const USAGE = `firmwarden — out-of-band firmware manager for bare-metal fleets (Redfish)
+
+usage: firmwarden <command> [options]
+
+commands:
+  inventory   read what firmware every server runs
+  simulate    run a simulated fleet of Redfish BMCs and write its fleet file
+  demo        the whole story on a simulated fleet
+
+firmwarden <command> --help for the options of one command.`;
+
+/** Runs the CLI with argv (without node and script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`firmwarden: unknown command ${JSON.stringify(name)}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.help}\n`);
+    return EXIT.ok;
+  }
+  const deps = defaultDeps();
+  try {
+    return await command.run(rest, deps, process.stdout);
+  } catch (err) {
+    process.stderr.write(`firmwarden ${name}: ${describeError(err)}\n`);
+    if (!(err instanceof FirmwardenError)) deps.logger.error({ err }, 'unexpected error');
+    return err instanceof FirmwardenError && err.code === 'FW_ERR_CONFIG' ? EXIT.usage : EXIT.partial;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,33 @@
+/** Terminal output helpers: aligned tables and a progress bar that only draws on a TTY. */
+
+/** Renders rows as an aligned text table with a header. */
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** A one-line progress bar on stderr; silent when stderr is not a terminal. */
+export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr) {
+  const enabled = Boolean(stream.isTTY);
+  return {
+    update(done: number, total: number, note = '') {
+      if (!enabled) return;
+      const width = 30;
+      const filled = total === 0 ? width : Math.round((done / total) * width);
+      stream.write(
+        `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${note}`.slice(
+          0,
+          120,
+        ),
+      );
+    },
+    done() {
+      if (enabled) stream.write('\r\x1b[K');
+    },
+  };
+}
