@@ -66,7 +66,8 @@ export async function scanServer(
 /** One inventory member → normalized component. */
 export function normalizeMember(member: SoftwareInventory, quirks: VendorQuirks): InventoryComponent {
   const reading = quirks.readMember(member);
-  const softwareId = reading.softwareId ?? member.SoftwareId ?? undefined;
+  // A vendor module that sets softwareId (even to undefined) overrides the BMC's value.
+  const softwareId = 'softwareId' in reading ? reading.softwareId : (member.SoftwareId ?? undefined);
   const c: InventoryComponent = {
     id: member.Id,
     uri: normalizeUri(member['@odata.id']),

@@ -44,7 +44,7 @@ export const dell: VendorQuirks = {
       kind: kind ?? kindFromText(member.Name, member.Id),
       slot,
       identity,
-      ...(componentId ? { softwareId: componentId } : {}),
+      softwareId: componentId,
     };
   },
   systemId(system) {

@@ -12,8 +12,8 @@ export interface MemberReading {
   kind: ComponentKind;
   slot: ComponentSlot;
   identity: ComponentIdentity;
-  /** Overrides SoftwareId when the vendor's is meaningless (Dell "0"). */
-  softwareId?: string;
+  /** Overrides SoftwareId when present, even as undefined (Dell's "0" means none). */
+  softwareId?: string | undefined;
 }
 
 export interface VendorQuirks {
