@@ -1,0 +1,85 @@
+/**
+ * bench/inventory: sweep N simulated BMCs (default 1,000) with simulated per-request latency
+ * (default 20 ms) and print servers/second, CPU ms per server, requests per server and peak RSS.
+ * The simulator runs in a child process so the CPU figures are firmwarden's own.
+ *
+ *   npm run bench:inventory -- --count 1000 --latency 20 --concurrency 64
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultDeps } from '../src/deps.ts';
+import { loadFleetFile } from '../src/fleet/load.ts';
+import { sweepFleet } from '../src/inventory/sweep.ts';
+import { createLogger } from '../src/log.ts';
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '1000' },
+    latency: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '64' },
+    http: { type: 'boolean', default: false },
+  },
+});
+const count = Number(values.count);
+const dir = await mkdtemp(join(tmpdir(), 'fw-bench-inv-'));
+const fleetFile = join(dir, 'fleet.yaml');
+
+const sim = spawn(
+  process.execPath,
+  [
+    new URL('../src/cli/main.ts', import.meta.url).pathname,
+    'simulate',
+    '--count',
+    String(count),
+    '--latency',
+    String(values.latency),
+    '--out',
+    fleetFile,
+    ...(values.http ? ['--http'] : []),
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FIRMWARDEN_LOG_LEVEL: 'warn' } },
+);
+const simStarted = Date.now();
+await new Promise<void>((resolve, reject) => {
+  sim.stdout.on('data', (chunk: Buffer) => {
+    if (String(chunk).includes('simulating')) resolve();
+  });
+  sim.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+});
+const simStartMs = Date.now() - simStarted;
+
+try {
+  const servers = await loadFleetFile(fleetFile);
+  const deps = defaultDeps({ logger: createLogger({ level: 'error' }) });
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const inv = await sweepFleet(servers, deps, { concurrency: Number(values.concurrency) });
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  const requests = inv.servers.reduce((n, s) => n + (s.requests ?? 0), 0);
+  const components = inv.servers.reduce((n, s) => n + s.components.length, 0);
+  const rows: Array<[string, string]> = [
+    ['servers', `${inv.servers.length} (${inv.failed} failed)`],
+    ['simulated latency per request', `${values.latency} ms`],
+    ['global concurrency', String(values.concurrency)],
+    ['transport', values.http ? 'http' : 'https (fleet CA verified)'],
+    ['simulator start-up', `${simStartMs} ms`],
+    ['sweep wall time', `${wallMs.toFixed(0)} ms`],
+    ['servers/second', (inv.servers.length / (wallMs / 1000)).toFixed(1)],
+    ['CPU ms per server', (cpuMs / inv.servers.length).toFixed(2)],
+    ['requests per server', (requests / inv.servers.length).toFixed(2)],
+    ['components per server', (components / inv.servers.length).toFixed(2)],
+    ['peak RSS (firmwarden process)', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`],
+  ];
+  for (const [k, v] of rows) console.log(`${k.padEnd(32)} ${v}`);
+  if (inv.failed) {
+    for (const s of inv.servers.filter((x) => x.error).slice(0, 5)) console.log(`  failed ${s.server}: ${s.error?.message}`);
+  }
+} finally {
+  sim.kill('SIGTERM');
+  await rm(dir, { recursive: true, force: true });
+}

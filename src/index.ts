@@ -1,0 +1,10 @@
+/** firmwarden's library entry point: the core the CLI, the HTTP API and the jobs are built on. */
+export * from './deps.ts';
+export * from './errors.ts';
+export * from './fleet/load.ts';
+export * from './fleet/schema.ts';
+export * from './inventory/index.ts';
+export * from './log.ts';
+export * from './redfish/index.ts';
+export * from './vendors/index.ts';
+export * from './vocab.ts';
