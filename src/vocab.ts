@@ -44,7 +44,9 @@ export const ComponentKind = {
   other: 'other',
 } as const;
 export type ComponentKind = (typeof ComponentKind)[keyof typeof ComponentKind];
-export const ComponentKindSchema = z.enum(Object.values(ComponentKind) as [ComponentKind, ...ComponentKind[]]);
+export const ComponentKindSchema = z.enum(
+  Object.values(ComponentKind) as [ComponentKind, ...ComponentKind[]],
+);
 
 /** Which copy of a component's firmware an inventory member describes. */
 export const ComponentSlot = {

@@ -81,8 +81,12 @@ describe('TLS policy', () => {
   });
 
   it('refuses plain http unless allowHttp is set', () => {
-    expect(() => new RedfishClient({ url: 'http://127.0.0.1:1' }, { clock: fakeClock(), logger: captureLogger().logger })).toThrow(
-      expect.objectContaining({ code: 'FW_ERR_CONFIG' }),
-    );
+    expect(
+      () =>
+        new RedfishClient(
+          { url: 'http://127.0.0.1:1' },
+          { clock: fakeClock(), logger: captureLogger().logger },
+        ),
+    ).toThrow(expect.objectContaining({ code: 'FW_ERR_CONFIG' }));
   });
 });

@@ -28,7 +28,9 @@ const redfishError = (id: string, args: string[] = []) => ({
   error: {
     code: 'Base.1.8.GeneralError',
     message: 'A general error has occurred.',
-    '@Message.ExtendedInfo': [{ MessageId: `Base.1.8.${id}`, Message: id, MessageArgs: args, Severity: 'Warning' }],
+    '@Message.ExtendedInfo': [
+      { MessageId: `Base.1.8.${id}`, Message: id, MessageArgs: args, Severity: 'Warning' },
+    ],
   },
 });
 
@@ -60,12 +62,16 @@ describe('RedfishTransport', () => {
     expect(err.method).toBe('POST');
     expect(err.uri).toBe(`${BMC}/redfish/v1/UpdateService/update-multipart`);
     expect(err.messages[0].MessageId).toBe('Base.1.8.PropertyMissing');
-    expect(err.message).toBe(`[POST] "${BMC}/redfish/v1/UpdateService/update-multipart": 400 PropertyMissing UpdateFile`);
+    expect(err.message).toBe(
+      `[POST] "${BMC}/redfish/v1/UpdateService/update-multipart": 400 PropertyMissing UpdateFile`,
+    );
     await t.close();
   });
 
   it('honours Retry-After on 503 and then succeeds', async () => {
-    nock(BMC).get('/redfish/v1/Systems').reply(503, redfishError('ServiceTemporarilyUnavailable'), { 'Retry-After': '7' });
+    nock(BMC)
+      .get('/redfish/v1/Systems')
+      .reply(503, redfishError('ServiceTemporarilyUnavailable'), { 'Retry-After': '7' });
     nock(BMC).get('/redfish/v1/Systems').reply(200, { Members: [] });
     const { t, clock } = transport();
     const res = await t.send({ method: 'GET', uri: '/redfish/v1/Systems' });
