@@ -7,4 +7,5 @@ export * from './inventory/index.ts';
 export * from './log.ts';
 export * from './redfish/index.ts';
 export * from './vendors/index.ts';
+export * from './versions/index.ts';
 export * from './vocab.ts';
