@@ -1,4 +1,5 @@
 /** firmwarden's library entry point: the core the CLI, the HTTP API and the jobs are built on. */
+export * from './catalog/index.ts';
 export * from './deps.ts';
 export * from './errors.ts';
 export * from './fleet/load.ts';
