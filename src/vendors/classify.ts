@@ -23,6 +23,25 @@ export function kindFromText(...texts: Array<string | null | undefined>): Compon
   return 'other';
 }
 
+/** What a RelatedItem link points at says what the image is for (bmcweb names every member "Software Inventory"). */
+const RELATED: Array<[ComponentKind, RegExp]> = [
+  ['bmc', /\/Managers\/[^/]+$/],
+  ['bios', /\/Bios$/],
+  ['drive', /\/Drives\/[^/]+$/],
+  ['storage', /\/(Storage|StorageControllers|Controllers)\/[^/]+$/],
+  ['nic', /\/NetworkAdapters\/[^/]+$/],
+  ['psu', /\/PowerSupplies\/[^/]+$/],
+];
+
+/** Kind from RelatedItem links first, then from Name, Description and Id. */
+export function kindOfMember(member: SoftwareInventory): ComponentKind {
+  for (const link of member.RelatedItem ?? []) {
+    const uri = link['@odata.id'].replace(/\/$/, '');
+    for (const [kind, re] of RELATED) if (re.test(uri)) return kind;
+  }
+  return kindFromText(member.Name, member.Description, member.Id);
+}
+
 /** Slot from Status.State / Active / Staged (DMTF: StandbySpare is the inactive bank). */
 export function slotFromStatus(member: SoftwareInventory): ComponentSlot {
   if (member.Staged === true) return ComponentSlot.staged;

@@ -6,7 +6,7 @@
  */
 import type { ComponentIdentity } from '../inventory/model.ts';
 import { ComponentSlot } from '../vocab.ts';
-import { hexId, kindFromText, oem } from './classify.ts';
+import { hexId, kindOfMember, oem } from './classify.ts';
 import type { VendorQuirks } from './types.ts';
 
 const ID = /^(Installed|Previous|Available)-(\d+)-(.*?)__(.+)$/;
@@ -41,7 +41,7 @@ export const dell: VendorQuirks = {
     // FQDD prefixes are Dell's own device classes and beat name guessing.
     const kind = fqdd ? kindFromFqdd(fqdd) : undefined;
     return {
-      kind: kind ?? kindFromText(member.Name, member.Id),
+      kind: kind ?? kindOfMember(member),
       slot,
       identity,
       softwareId: componentId,

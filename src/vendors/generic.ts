@@ -2,14 +2,14 @@
  * DMTF-conformant services with no known quirks (DMTF mockups, unknown vendors), and the base
  * the Supermicro and OpenBMC modules share: kind from names, slot from Status.State.
  */
-import { kindFromText, slotFromStatus } from './classify.ts';
+import { kindOfMember, slotFromStatus } from './classify.ts';
 import type { VendorQuirks } from './types.ts';
 
 export const generic: VendorQuirks = {
   vendor: 'generic',
   matches: () => true,
   readMember: (member) => ({
-    kind: kindFromText(member.Name, member.Id),
+    kind: kindOfMember(member),
     slot: slotFromStatus(member),
     identity: {},
   }),

@@ -4,7 +4,7 @@
  * inactive bank: Description "SystemRomBackup" / Name "Redundant System ROM" (iLO 5 2.x).
  */
 import { ComponentSlot } from '../vocab.ts';
-import { kindFromText, oem } from './classify.ts';
+import { kindOfMember, oem } from './classify.ts';
 import type { VendorQuirks } from './types.ts';
 
 export const hpe: VendorQuirks = {
@@ -18,7 +18,7 @@ export const hpe: VendorQuirks = {
     const deviceClass = oem(member, 'Hpe', 'DeviceClass');
     const backup = /backup/i.test(member.Description ?? '') || /^redundant\b/i.test(member.Name ?? '');
     return {
-      kind: kindFromText(member.Name, member.Description),
+      kind: kindOfMember(member),
       slot: backup ? ComponentSlot.backup : ComponentSlot.active,
       identity: {
         ...(Array.isArray(targets) ? { hpeTargets: targets.map((t) => String(t).toLowerCase()) } : {}),

@@ -4,7 +4,7 @@
  * version carries it as a prefix ("TEI3E4D-4.12", XCC 4.x).
  */
 import { ComponentSlot } from '../vocab.ts';
-import { kindFromText, slotFromStatus } from './classify.ts';
+import { kindOfMember, slotFromStatus } from './classify.ts';
 import type { VendorQuirks } from './types.ts';
 
 export const lenovo: VendorQuirks = {
@@ -13,11 +13,7 @@ export const lenovo: VendorQuirks = {
   readMember(member) {
     const slot = /-Backup$/i.test(member.Id) ? ComponentSlot.backup : slotFromStatus(member);
     const base = member.Id.replace(/-(Primary|Backup)$/i, '');
-    const kind = /^(BMC|XCC)$/i.test(base)
-      ? 'bmc'
-      : /^UEFI$/i.test(base)
-        ? 'bios'
-        : kindFromText(member.Name, member.Id);
+    const kind = /^(BMC|XCC)$/i.test(base) ? 'bmc' : /^UEFI$/i.test(base) ? 'bios' : kindOfMember(member);
     return { kind, slot, identity: {} };
   },
   systemId: (system) => system.SKU ?? undefined,
