@@ -3,7 +3,7 @@
  * per-host CA replaces the system store; a pinned sha256 fingerprint accepts exactly that leaf
  * certificate (BMCs ship self-signed ones) and nothing else; `insecure` is an explicit lab switch.
  */
-import type { TLSSocket } from 'node:tls';
+import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { buildConnector } from 'undici';
 import { RedfishConnectionError } from '../errors.ts';
 
@@ -14,6 +14,21 @@ export interface TlsOptions {
   fingerprint?: string;
   /** Accept any certificate. Labs only; logged as a warning by the caller. */
   insecure?: boolean;
+}
+
+/**
+ * One SecureContext per distinct CA bundle. Passing `ca` to every tls.connect makes Node parse
+ * the bundle and build a context per socket: a fleet sharing one CA paid that a thousand times.
+ */
+const contexts = new Map<string, SecureContext>();
+
+function contextFor(ca: string): SecureContext {
+  let ctx = contexts.get(ca);
+  if (!ctx) {
+    ctx = createSecureContext({ ca });
+    contexts.set(ca, ctx);
+  }
+  return ctx;
 }
 
 /** "AB:CD:..." or "abcd..." → "abcd...". */
@@ -35,7 +50,7 @@ export function tlsConnector(
     timeout: base.timeout,
     keepAlive: base.keepAlive ?? true,
     rejectUnauthorized: !(policy.insecure || pin),
-    ...(policy.ca ? { ca: policy.ca } : {}),
+    ...(policy.ca ? { secureContext: contextFor(policy.ca) } : {}),
     ...(pin ? { maxCachedSessions: 0 } : {}),
   });
   if (!pin) return connector;
