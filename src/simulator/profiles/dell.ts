@@ -1,0 +1,270 @@
+/**
+ * Dell iDRAC profile. The Redfish surface follows iDRAC 9 (fixtures dell-idrac/* and
+ * update-services/updateservice_with_multipart.json: SimpleUpdate with Immediate/OnReset,
+ * HttpPushUri on the FirmwareInventory collection, MultipartUpload, MaxImageSizeBytes null,
+ * Oem DellUpdateService.Install). The data is a PowerEdge R710 (11G, SystemID 0x0235) whose
+ * ComponentIDs, PCI ids and versions come from the real 11G catalog
+ * (fixtures/catalogs/dell-poweredge-11g-Catalog.xml), installed versions mostly older than the
+ * catalog's so a plan has something to do. (A real R710 carries an iDRAC 6, which has no Redfish;
+ * pairing its data with an iDRAC 9 surface is what lets a test plan against that real catalog.)
+ * Session limit 8 with RAC0218 (iDRAC 8/9 documentation).
+ */
+import { SimHttpError } from '../redfish-errors.ts';
+import type { Json } from '../resource-tree.ts';
+import {
+  addAccountService,
+  addCollection,
+  addFirmwareInventory,
+  addServiceRoot,
+  addSessionService,
+  addSingleton,
+  addStorage,
+  addTaskService,
+  addUpdateService,
+  expandQuery,
+  link,
+  macAddress,
+  ROOT,
+  sasDrive,
+} from './common.ts';
+import { type DellComponent, dellMembers, R710_COMPONENTS } from './dell-inventory.ts';
+import type { BmcBuilder, VendorProfile } from './profile.ts';
+import { randomHex } from './session-styles.ts';
+
+const EXPAND = { expandAll: true, noLinks: true, links: true, levels: true, maxLevels: 1 };
+const SYSTEM = `${ROOT}/Systems/System.Embedded.1`;
+const MANAGER = `${ROOT}/Managers/iDRAC.Embedded.1`;
+const CHASSIS = `${ROOT}/Chassis/System.Embedded.1`;
+const ctx = (type: string): Json => ({ '@odata.context': `${ROOT}/$metadata#${type}` });
+
+function build(b: BmcBuilder): void {
+  const serviceTag = b.rng.alnumUpper(7);
+  const mac = macAddress(b, 'd0:8e:79');
+  const components: DellComponent[] = R710_COMPONENTS.map((c) => ({ ...c, version: b.variant(c.versions) }));
+  const versionOf = (id: string): string => components.find((c) => c.componentId === id)?.version ?? '';
+  const idracVersion = versionOf('20137');
+  const biosVersion = versionOf('159');
+  const percVersion = versionOf('20602');
+
+  addServiceRoot(b, {
+    type: '#ServiceRoot.v1_6_0.ServiceRoot',
+    redfishVersion: '1.9.0',
+    uuid: b.rng.uuid(),
+    context: true,
+    extra: {
+      Description: 'Root Service',
+      Product: 'Integrated Dell Remote Access Controller',
+      Vendor: 'Dell',
+      Oem: {
+        Dell: {
+          '@odata.type': '#DellServiceRoot.v1_0_0.DellServiceRoot',
+          IsBranded: 0,
+          ManagerMACAddress: mac,
+          ServiceTag: serviceTag,
+        },
+      },
+      ProtocolFeaturesSupported: {
+        ExcerptQuery: false,
+        ExpandQuery: expandQuery(EXPAND),
+        FilterQuery: true,
+        OnlyMemberQuery: true,
+        SelectQuery: true,
+      },
+    },
+  });
+  addSingleton(b, `${ROOT}/Systems`, 'ComputerSystemCollection', 'Computer System Collection', {
+    ...ctx('ComputerSystem.ComputerSystem'),
+    '@odata.type': '#ComputerSystem.v1_10_0.ComputerSystem',
+    Id: 'System.Embedded.1',
+    Name: 'System',
+    Description:
+      'Computer System which represents a machine (physical or virtual) and the local resources such as memory, cpu and other devices that can be accessed from that machine.',
+    Manufacturer: 'Dell Inc.',
+    Model: 'PowerEdge R710',
+    SKU: serviceTag,
+    SerialNumber: `CN${b.rng.alnumUpper(12)}`,
+    AssetTag: '',
+    HostName: '',
+    SystemType: 'Physical',
+    PowerState: 'On',
+    BiosVersion: biosVersion,
+    UUID: b.rng.uuid(),
+    Status: { State: 'Enabled', Health: 'OK', HealthRollup: 'OK' },
+    Bios: link(`${SYSTEM}/Bios`),
+    Storage: link(`${SYSTEM}/Storage`),
+    Links: { Chassis: [link(CHASSIS)], ManagedBy: [link(MANAGER)] },
+    Actions: {
+      '#ComputerSystem.Reset': {
+        target: `${SYSTEM}/Actions/ComputerSystem.Reset`,
+        'ResetType@Redfish.AllowableValues': [
+          'On',
+          'ForceOff',
+          'ForceRestart',
+          'GracefulShutdown',
+          'PushPowerButton',
+          'Nmi',
+        ],
+      },
+    },
+    Oem: {
+      Dell: {
+        '@odata.type': '#DellOem.v1_1_0.DellOemResources',
+        DellSystem: {
+          '@odata.type': '#DellSystem.v1_2_0.DellSystem',
+          '@odata.id': `${SYSTEM}/Oem/Dell/DellSystem/System.Embedded.1`,
+          Id: 'System.Embedded.1',
+          Name: 'DellSystem',
+          // iDRAC reports SystemID as a decimal number: 565 = 0x0235, the R710 in Dell catalogs.
+          SystemID: 565,
+          SystemGeneration: '11G Monolithic',
+          ChassisServiceTag: serviceTag,
+          NodeID: serviceTag,
+          BIOSReleaseDate: '10/07/2013',
+          MaxCPUSockets: 2,
+          MaxDIMMSlots: 18,
+          MaxPCIeSlots: 4,
+        },
+      },
+    },
+  });
+  addSingleton(b, `${ROOT}/Managers`, 'ManagerCollection', 'Manager Collection', {
+    ...ctx('Manager.Manager'),
+    '@odata.type': '#Manager.v1_9_0.Manager',
+    Id: 'iDRAC.Embedded.1',
+    Name: 'Manager',
+    Description: 'BMC',
+    ManagerType: 'BMC',
+    FirmwareVersion: idracVersion,
+    Model: '11G Monolithic',
+    PowerState: 'On',
+    Status: { State: 'Enabled', Health: 'OK' },
+    Links: {
+      'ManagerForServers@odata.count': 1,
+      ManagerForServers: [link(SYSTEM)],
+      ManagerForChassis: [link(CHASSIS)],
+      ManagerInChassis: link(CHASSIS),
+    },
+    Actions: {
+      '#Manager.Reset': {
+        target: `${MANAGER}/Actions/Manager.Reset`,
+        'ResetType@Redfish.AllowableValues': ['GracefulRestart'],
+      },
+    },
+  });
+  addSingleton(b, `${ROOT}/Chassis`, 'ChassisCollection', 'Chassis Collection', {
+    ...ctx('Chassis.Chassis'),
+    '@odata.type': '#Chassis.v1_10_0.Chassis',
+    Id: 'System.Embedded.1',
+    Name: 'Computer System Chassis',
+    ChassisType: 'RackMount',
+    Manufacturer: 'Dell Inc.',
+    Model: 'PowerEdge R710',
+    SKU: serviceTag,
+    Status: { State: 'Enabled', Health: 'OK' },
+    Links: { ComputerSystems: [link(SYSTEM)], ManagedBy: [link(MANAGER)] },
+  });
+  addSessionService(b, '#SessionService.v1_1_6.SessionService', 1800);
+  addTaskService(b, '#TaskService.v1_4_2.TaskService', { CompletedTaskOverWritePolicy: 'Manual' });
+  addAccountService(b, '#AccountService.v1_5_0.AccountService');
+  addStorage(b, {
+    systemPath: SYSTEM,
+    id: 'RAID.Integrated.1-1',
+    type: '#Storage.v1_8_0.Storage',
+    extra: { Name: 'PERC H700 Integrated', Description: 'RAID Controller in SL 1' },
+    controller: {
+      Name: 'PERC H700 Integrated',
+      Manufacturer: 'DELL',
+      Model: 'PERC H700 Integrated',
+      FirmwareVersion: percVersion,
+      SpeedGbps: 6,
+      SupportedDeviceProtocols: ['SAS', 'SATA'],
+      Identifiers: [{ DurableName: `5${b.rng.hex(15).toUpperCase()}`, DurableNameFormat: 'NAA' }],
+    },
+    drives: [0, 1].map((bay) => ({
+      id: `Disk.Bay.${bay}:Enclosure.Internal.0-1:RAID.Integrated.1-1`,
+      body: sasDrive('ST9146852SS', 'SEAGATE', versionOf('20412'), b.rng.alnumUpper(8), 146_815_733_760),
+    })),
+  });
+
+  const nameFor = (c: DellComponent, i: number): string =>
+    c.name
+      .replace('%mac', () => macAddress(b, c.oui ?? '00:00:00').toUpperCase())
+      .replace('%i', String(i))
+      .replace('%n', String(i + 1));
+  const members = dellMembers(components, b.rng.next() < 0.25, nameFor);
+  addFirmwareInventory(
+    b,
+    members,
+    '#SoftwareInventory.v1_5_0.SoftwareInventory',
+    {},
+    {
+      ...ctx('SoftwareInventoryCollection.SoftwareInventoryCollection'),
+      Description: 'Collection of Firmware Inventory',
+    },
+  );
+  addCollection(
+    b,
+    `${ROOT}/UpdateService/SoftwareInventory`,
+    'SoftwareInventoryCollection',
+    'Software Inventory Collection',
+  );
+  addUpdateService(b, {
+    ...ctx('UpdateService.UpdateService'),
+    '@odata.type': '#UpdateService.v1_8_0.UpdateService',
+    Id: 'UpdateService',
+    Name: 'Update Service',
+    Description: 'Represents the properties for the Update Service',
+    ServiceEnabled: true,
+    Status: { Health: 'OK', State: 'Enabled' },
+    FirmwareInventory: link(`${ROOT}/UpdateService/FirmwareInventory`),
+    SoftwareInventory: link(`${ROOT}/UpdateService/SoftwareInventory`),
+    // iDRAC 9 quirk: the push URI is the FirmwareInventory collection itself (POST uploads an image
+    // that appears as an Available- member), and MaxImageSizeBytes is null.
+    HttpPushUri: `${ROOT}/UpdateService/FirmwareInventory`,
+    MultipartHttpPushUri: `${ROOT}/UpdateService/MultipartUpload`,
+    MaxImageSizeBytes: null,
+    Actions: {
+      '#UpdateService.SimpleUpdate': {
+        '@Redfish.OperationApplyTimeSupport': {
+          '@odata.type': '#Settings.v1_3_0.OperationApplyTimeSupport',
+          SupportedValues: ['Immediate', 'OnReset'],
+        },
+        'TransferProtocol@Redfish.AllowableValues': ['HTTP', 'NFS', 'CIFS', 'TFTP', 'HTTPS'],
+        target: `${ROOT}/UpdateService/Actions/UpdateService.SimpleUpdate`,
+      },
+      Oem: {
+        '#DellUpdateService.v1_1_0.DellUpdateService.Install': {
+          'InstallUpon@Redfish.AllowableValues': ['Now', 'NowAndReboot', 'NextReboot'],
+          target: `${ROOT}/UpdateService/Actions/Oem/DellUpdateService.Install`,
+        },
+      },
+    },
+  });
+}
+
+export const dellProfile: VendorProfile = {
+  vendor: 'dell',
+  messages: { base: 'Base.1.12', code: 'general', severity: 'both' },
+  serverHeader: 'Apache',
+  trailingSlash: false,
+  expand: EXPAND,
+  sessions: {
+    limit: 8,
+    refuse: () =>
+      new SimHttpError(400, [
+        {
+          MessageId: 'IDRAC.2.8.RAC0218',
+          Message: 'The maximum number of user sessions is reached.',
+          MessageArgs: [],
+          Severity: 'Critical',
+          Resolution: 'Close one or more sessions and retry the operation.',
+        },
+      ]),
+    newId: (n) => String(n),
+    newToken: () => randomHex(32),
+    timeoutSeconds: 1800,
+    deleteAnswer: 'success',
+    basicAuth: true,
+  },
+  build,
+};
