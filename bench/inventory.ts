@@ -77,7 +77,8 @@ try {
   ];
   for (const [k, v] of rows) console.log(`${k.padEnd(32)} ${v}`);
   if (inv.failed) {
-    for (const s of inv.servers.filter((x) => x.error).slice(0, 5)) console.log(`  failed ${s.server}: ${s.error?.message}`);
+    for (const s of inv.servers.filter((x) => x.error).slice(0, 5))
+      console.log(`  failed ${s.server}: ${s.error?.message}`);
   }
 } finally {
   sim.kill('SIGTERM');
