@@ -1,0 +1,202 @@
+/**
+ * Follows a Redfish task to its end (DSP0266 §12.2, "Asynchronous operations"): polls the task
+ * monitor (or, on Dell iDRAC, the Task itself) honouring Retry-After; 202 means running; a Task
+ * body is judged by TaskState (unknown states are errors); 204/200 without a task means done.
+ * A 404/410 after the task was seen is not a failure: the Task is read, and if it is gone too the
+ * outcome is `gone` and the caller must read the inventory. A BMC that stops answering (it
+ * resets itself after a BMC update) is waited for up to `unreachableTimeoutMs`.
+ */
+
+import type { Clock } from '../deps.ts';
+import { RedfishConnectionError, RedfishHttpError, TaskFailedError } from '../errors.ts';
+import { taskPhase } from '../vocab.ts';
+import type { RedfishClient } from './client.ts';
+import { normalizeUri } from './models/common.ts';
+import { type Task, TaskSchema } from './models/task.ts';
+import { parseRetryAfter } from './retry.ts';
+
+export interface TaskProgress {
+  state?: string;
+  percent?: number;
+  /** Update registry message ids and texts seen so far, oldest first. */
+  messages: Array<{ id: string; text?: string }>;
+}
+
+export interface TaskOutcome extends TaskProgress {
+  /** completed: finished well; failed: finished badly; gone: vanished before a final state was read. */
+  outcome: 'completed' | 'failed' | 'gone';
+  taskUri?: string;
+  /** Polls made. */
+  polls: number;
+}
+
+export interface FollowTaskOptions {
+  /** Give up (FW_ERR_TASK_TIMEOUT) after this long without a final state. */
+  timeoutMs: number;
+  /** Poll interval when the BMC gives no Retry-After. */
+  pollMs?: number;
+  /** Longest wait between polls, whatever Retry-After says. */
+  maxPollMs?: number;
+  /** How long the BMC may be unreachable (resetting) before the task is given up as lost. */
+  unreachableTimeoutMs?: number;
+  onProgress?: (p: TaskProgress) => void;
+  signal?: AbortSignal;
+}
+
+export const TASK_DEFAULTS = {
+  pollMs: 2_000,
+  maxPollMs: 30_000,
+  // iDRAC 9 and iLO 5 take 2–5 minutes to come back after a BMC firmware update.
+  unreachableTimeoutMs: 10 * 60_000,
+} as const;
+
+/** Follows the task at `location` (a task monitor or a Task URI) to its end. */
+export async function followTask(
+  client: RedfishClient,
+  location: string,
+  clock: Clock,
+  options: FollowTaskOptions,
+): Promise<TaskOutcome> {
+  const pollMs = options.pollMs ?? TASK_DEFAULTS.pollMs;
+  const maxPollMs = options.maxPollMs ?? TASK_DEFAULTS.maxPollMs;
+  const unreachableMs = options.unreachableTimeoutMs ?? TASK_DEFAULTS.unreachableTimeoutMs;
+  const deadline = clock.now() + options.timeoutMs;
+  const progress: TaskProgress = { messages: [] };
+  let taskUri: string | undefined;
+  let unreachableSince: number | undefined;
+  let polls = 0;
+  const done = (outcome: TaskOutcome['outcome']): TaskOutcome => ({
+    outcome,
+    ...progress,
+    ...(taskUri ? { taskUri } : {}),
+    polls,
+  });
+
+  for (;;) {
+    if (clock.now() > deadline) {
+      throw new TaskFailedError(
+        taskUri ?? location,
+        progress.state,
+        `no final state after ${Math.round(options.timeoutMs / 1000)} s (last: ${describe(progress)})`,
+        [],
+        { code: 'FW_ERR_TASK_TIMEOUT' },
+      );
+    }
+    let wait = pollMs;
+    polls++;
+    try {
+      const res = await client.request('GET', location, {
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      unreachableSince = undefined;
+      const task = asTask(res.body);
+      if (task) {
+        taskUri ??= normalizeUri(task['@odata.id']);
+        const phase = record(task, progress, location, options.onProgress);
+        if (phase === 'completed' || phase === 'failed') return done(phase);
+      } else if (res.status !== 202) {
+        // The monitor returned the operation's own result: finished. Read the Task for detail.
+        return taskUri ? await readTaskOnce(client, taskUri, progress, done, 'completed') : done('completed');
+      }
+      const ra = parseRetryAfter(res.headers['retry-after'], clock.now());
+      if (ra !== undefined) wait = ra;
+    } catch (err) {
+      if (err instanceof RedfishHttpError && (err.status === 404 || err.status === 410)) {
+        // iDRAC deletes finished jobs; bmcweb's monitor answers 404 after the result was read.
+        const other = taskUri && normalizeUri(taskUri) !== normalizeUri(location) ? taskUri : undefined;
+        return other ? await readTaskOnce(client, other, progress, done, 'gone') : done('gone');
+      }
+      if (err instanceof RedfishConnectionError) {
+        unreachableSince ??= clock.now();
+        if (clock.now() - unreachableSince > unreachableMs) {
+          throw new TaskFailedError(
+            taskUri ?? location,
+            progress.state,
+            `BMC unreachable for too long: ${err.message}`,
+            [],
+            {
+              code: 'FW_ERR_BMC_UNREACHABLE',
+              cause: err,
+            },
+          );
+        }
+      } else {
+        throw err;
+      }
+    }
+    await clock.sleep(Math.min(Math.max(wait, 100), maxPollMs), options.signal);
+  }
+}
+
+/** Throws TaskFailedError for a failed outcome; returns completed/gone outcomes. */
+export function assertNotFailed(outcome: TaskOutcome, uri: string): TaskOutcome {
+  if (outcome.outcome !== 'failed') return outcome;
+  const last = outcome.messages.at(-1);
+  throw new TaskFailedError(
+    outcome.taskUri ?? uri,
+    outcome.state,
+    `ended ${outcome.state}${last ? `: ${last.id}${last.text ? ` (${last.text})` : ''}` : ''}`,
+    outcome.messages.map((m) => ({ MessageId: m.id, ...(m.text ? { Message: m.text } : {}) })),
+  );
+}
+
+async function readTaskOnce(
+  client: RedfishClient,
+  taskUri: string,
+  progress: TaskProgress,
+  done: (o: TaskOutcome['outcome']) => TaskOutcome,
+  fallback: TaskOutcome['outcome'],
+): Promise<TaskOutcome> {
+  try {
+    const task = await client.get(taskUri, TaskSchema);
+    const phase = record(task, progress, taskUri);
+    return done(phase === 'active' ? fallback : phase);
+  } catch (err) {
+    if (err instanceof RedfishHttpError && (err.status === 404 || err.status === 410))
+      return done(fallback === 'completed' ? 'completed' : 'gone');
+    throw err;
+  }
+}
+
+function asTask(body: unknown): Task | undefined {
+  if (!body || typeof body !== 'object' || !('TaskState' in body)) return undefined;
+  const r = TaskSchema.safeParse(body);
+  return r.success ? r.data : undefined;
+}
+
+/** Stores a task's state and new messages; returns its phase. Unknown states throw. */
+function record(task: Task, progress: TaskProgress, uri: string, onProgress?: (p: TaskProgress) => void) {
+  const state = task.TaskState as string;
+  const phase = taskPhase(state, task.TaskStatus);
+  if (!phase) {
+    throw new TaskFailedError(uri, state, `unknown TaskState ${JSON.stringify(state)}`, [], {
+      code: 'FW_ERR_TASK_STATE_UNKNOWN',
+    });
+  }
+  const before = `${progress.state}|${progress.percent}|${progress.messages.length}`;
+  progress.state = state;
+  if (typeof task.PercentComplete === 'number') progress.percent = task.PercentComplete;
+  const seen = progress.messages.length;
+  const all = (task.Messages ?? []).map((m) => ({
+    id: shortId(m.MessageId ?? ''),
+    ...(m.Message ? { text: m.Message } : {}),
+  }));
+  // BMCs return the whole message list on every poll; keep only what is new.
+  if (all.length > seen) progress.messages.push(...all.slice(seen));
+  if (onProgress && before !== `${progress.state}|${progress.percent}|${progress.messages.length}`) {
+    onProgress({ ...progress, messages: [...progress.messages] });
+  }
+  return phase;
+}
+
+/** "Update.1.0.TransferringToComponent" → "TransferringToComponent". */
+function shortId(id: string): string {
+  return id.split('.').pop() ?? id;
+}
+
+function describe(p: TaskProgress): string {
+  const last = p.messages.at(-1);
+  return [p.state ?? 'no state', p.percent !== undefined ? `${p.percent}%` : '', last?.id ?? '']
+    .filter(Boolean)
+    .join(' ');
+}
