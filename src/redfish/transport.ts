@@ -120,7 +120,9 @@ export class RedfishTransport {
   /** Sends a request, retrying what is safe to retry; throws typed errors for failures. */
   async send(req: TransportRequest): Promise<RedfishResponse> {
     const idempotent = req.idempotent ?? ['GET', 'HEAD', 'PUT', 'DELETE'].includes(req.method);
-    const attempts = req.attempts ?? this.options.retry.attempts;
+    // A streamed body is consumed by the first try: it can never be sent again.
+    const streamed = req.body !== undefined && 'raw' in req.body && !Buffer.isBuffer(req.body.raw);
+    const attempts = streamed ? 1 : (req.attempts ?? this.options.retry.attempts);
     for (let attempt = 0; ; attempt++) {
       const last = attempt + 1 >= attempts;
       let waitMs: number;
