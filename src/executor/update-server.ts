@@ -1,0 +1,222 @@
+/**
+ * Turns one server's plan into installed firmware: verify every image before anything is sent,
+ * discover what the BMC offers, deliver each image in plan order by the best method, follow its
+ * task, wait out the BMC's own reset after a BMC image, reset the host once for staged images,
+ * then read the whole inventory back: an action succeeded only if the component shows the
+ * target version and is healthy. Every intent and outcome goes to the journal.
+ */
+import type { ImageStore } from '../catalog/image-store.ts';
+import type { Deps } from '../deps.ts';
+import { describeError, FirmwardenError } from '../errors.ts';
+import type { ResolvedServer } from '../fleet/load.ts';
+import { scanServer } from '../inventory/scan.ts';
+import type { ServerPlan } from '../planner/plan-model.ts';
+import { RedfishClient } from '../redfish/client.ts';
+import type { ApplyTime, UpdateMethod } from '../vocab.ts';
+import { discoverUpdateService } from './capabilities.ts';
+import { setMaintenanceWindow } from './deliver.ts';
+import { resetHost } from './host-reset.ts';
+import type { Journal } from './journal.ts';
+import { deliverOne, judge, prepare, type Work, windowUsable } from './update-step.ts';
+import { verifyComponent } from './verify.ts';
+
+/** What SimpleUpdate needs from firmwarden's image server. */
+export interface ImageGrantor {
+  readonly url: string;
+  grant(
+    sha256: string,
+    opts?: { ttlMs?: number; label?: string },
+  ): Promise<{ url: string; token: string }> | { url: string; token: string };
+  revoke(token: string): void;
+}
+
+export interface UpdateTimeouts {
+  /** One update task, start to end. */
+  taskMs: number;
+  /** A BMC coming back after its own reset. */
+  bmcRebootMs: number;
+  /** A host restart (graceful, then again forced) until the staged images show. */
+  hostResetMs: number;
+  pollMs: number;
+}
+
+/** Production defaults: BMCs are slow; the unusual ones are explained. */
+export const UPDATE_DEFAULTS: UpdateTimeouts = {
+  // Large BIOS/NIC images on iDRAC 9 can sit in "Running" for 30+ minutes.
+  taskMs: 60 * 60_000,
+  bmcRebootMs: 15 * 60_000,
+  // A graceful restart waits for the OS to shut down; servers with much RAM POST slowly.
+  hostResetMs: 20 * 60_000,
+  pollMs: 5_000,
+};
+
+export interface UpdateEvent {
+  server: string;
+  step: string;
+  component?: string;
+  percent?: number;
+}
+
+export interface UpdateServerOptions {
+  store: ImageStore;
+  journal: Journal;
+  imageServer?: ImageGrantor & { scheme: 'http' | 'https' };
+  method?: UpdateMethod | 'auto';
+  /** Start at this time: through the BMC's maintenance window when offered, else firmwarden waits. */
+  at?: Date;
+  /** Maintenance window length when `at` is used (default 1 h). */
+  windowSeconds?: number;
+  allowForceReset?: boolean;
+  /** Reset the host when staged images need it (default true). */
+  resetHost?: boolean;
+  timeouts?: Partial<UpdateTimeouts>;
+  onEvent?: (e: UpdateEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface ActionReport {
+  component: string;
+  kind: string;
+  from: string;
+  to: string;
+  entryId: string;
+  method?: UpdateMethod;
+  applyTime?: ApplyTime;
+  why?: string;
+  task?: string;
+  outcome: 'verified' | 'failed';
+  detail: string;
+  error?: { code: string; message: string };
+}
+
+export interface ServerUpdateReport {
+  server: string;
+  outcome: 'updated' | 'nothing-to-do' | 'failed' | 'partial';
+  actions: ActionReport[];
+  hostReset?: 'graceful' | 'forced';
+  scheduled?: 'bmc-window' | 'held';
+  error?: { code: string; message: string };
+  durationMs: number;
+}
+
+/** Updates one server to its plan. Never throws for BMC trouble: the report says what happened. */
+export async function updateServer(
+  server: ResolvedServer,
+  plan: ServerPlan,
+  deps: Deps,
+  options: UpdateServerOptions,
+): Promise<ServerUpdateReport> {
+  const started = deps.clock.now();
+  const t = { ...UPDATE_DEFAULTS, ...options.timeouts };
+  const emit = (step: string, extra: Partial<UpdateEvent> = {}) =>
+    options.onEvent?.({ server: server.name, step, ...extra });
+  const report: ServerUpdateReport = {
+    server: server.name,
+    outcome: 'nothing-to-do',
+    actions: [],
+    durationMs: 0,
+  };
+  const actions = plan.decisions.filter((d) => d.decision === 'upgrade' || d.decision === 'downgrade');
+  if (actions.length === 0) return { ...report, durationMs: 0 };
+
+  let client: RedfishClient | undefined;
+  const work: Work[] = [];
+  try {
+    // 1. Every image verified against its digest before anything reaches the BMC.
+    for (const d of actions) work.push(await prepare(d, options.store));
+    client = new RedfishClient(server.client, deps);
+    const caps = await discoverUpdateService(client);
+    const before = await scanServer(client, server, deps.clock);
+
+    // 2. A start time: the BMC's maintenance window when offered, else hold the job here.
+    if (options.at && options.at.getTime() > deps.clock.now()) {
+      report.scheduled = windowUsable(caps, work) ? 'bmc-window' : 'held';
+      if (report.scheduled === 'held') {
+        emit(`holding until ${options.at.toISOString()} (no maintenance-window apply time offered)`);
+        await options.journal.append({ server: server.name, event: 'hold', until: options.at.toISOString() });
+        await deps.clock.sleep(options.at.getTime() - deps.clock.now(), options.signal);
+      } else {
+        const window = { start: options.at.toISOString(), durationSeconds: options.windowSeconds ?? 3600 };
+        await setMaintenanceWindow(client, caps, window);
+        emit(`maintenance window set: ${window.start} for ${window.durationSeconds} s`);
+      }
+    }
+
+    // 3. Deliver in plan order; a BMC image is followed until the BMC is back at the target.
+    for (const w of work) {
+      if (!before.components.some((c) => c.id === w.expected.id || c.uri === w.expected.uri)) {
+        throw new FirmwardenError(
+          'FW_ERR_INVENTORY_CHANGED',
+          `${w.expected.name} (${w.expected.id}) is gone since the plan was made`,
+        );
+      }
+      await deliverOne(
+        client,
+        caps,
+        w,
+        server,
+        deps,
+        options,
+        report.scheduled === 'bmc-window',
+        t,
+        emit,
+        plan.vendor,
+      );
+    }
+
+    // 4. One host reset for everything staged, then the final read.
+    let after = await scanServer(client, server, deps.clock);
+    const pending = work.filter(
+      (w) =>
+        w.report.outcome !== 'failed' && verifyComponent(w.expected, after, plan.vendor).state !== 'verified',
+    );
+    if (pending.some((w) => w.staged || w.decision.target?.requires.reboot) && options.resetHost !== false) {
+      await options.journal.append({ server: server.name, event: 'host-reset-intent' });
+      report.hostReset = await resetHost(client, deps.clock, {
+        graceMs: t.hostResetMs,
+        allowForce: options.allowForceReset ?? false,
+        pollMs: t.pollMs,
+        onStep: (step) => emit(step),
+        done: async () => {
+          const inv = await scanServer(client as RedfishClient, server, deps.clock);
+          return pending.every((w) => verifyComponent(w.expected, inv, plan.vendor).state === 'verified');
+        },
+      });
+      await options.journal.append({ server: server.name, event: 'host-reset', how: report.hostReset });
+      after = await scanServer(client, server, deps.clock);
+    }
+    for (const w of work) {
+      if (w.report.outcome === 'failed') continue;
+      judge(w, verifyComponent(w.expected, after, plan.vendor));
+    }
+  } catch (err) {
+    report.error = {
+      code: err instanceof FirmwardenError ? err.code : 'FW_ERR_UNEXPECTED',
+      message: describeError(err),
+    };
+    for (const w of work)
+      if (!w.report.detail)
+        Object.assign(w.report, { outcome: 'failed', detail: 'not attempted: the server update stopped' });
+  } finally {
+    await client?.close();
+  }
+  report.actions = work.map((w) => w.report);
+  for (const a of report.actions) {
+    await options.journal.append({
+      server: server.name,
+      event: 'outcome',
+      component: a.component,
+      from: a.from,
+      to: a.to,
+      outcome: a.outcome,
+      detail: a.detail,
+      ...(a.error ? { error: a.error } : {}),
+    });
+  }
+  const ok = report.actions.filter((a) => a.outcome === 'verified').length;
+  report.outcome =
+    ok === report.actions.length && !report.error ? 'updated' : ok === 0 ? 'failed' : 'partial';
+  report.durationMs = deps.clock.now() - started;
+  emit(`done: ${report.outcome}`);
+  return report;
+}
