@@ -1,0 +1,228 @@
+/**
+ * `firmwarden update`: plan the chosen servers against a catalog, then push, apply, reset and
+ * verify — or with --dry-run say exactly what would be done and by which method, touching
+ * nothing. Exit 0 when every action verified (or nothing to do), 1 when any failed, 2 bad input.
+ */
+import { join } from 'node:path';
+import { ImageStore } from '../catalog/index.ts';
+import type { Deps } from '../deps.ts';
+import { ConfigError } from '../errors.ts';
+import { parseAtTime } from '../executor/at-time.ts';
+import { discoverUpdateService } from '../executor/capabilities.ts';
+import { startImageServer } from '../executor/image-server.ts';
+import { FileJournal } from '../executor/journal.ts';
+import { chooseMethod } from '../executor/method-choice.ts';
+import { type FleetUpdateReport, updateFleet } from '../executor/update-fleet.ts';
+import { planFleet } from '../fleet/plan-fleet.ts';
+import type { ServerPlan } from '../planner/index.ts';
+import { RedfishClient } from '../redfish/client.ts';
+import { type UpdateMethod, UpdateMethodSchema } from '../vocab.ts';
+import { EXIT, intFlag, parse } from './args.ts';
+import { progressView } from './progress-view.ts';
+import { table } from './render.ts';
+
+export const UPDATE_HELP = `firmwarden update --fleet FILE --catalog FILE (--server NAME ... | --all)
+                  [--at TIME] [--dry-run] [--json] [--policy FILE] [--store DIR] [--state DIR]
+                  [--method auto|multipart|simple|http-push] [--concurrency N]
+                  [--image-server HOST[:PORT]] [--image-server-url URL] [--image-server-tls]
+                  [--force-reset] [--no-reset]
+
+Plans the servers, then for each upgrade: verifies the image in the store, picks the update
+method the BMC offers (and says why), delivers it, follows the task, resets the host once for
+staged images and reads the inventory back: an action succeeds only if the new version shows.
+--at 03:00 uses the BMC's maintenance window when offered, otherwise firmwarden waits.
+Images come from the store (--store, default .firmwarden/images; fill it with catalog sync).
+The journal of every intent and outcome is written to --state (default .firmwarden).`;
+
+export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.WritableStream): Promise<number> {
+  const { values } = parse('update', argv, {
+    fleet: { type: 'string' },
+    catalog: { type: 'string' },
+    policy: { type: 'string' },
+    'base-url': { type: 'string' },
+    server: { type: 'string', multiple: true },
+    all: { type: 'boolean' },
+    at: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    json: { type: 'boolean' },
+    store: { type: 'string' },
+    state: { type: 'string' },
+    method: { type: 'string' },
+    concurrency: { type: 'string' },
+    'image-server': { type: 'string' },
+    'image-server-url': { type: 'string' },
+    'image-server-tls': { type: 'boolean' },
+    'force-reset': { type: 'boolean' },
+    'no-reset': { type: 'boolean' },
+  });
+  const src = 'firmwarden update';
+  if (!values.fleet || !values.catalog)
+    throw new ConfigError(src, `--fleet and --catalog are required\n\n${UPDATE_HELP}`);
+  if (!values.all === !values.server) throw new ConfigError(src, 'give --server NAME (repeatable) or --all');
+  const method =
+    values.method === undefined || values.method === 'auto'
+      ? 'auto'
+      : UpdateMethodSchema.safeParse(values.method);
+  if (method !== 'auto' && !method.success)
+    throw new ConfigError(src, `--method must be auto, ${UpdateMethodSchema.options.join(', ')}`);
+  const at = values.at ? parseAtTime(values.at, deps.clock.now()) : undefined;
+  const state = values.state ?? '.firmwarden';
+  const store = await ImageStore.open(values.store ?? join(state, 'images'));
+
+  const planned = await planFleet(
+    {
+      fleetFile: values.fleet,
+      catalogFile: values.catalog,
+      ...(values.policy ? { policyFile: values.policy } : {}),
+      ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+      ...(values.server ? { only: values.server } : {}),
+    },
+    deps,
+  );
+  const work = planned.servers
+    .map((server) => ({
+      server,
+      plan: planned.plan.servers.find((p) => p.server === server.name) as ServerPlan,
+    }))
+    .filter((w) => w.plan);
+  const prefer: UpdateMethod | 'auto' = method === 'auto' ? 'auto' : method.data;
+
+  if (values['dry-run']) return dryRun(work, deps, out, Boolean(values.json), prefer);
+
+  const [host, port] = (values['image-server'] ?? '127.0.0.1:0').split(':');
+  const imageServer = await startImageServer(
+    {
+      store,
+      host: host || '127.0.0.1',
+      port: intFlag('update', 'image-server port', port, 0),
+      ...(values['image-server-url'] ? { publicUrl: values['image-server-url'] } : {}),
+      ...(values['image-server-tls'] ? { tls: 'self-signed' as const } : {}),
+    },
+    deps,
+  );
+  const view = progressView();
+  let report: FleetUpdateReport;
+  try {
+    report = await updateFleet(work, deps, {
+      store,
+      journal: new FileJournal(state, deps.clock.now),
+      imageServer: Object.assign(imageServer, {
+        scheme: values['image-server-tls'] ? ('https' as const) : ('http' as const),
+      }),
+      method: prefer,
+      ...(at ? { at } : {}),
+      allowForceReset: Boolean(values['force-reset']),
+      resetHost: !values['no-reset'],
+      concurrency: intFlag('update', 'concurrency', values.concurrency, 4),
+      lockDir: state,
+      onEvent: (e) => view.update(e),
+    });
+  } finally {
+    view.done();
+    await imageServer.close();
+  }
+  out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderUpdateReport(report)}\n`);
+  return report.failed > 0 ? EXIT.partial : EXIT.ok;
+}
+
+/** Says per server and action what would happen and by which method; changes nothing. */
+async function dryRun(
+  work: Array<{ server: import('../fleet/load.ts').ResolvedServer; plan: ServerPlan }>,
+  deps: Deps,
+  out: NodeJS.WritableStream,
+  json: boolean,
+  prefer: UpdateMethod | 'auto',
+): Promise<number> {
+  const rows: Array<Record<string, string>> = [];
+  for (const { server, plan } of work) {
+    const actions = plan.decisions.filter((d) => d.decision === 'upgrade' || d.decision === 'downgrade');
+    if (actions.length === 0) continue;
+    const client = new RedfishClient(server.client, deps);
+    try {
+      const caps = await discoverUpdateService(client);
+      for (const d of actions) {
+        let how: string;
+        try {
+          const c = chooseMethod(caps, {
+            imageSize: d.target?.image.size ?? 0,
+            applyTimes: d.target?.requires.reboot ? ['OnReset', 'Immediate'] : ['Immediate', 'OnReset'],
+            prefer,
+            // A real run always starts the built-in image server.
+            imageServer: 'http',
+          });
+          how = `${c.method}: ${c.reason}`;
+        } catch (err) {
+          how = `impossible: ${(err as Error).message}`;
+        }
+        rows.push({
+          server: server.name,
+          component: d.component?.name ?? '',
+          from: d.component?.version ?? '',
+          to: d.target?.version ?? '',
+          how,
+        });
+      }
+      if (plan.requires.hostReboot)
+        rows.push({
+          server: server.name,
+          component: '(host)',
+          from: '',
+          to: '',
+          how: 'one host restart after staging',
+        });
+    } catch (err) {
+      rows.push({
+        server: server.name,
+        component: '',
+        from: '',
+        to: '',
+        how: `cannot read UpdateService: ${(err as Error).message}`,
+      });
+    } finally {
+      await client.close();
+    }
+  }
+  if (json) out.write(`${JSON.stringify({ dryRun: true, actions: rows }, null, 2)}\n`);
+  else {
+    out.write(
+      `${table(
+        ['SERVER', 'COMPONENT', 'FROM', 'TO', 'HOW'],
+        rows.map((r) => [
+          r['server'] ?? '',
+          r['component'] ?? '',
+          r['from'] ?? '',
+          r['to'] ?? '',
+          r['how'] ?? '',
+        ]),
+      )}\n`,
+    );
+    out.write(
+      `\ndry run: ${rows.length} actions on ${new Set(rows.map((r) => r['server'])).size} servers; nothing was changed\n`,
+    );
+  }
+  return EXIT.ok;
+}
+
+/** The final report: one row per action, then a summary line. */
+export function renderUpdateReport(r: FleetUpdateReport): string {
+  const rows: string[][] = [];
+  for (const s of r.servers) {
+    if (s.error && s.actions.length === 0) rows.push([s.server, '-', '', '', 'FAILED', s.error.message]);
+    for (const a of s.actions) {
+      rows.push([
+        s.server,
+        a.component,
+        a.from,
+        a.to,
+        a.outcome === 'verified' ? 'ok' : 'FAILED',
+        a.outcome === 'verified' ? `${a.method ?? ''} ${a.applyTime ?? ''}`.trim() : a.detail,
+      ]);
+    }
+    if (s.hostReset) rows.push([s.server, '(host reset)', '', '', 'ok', s.hostReset]);
+  }
+  return [
+    table(['SERVER', 'COMPONENT', 'FROM', 'TO', 'RESULT', 'DETAIL'], rows),
+    '',
+    `${r.updated} servers updated, ${r.failed} failed, ${r.unchanged} had nothing to do`,
+  ].join('\n');
+}

@@ -1,0 +1,63 @@
+/**
+ * The read-only half of every workflow (plan, update, rollout, demo): load and validate all
+ * inputs first — policy, catalog, fleet — so bad input fails before any BMC is contacted, then
+ * sweep the chosen servers and plan. Returns everything the next step needs.
+ */
+import { readFile } from 'node:fs/promises';
+import { type Catalog, loadCatalog } from '../catalog/index.ts';
+import type { Deps } from '../deps.ts';
+import { ConfigError } from '../errors.ts';
+import type { FleetInventory } from '../inventory/model.ts';
+import { type SweepOptions, sweepFleet } from '../inventory/sweep.ts';
+import { type Plan, type PlanPolicy, parsePolicyText, plan } from '../planner/index.ts';
+import { loadFleetFile, type ResolvedServer } from './load.ts';
+
+export interface PlanFleetInput {
+  fleetFile: string;
+  catalogFile: string;
+  policyFile?: string;
+  /** Overrides a Dell catalog's baseLocation (mirrors). */
+  baseUrl?: string;
+  /** Only these servers (by name); unknown names are an error. All when absent. */
+  only?: string[];
+  sweep?: SweepOptions;
+}
+
+export interface PlannedFleet {
+  servers: ResolvedServer[];
+  catalog: Catalog;
+  policy: PlanPolicy;
+  inventory: FleetInventory;
+  plan: Plan;
+}
+
+/** Reads a policy file (YAML or JSON). */
+export async function loadPolicyFile(path: string): Promise<PlanPolicy> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(path, `cannot read policy file: ${(err as Error).message}`, { cause: err });
+  }
+  return parsePolicyText(text, path);
+}
+
+/** Loads every input, sweeps the chosen servers and plans them. */
+export async function planFleet(input: PlanFleetInput, deps: Deps): Promise<PlannedFleet> {
+  const policy = input.policyFile ? await loadPolicyFile(input.policyFile) : {};
+  const catalog = await loadCatalog(
+    input.catalogFile,
+    input.baseUrl === undefined ? {} : { baseUrl: input.baseUrl },
+  );
+  const all = await loadFleetFile(input.fleetFile);
+  const servers = input.only ? select(all, input.only, input.fleetFile) : all;
+  const inventory = await sweepFleet(servers, deps, input.sweep);
+  return { servers, catalog, policy, inventory, plan: plan(inventory, catalog, policy) };
+}
+
+function select(all: ResolvedServer[], names: string[], source: string): ResolvedServer[] {
+  const byName = new Map(all.map((s) => [s.name, s]));
+  const missing = names.filter((n) => !byName.has(n));
+  if (missing.length) throw new ConfigError(source, `no server named ${missing.join(', ')} in the fleet`);
+  return names.map((n) => byName.get(n) as ResolvedServer);
+}
