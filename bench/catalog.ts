@@ -1,0 +1,240 @@
+/**
+ * Catalog benchmark: wall time and peak RSS of
+ * - loadCatalog for the real Dell 11G catalog (3.4 MB) and for a generated Dell-format catalog ten
+ *   times its size (every SoftwareComponent and SoftwareBundle repeated with fresh package ids and
+ *   paths);
+ * - plan() for a generated fleet of 10,000 Dell servers × 20 installed components against each of
+ *   those catalogs (models, ComponentIDs and PCI ids taken from the catalog; versions a mix of
+ *   current, older and unorderable ones).
+ * Every measurement runs in its own child process so the peaks do not mix; the planning child
+ * receives the already-imported catalog as JSON, so its peak is the inventory plus the plan.
+ * Prints figures; asserts nothing.
+ *
+ *   node bench/catalog.ts [--servers 10000] [--components 20]
+ */
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type Catalog, type CatalogEntry, loadCatalog } from '../src/catalog/index.ts';
+import type { FleetInventory, InventoryComponent, ServerInventory } from '../src/inventory/model.ts';
+import { plan } from '../src/planner/index.ts';
+
+const CATALOG_11G = fileURLToPath(
+  new URL('../test/fixtures/catalog/dell/dell-poweredge-11g-Catalog.xml', import.meta.url),
+);
+const COPIES = 10;
+const SELF = fileURLToPath(import.meta.url);
+const mb = (bytes: number) => bytes / 1024 / 1024;
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+interface ImportFigures {
+  megabytes: number;
+  ms: number;
+  peakRssMb: number;
+  entries: number;
+  skipped: number;
+}
+
+interface PlanFigures {
+  servers: number;
+  components: number;
+  ms: number;
+  rssBeforeMb: number;
+  peakRssMb: number;
+  upgrades: number;
+  needsHuman: number;
+  noEntry: number;
+}
+
+/** Child: import one file and print its figures (and, if asked, write the catalog as JSON). */
+async function measureImport(file: string, jsonOut: string | undefined): Promise<void> {
+  const { size } = statSync(file);
+  const start = performance.now();
+  const catalog = await loadCatalog(file, { maxBytes: 1024 * 1024 * 1024 });
+  const ms = performance.now() - start;
+  const figures: ImportFigures = {
+    megabytes: size / 1e6,
+    ms,
+    peakRssMb: peakRssMb(),
+    entries: catalog.entries.length,
+    skipped: catalog.skipped.length,
+  };
+  if (jsonOut) await writeFile(jsonOut, JSON.stringify(catalog));
+  console.log(JSON.stringify(figures));
+}
+
+/** A small deterministic PRNG (mulberry32) so every run plans the same fleet. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Dell servers whose components are the catalog's own devices for their model. */
+function generateFleet(catalog: Catalog, servers: number, perServer: number): FleetInventory {
+  const random = rng(42);
+  const byModel = new Map<string, { name: string; entries: CatalogEntry[] }>();
+  for (const e of catalog.entries) {
+    for (const m of e.supportedModels ?? []) {
+      if (!m.systemId) continue;
+      const slot = byModel.get(m.systemId) ?? { name: m.name ?? m.systemId, entries: [] };
+      slot.entries.push(e);
+      byModel.set(m.systemId, slot);
+    }
+  }
+  const models = [...byModel.entries()]
+    .sort((a, b) => b[1].entries.length - a[1].entries.length)
+    .slice(0, 30);
+  const list: ServerInventory[] = [];
+  for (let i = 0; i < servers; i++) {
+    const [systemId, model] = models[i % models.length]!;
+    const seen = new Set<string>();
+    const components: InventoryComponent[] = [];
+    for (const e of model.entries) {
+      if (components.length >= perServer) break;
+      const id = e.match.softwareIds?.[0];
+      if (id === undefined || seen.has(id) || random() < 0.3) continue;
+      seen.add(id);
+      const pciOnly = e.match.pci !== undefined && random() < 0.15;
+      const roll = random();
+      const version =
+        roll < 0.5 ? e.version : roll < 0.85 ? `0.${e.version}` : `X${Math.floor(random() * 99)}`;
+      const name = `${e.name} - 00:10:18:${i.toString(16).padStart(6, '0')}`;
+      components.push({
+        id: `Installed-${pciOnly ? 0 : id}-${version}__Dev.${components.length}`,
+        uri: `/redfish/v1/UpdateService/FirmwareInventory/${components.length}`,
+        name,
+        kind: e.kind,
+        slot: 'active',
+        version,
+        updateable: true,
+        ...(pciOnly ? {} : { softwareId: id }),
+        identity: pciOnly ? { pci: e.match.pci![0]! } : { dellComponentId: id },
+      });
+    }
+    while (components.length < perServer) {
+      const n = components.length;
+      components.push({
+        id: `Installed-0-00.1B.53__PSU.Slot.${n}`,
+        uri: `/redfish/v1/UpdateService/FirmwareInventory/psu${n}`,
+        name: `PS${n} Status`,
+        kind: 'psu',
+        slot: 'active',
+        version: '00.1B.53',
+        identity: { fqdd: `PSU.Slot.${n}` },
+      });
+    }
+    list.push({
+      server: `bench-${String(i).padStart(5, '0')}`,
+      bmc: `https://10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+      vendor: 'dell',
+      labels: { site: i % 2 ? 'fra1' : 'ams1' },
+      model: model.name,
+      systemId,
+      scannedAt: '2026-11-22T03:00:00.000Z',
+      components,
+      copies: [],
+    });
+  }
+  return { scannedAt: '2026-11-22T03:00:00.000Z', servers: list, failed: 0 };
+}
+
+/** Child: plan a generated fleet against an imported catalog (JSON) and print the figures. */
+async function measurePlan(catalogJson: string, servers: number, perServer: number): Promise<void> {
+  const catalog = JSON.parse(await readFile(catalogJson, 'utf8')) as Catalog;
+  const inventory = generateFleet(catalog, servers, perServer);
+  const rssBeforeMb = mb(process.memoryUsage().rss);
+  const start = performance.now();
+  const result = plan(inventory, catalog, { minimumCriticality: 'optional' });
+  const ms = performance.now() - start;
+  const figures: PlanFigures = {
+    servers,
+    components: inventory.servers.reduce((n, s) => n + s.components.length, 0),
+    ms,
+    rssBeforeMb,
+    peakRssMb: peakRssMb(),
+    upgrades: result.totals.upgrade ?? 0,
+    needsHuman: result.totals['incomparable-version'] ?? 0,
+    noEntry: result.totals['no-catalog-entry'] ?? 0,
+  };
+  console.log(JSON.stringify(figures));
+}
+
+function child<T>(args: string[]): T {
+  const out = execFileSync(process.execPath, [SELF, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as T;
+}
+
+/** The 11G catalog with its components and bundles repeated `copies` times under new names. */
+async function generateCatalog(copies: number): Promise<string> {
+  const text = (await readFile(CATALOG_11G, 'utf8')).replace(/^\uFEFF/, '');
+  const open = text.indexOf('>', text.indexOf('<Manifest')) + 1;
+  const close = text.lastIndexOf('</Manifest>');
+  const body = text.slice(open, close);
+  const parts = [text.slice(0, open)];
+  for (let i = 0; i < copies; i++) {
+    parts.push(
+      body
+        .replace(/(packageID|releaseID|bundleID)="([^"]*)"/g, (_m, attr, id) => `${attr}="${id}-${i}"`)
+        .replace(/path="([^"]*)"/g, (_m, path) => `path="copy${i}/${path}"`),
+    );
+  }
+  parts.push(text.slice(close));
+  return parts.join('');
+}
+
+async function main(): Promise<void> {
+  const [mode, ...rest] = process.argv.slice(2);
+  if (mode === '--import') return measureImport(rest[0]!, rest[1]);
+  if (mode === '--plan') return measurePlan(rest[0]!, Number(rest[1]), Number(rest[2]));
+  const { values } = parseArgs({
+    options: { servers: { type: 'string', default: '10000' }, components: { type: 'string', default: '20' } },
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'fw-bench-catalog-'));
+  try {
+    const big = join(dir, `dell-${COPIES}x-Catalog.xml`);
+    await writeFile(big, `\uFEFF${await generateCatalog(COPIES)}`);
+    const catalogs = [
+      ['Dell 11G (real)', CATALOG_11G, join(dir, '11g.json')],
+      [`Dell 11G x${COPIES} (generated)`, big, join(dir, 'big.json')],
+    ] as const;
+    console.log('catalog import                       MB   import ms   peak RSS MB   entries  skipped');
+    for (const [label, file, json] of catalogs) {
+      const f = child<ImportFigures>(['--import', file, json]);
+      console.log(
+        `${label.padEnd(32)} ${f.megabytes.toFixed(1).padStart(6)} ${f.ms.toFixed(0).padStart(11)} ${f.peakRssMb
+          .toFixed(0)
+          .padStart(13)} ${String(f.entries).padStart(9)} ${String(f.skipped).padStart(8)}`,
+      );
+    }
+    console.log('');
+    console.log(
+      'plan against                     servers  components   plan ms  µs/component  RSS before MB  peak RSS MB  upgrades  needs-human  no-entry',
+    );
+    for (const [label, , json] of catalogs) {
+      const f = child<PlanFigures>(['--plan', json, values.servers, values.components]);
+      console.log(
+        `${label.padEnd(32)} ${String(f.servers).padStart(7)} ${String(f.components).padStart(11)} ${f.ms
+          .toFixed(0)
+          .padStart(9)} ${((f.ms * 1000) / f.components).toFixed(1).padStart(13)} ${f.rssBeforeMb
+          .toFixed(0)
+          .padStart(14)} ${f.peakRssMb.toFixed(0).padStart(12)} ${String(f.upgrades).padStart(9)} ${String(
+          f.needsHuman,
+        ).padStart(12)} ${String(f.noEntry).padStart(9)}`,
+      );
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

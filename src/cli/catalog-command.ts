@@ -1,0 +1,192 @@
+/**
+ * `firmwarden catalog sync|show`: fetch and verify every image a catalog references into the
+ * image store (exit 1 when any image failed), or describe what a catalog holds and what its
+ * import left out. Catalog errors are bad input (exit 2).
+ */
+import { type Catalog, ImageStore, loadCatalog, type SyncProgress, syncCatalog } from '../catalog/index.ts';
+import type { Deps } from '../deps.ts';
+import { ConfigError, FirmwardenError } from '../errors.ts';
+import { EXIT, intFlag, parse } from './args.ts';
+import { progressBar, table } from './render.ts';
+
+export const CATALOG_HELP = `firmwarden catalog sync --catalog FILE --store DIR [--base-url URL] [--concurrency N] [--json]
+firmwarden catalog show --catalog FILE [--base-url URL] [--json]
+
+sync: downloads (with resume) or copies every image the catalog references into the image store
+      at DIR, verifying each against the catalog's digests and size; exit 1 if any image failed.
+show: counts of entries by vendor, kind and criticality, and every item the import skipped, why.
+Catalogs: native JSON/YAML, Dell Catalog.xml (UTF-8/UTF-16), HPE fwrepo.json.`;
+
+export async function catalogCommand(
+  argv: string[],
+  deps: Deps,
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'sync') return syncSubcommand(rest, deps, out);
+  if (sub === 'show') return showSubcommand(rest, out);
+  throw new ConfigError(
+    'firmwarden catalog',
+    `${sub === undefined ? 'a subcommand is required' : `unknown subcommand ${JSON.stringify(sub)}`}\n\n${CATALOG_HELP}`,
+  );
+}
+
+async function syncSubcommand(argv: string[], deps: Deps, out: NodeJS.WritableStream): Promise<number> {
+  const { values } = parse('catalog sync', argv, {
+    catalog: { type: 'string' },
+    store: { type: 'string' },
+    'base-url': { type: 'string' },
+    concurrency: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (!values.catalog || !values.store) {
+    throw new ConfigError(
+      'firmwarden catalog sync',
+      `--catalog FILE and --store DIR are required\n\n${CATALOG_HELP}`,
+    );
+  }
+  const concurrency = intFlag('catalog sync', 'concurrency', values.concurrency, 4);
+  const catalog = await loadCatalogInput('sync', values.catalog, values['base-url']);
+  let store: ImageStore;
+  try {
+    store = await ImageStore.open(values.store);
+  } catch (err) {
+    throw new ConfigError(values.store, `cannot open image store: ${(err as Error).message}`, { cause: err });
+  }
+  const bar = progressBar('sync');
+  const total = new Set(catalog.entries.map((e) => e.image.sha256 ?? `md5:${e.image.md5}`)).size;
+  let done = 0;
+  const onProgress = (event: SyncProgress) => {
+    if (event.phase === 'done') done++;
+    const note =
+      event.phase === 'bytes'
+        ? `${event.entryIds[0]} ${(event.bytes / 1e6).toFixed(1)}${event.total ? `/${(event.total / 1e6).toFixed(1)}` : ''} MB`
+        : `${event.entryIds[0]} ${event.phase === 'done' ? event.status : event.phase}`;
+    bar.update(done, total, note);
+  };
+  const report = await syncCatalog({
+    catalog,
+    store,
+    ...(concurrency > 0 ? { concurrency } : {}),
+    onProgress,
+    deps: { clock: deps.clock },
+  });
+  bar.done();
+  if (values.json) {
+    out.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    const rows = report.results.map((r) => [
+      r.entryId,
+      r.status,
+      r.size === undefined ? '' : String(r.size),
+      r.resumedFrom ? `resumed at ${r.resumedFrom}` : '',
+      r.error ? `${r.error.code}: ${r.error.message}` : (r.source ?? ''),
+    ]);
+    out.write(
+      `${table(['ENTRY', 'STATUS', 'BYTES', 'RESUME', 'SOURCE / ERROR'], rows)}\n\n` +
+        `${report.results.length} entries: ${report.downloaded} downloaded, ${report.present} already present, ${report.failed} failed; ${report.bytesTransferred} bytes transferred into ${values.store}\n`,
+    );
+  }
+  return report.ok ? EXIT.ok : EXIT.partial;
+}
+
+async function showSubcommand(argv: string[], out: NodeJS.WritableStream): Promise<number> {
+  const { values } = parse('catalog show', argv, {
+    catalog: { type: 'string' },
+    'base-url': { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (!values.catalog)
+    throw new ConfigError('firmwarden catalog show', `--catalog FILE is required\n\n${CATALOG_HELP}`);
+  const catalog = await loadCatalogInput('show', values.catalog, values['base-url']);
+  const summary = summarize(catalog);
+  out.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : `${renderShow(summary)}\n`);
+  return EXIT.ok;
+}
+
+/** What `catalog show` reports. */
+export interface CatalogSummary {
+  source: Catalog['source'];
+  stats: Catalog['stats'];
+  byVendor: Record<string, number>;
+  byCriticality: Record<string, number>;
+  skipped: Catalog['skipped'];
+}
+
+function summarize(catalog: Catalog): CatalogSummary {
+  const count = (key: (e: Catalog['entries'][number]) => string) => {
+    const out: Record<string, number> = {};
+    for (const e of catalog.entries) out[key(e)] = (out[key(e)] ?? 0) + 1;
+    return out;
+  };
+  return {
+    source: catalog.source,
+    stats: catalog.stats,
+    byVendor: count((e) => e.vendor),
+    byCriticality: count((e) => e.criticality),
+    skipped: catalog.skipped,
+  };
+}
+
+function renderShow(s: CatalogSummary): string {
+  const src = s.source;
+  const facts = [
+    `catalog ${src.file}: ${src.format}, ${src.encoding}`,
+    src.name ? `name ${src.name}` : undefined,
+    src.dateTime ? `dated ${src.dateTime}` : undefined,
+    src.baseLocation ? `packages at ${src.baseLocation}` : undefined,
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const counts = (title: string, record: Partial<Record<string, number>>) =>
+    table(
+      [title, 'ENTRIES'],
+      Object.entries(record)
+        .sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))
+        .map(([k, n]) => [k, String(n)]),
+    );
+  const parts = [
+    facts,
+    `${s.stats.seen} items, ${s.stats.imported} imported, ${s.stats.skipped} skipped`,
+    '',
+    counts('FORMAT', { [src.format]: s.stats.imported }),
+    '',
+    counts('VENDOR', s.byVendor),
+    '',
+    counts('KIND', s.stats.byKind),
+    '',
+    counts('CRITICALITY', s.byCriticality),
+  ];
+  if (s.stats.byComponentType) parts.push('', counts('DELL COMPONENT TYPE', s.stats.byComponentType));
+  if (s.stats.bundles) {
+    const b = s.stats.bundles;
+    parts.push(
+      '',
+      `Dell bundles: ${b.count}, ${b.packageRefs} package references (${b.distinctPackages} distinct, ${b.unresolvedPackages} unresolved), ${b.componentsWithoutBundle} components in no bundle`,
+    );
+  }
+  if (s.skipped.length > 0) {
+    parts.push(
+      '',
+      `skipped (${s.skipped.length}):`,
+      table(
+        ['ELEMENT', 'REASON', 'DETAIL', 'KEY'],
+        s.skipped.map((k) => [k.element, k.reason, k.detail, k.key ?? '']),
+      ),
+    );
+  }
+  return parts.join('\n');
+}
+
+async function loadCatalogInput(sub: string, path: string, baseUrl: string | undefined): Promise<Catalog> {
+  try {
+    return await loadCatalog(path, baseUrl === undefined ? {} : { baseUrl });
+  } catch (err) {
+    if (err instanceof FirmwardenError) {
+      throw new ConfigError(`firmwarden catalog ${sub} --catalog`, `${err.code}: ${err.message}`, {
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}

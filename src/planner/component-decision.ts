@@ -1,0 +1,243 @@
+/**
+ * The decision for one installed component, before the server-level passes (`after`
+ * prerequisites, execution order): match → pin → choose the highest entry → compare → gate the
+ * action (Updateable, criticality, minimumInstalledVersion). Compliance is taken from the version
+ * comparison before any policy is applied: a denied kind is still outdated if it is.
+ */
+import type { CatalogEntry } from '../catalog/model.ts';
+import type { InventoryComponent, ServerInventory } from '../inventory/model.ts';
+import type { VersionComparison, VersionHints } from '../versions/index.ts';
+import { gateAction } from './action-gate.ts';
+import type { CatalogIndex } from './catalog-index.ts';
+import type { EntryMatch, FindMatches } from './component-matcher.ts';
+import { Compliance, Decision } from './decision.ts';
+import { selectHighest } from './entry-selection.ts';
+import type { PlanDecision, PlannedComponent, PlanTarget } from './plan-model.ts';
+import { PinMode, type PlanPolicy } from './policy.ts';
+import { type ActivePin, kindExclusion, pinFor } from './policy-rules.ts';
+import { type Compare, hintsFor, versionText } from './version-comparer.ts';
+
+/** What every step of planning shares. */
+export interface PlanContext {
+  index: CatalogIndex;
+  policy: PlanPolicy;
+  compare: Compare;
+  find: FindMatches;
+}
+
+/** A component's decision and what the server-level passes need to revisit it. */
+export interface Assessed {
+  component: InventoryComponent;
+  hints: VersionHints;
+  decision: PlanDecision;
+  /** The entry the decision points at. */
+  target?: CatalogEntry;
+  /** The entry that names the component's line: the target, else the first match. */
+  reference?: CatalogEntry;
+}
+
+/** Finishes an assessment: the decision, its target and the entry naming its line. */
+export type Done = (decision: PlanDecision, target?: CatalogEntry, reference?: CatalogEntry) => Assessed;
+
+/** The inventory fields a decision repeats. */
+export function plannedComponent(c: InventoryComponent): PlannedComponent {
+  return {
+    id: c.id,
+    uri: c.uri,
+    name: c.name,
+    kind: c.kind,
+    version: c.version,
+    ...(c.softwareId === undefined ? {} : { softwareId: c.softwareId }),
+    ...(c.identity.fqdd === undefined ? {} : { fqdd: c.identity.fqdd }),
+  };
+}
+
+/** The entry fields a decision carries. */
+export function planTarget(e: CatalogEntry): PlanTarget {
+  return {
+    entryId: e.id,
+    name: e.name,
+    version: e.version,
+    criticality: e.criticality,
+    image: e.image,
+    requires: e.requires,
+    source: e.source,
+  };
+}
+
+const complianceOf = (order: VersionComparison['order'] | undefined): Compliance =>
+  order === 'less'
+    ? Compliance.outdated
+    : order === 'equal' || order === 'greater'
+      ? Compliance.compliant
+      : Compliance.unknown;
+
+/** Decides one installed component of a readable server. */
+export function assessComponent(ctx: PlanContext, server: ServerInventory, c: InventoryComponent): Assessed {
+  const hints = hintsFor(server, c);
+  const base = { component: plannedComponent(c) };
+  const found = ctx.find(server, c);
+  const kindOut = kindExclusion(ctx.policy, c);
+  const done = (decision: PlanDecision, target?: CatalogEntry, reference?: CatalogEntry): Assessed => ({
+    component: c,
+    hints,
+    decision,
+    ...(target ? { target } : {}),
+    ...((reference ?? target) ? { reference: reference ?? target } : {}),
+  });
+
+  if (found.matches.length === 0) {
+    const miss = found.miss ?? 'no catalog entry matches';
+    return done(
+      kindOut
+        ? {
+            ...base,
+            decision: Decision.excludedByPolicy,
+            reason: `${kindOut} (${miss})`,
+            compliance: Compliance.unknown,
+          }
+        : { ...base, decision: Decision.noCatalogEntry, reason: miss, compliance: Compliance.unknown },
+    );
+  }
+  const firstEntry = found.matches[0]!.entry;
+
+  // Pins narrow the candidates before the highest is chosen.
+  let candidates: EntryMatch[] = found.matches;
+  let pinNote = '';
+  const pin = pinFor(ctx.policy, server, c);
+  if (pin !== undefined && 'conflict' in pin) {
+    return done(
+      { ...base, decision: Decision.excludedByPolicy, reason: pin.conflict, compliance: Compliance.unknown },
+      undefined,
+      firstEntry,
+    );
+  }
+  if (pin !== undefined) {
+    candidates = found.matches.filter((m) => pinAllows(ctx, pin, m.entry.version, hints));
+    pinNote = ` (${pin.mode === PinMode.exact ? 'pinned to' : 'pinned at most'} ${pin.pin.version} by ${pin.label}${pin.pin.note ? `: ${pin.pin.note}` : ''})`;
+    if (candidates.length === 0)
+      return pinnedWithoutEntry(ctx, base, c, hints, pin, found.matches, kindOut, done);
+  }
+
+  const selection = selectHighest(
+    candidates.map((m) => m.entry),
+    hints,
+    ctx.compare,
+  );
+  if ('ambiguous' in selection) {
+    const reason = `${selection.ambiguous}; needs a human`;
+    return done(
+      kindOut
+        ? {
+            ...base,
+            decision: Decision.excludedByPolicy,
+            reason: `${kindOut}; ${reason}`,
+            compliance: Compliance.unknown,
+          }
+        : { ...base, decision: Decision.incomparableVersion, reason, compliance: Compliance.unknown },
+      undefined,
+      firstEntry,
+    );
+  }
+  const entry = selection.entry;
+  const matchedBy = candidates.find((m) => m.entry === entry)!.by;
+  const cmp = ctx.compare(c.version, entry.version, hints);
+  const common = {
+    ...base,
+    target: planTarget(entry),
+    matchedBy,
+    comparison: { order: cmp.order, reason: cmp.reason },
+    compliance: complianceOf(cmp.order),
+  };
+  const installed = versionText(c.version);
+  const at = `${entry.id} ${entry.version}`;
+
+  if (kindOut) {
+    return done(
+      {
+        ...common,
+        decision: Decision.excludedByPolicy,
+        reason: `${kindOut} (installed ${installed}, catalog ${at})`,
+      },
+      entry,
+    );
+  }
+  switch (cmp.order) {
+    case 'incomparable':
+      return done(
+        {
+          ...common,
+          decision: Decision.incomparableVersion,
+          reason: `installed ${installed} and ${at} cannot be ordered (${cmp.reason}); needs a human`,
+        },
+        entry,
+      );
+    case 'equal':
+      return done(
+        { ...common, decision: Decision.upToDate, reason: `installed ${installed} matches ${at}${pinNote}` },
+        entry,
+      );
+    case 'greater':
+      if (!ctx.policy.allowDowngrade) {
+        return done(
+          {
+            ...common,
+            decision: Decision.newerThanCatalog,
+            reason: `installed ${installed} is newer than ${at}${pinNote}; a downgrade needs policy allowDowngrade`,
+          },
+          entry,
+        );
+      }
+      return gateAction(ctx, common, c, hints, entry, candidates, Decision.downgrade, pinNote, done);
+    case 'less':
+      return gateAction(ctx, common, c, hints, entry, candidates, Decision.upgrade, pinNote, done);
+  }
+}
+
+function pinAllows(ctx: PlanContext, pin: ActivePin, version: string, hints: VersionHints): boolean {
+  const order = ctx.compare(version, pin.pin.version, hints).order;
+  return order === 'equal' || (pin.mode === PinMode.atMost && order === 'less');
+}
+
+/** A pin left no catalog entry: up to date if the installed version is the pinned one. */
+function pinnedWithoutEntry(
+  ctx: PlanContext,
+  base: { component: PlannedComponent },
+  c: InventoryComponent,
+  hints: VersionHints,
+  pin: ActivePin,
+  matches: EntryMatch[],
+  kindOut: string | undefined,
+  done: Done,
+): Assessed {
+  const cmp = ctx.compare(c.version, pin.pin.version, hints);
+  const reference = matches[0]!.entry;
+  const offered = [...new Set(matches.map((m) => m.entry.version))].join(', ');
+  const compliance = complianceOf(cmp.order);
+  const comparison = { order: cmp.order, reason: cmp.reason };
+  if (!kindOut && cmp.order === 'equal') {
+    return done(
+      {
+        ...base,
+        decision: Decision.upToDate,
+        reason: `installed ${c.version} is the version ${pin.label} pins (the catalog offers ${offered})`,
+        comparison,
+        compliance,
+      },
+      undefined,
+      reference,
+    );
+  }
+  const wanted = pin.mode === PinMode.exact ? pin.pin.version : `at most ${pin.pin.version}`;
+  return done(
+    {
+      ...base,
+      decision: Decision.excludedByPolicy,
+      reason: `${kindOut ? `${kindOut}; ` : ''}${pin.label} pins ${wanted}, but no matching catalog entry has it (the catalog offers ${offered}; installed ${versionText(c.version)})`,
+      comparison,
+      compliance,
+    },
+    undefined,
+    reference,
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * Component lines: the installed components that are "the same firmware" across the fleet, so a
+ * lowest (acting) version means something. Versions of different vendors, kinds or devices are
+ * incomparable, and one ComponentID can be several lines (Dell 159 is every model's BIOS), so a
+ * line is vendor + kind + identity + the model family of the catalog entry that targets it
+ * (its supportedModels), or the server's model for board firmware no entry matches.
+ */
+import type { CatalogEntry } from '../catalog/model.ts';
+import type { InventoryComponent, ServerInventory } from '../inventory/model.ts';
+import { identityOf } from './component-identity.ts';
+
+/** The line a component belongs to, with what the summary prints for it. */
+export interface LineRef {
+  key: string;
+  identity: string;
+  label: string;
+  models?: string;
+}
+
+/** Board firmware differs per model even under one id; other devices are the same part anywhere. */
+const BOARD_KINDS = new Set(['bmc', 'bios', 'cpld']);
+
+/** An entry's model family ("0235,0236,…") and how to print it; computed once per entry. */
+const families = new WeakMap<CatalogEntry, { scope: string; models: string }>();
+function familyOf(entry: CatalogEntry): { scope: string; models: string } {
+  let family = families.get(entry);
+  if (family === undefined) {
+    const models = entry.supportedModels ?? [];
+    const names = models.map((m) => m.systemId ?? m.name ?? '?').sort();
+    family = {
+      scope: names.join(','),
+      models:
+        names.length <= 3 ? models.map((m) => m.name ?? m.systemId).join(', ') : `${names.length} models`,
+    };
+    families.set(entry, family);
+  }
+  return family;
+}
+
+export function lineOf(
+  server: ServerInventory,
+  c: InventoryComponent,
+  reference: CatalogEntry | undefined,
+): LineRef {
+  const id = identityOf(server.vendor, c);
+  let scope = '*';
+  let models: string | undefined;
+  if (reference?.supportedModels?.length) {
+    ({ scope, models } = familyOf(reference));
+  } else if (reference === undefined && BOARD_KINDS.has(c.kind)) {
+    scope = server.systemId ?? server.model ?? '?';
+    models = server.model ?? server.systemId;
+  }
+  return {
+    key: `${server.vendor}|${c.kind}|${id.key}|${scope}`,
+    identity: id.text,
+    // Dell NIC names end in the port's MAC; the line is the adapter, not the port.
+    label: reference?.name ?? c.name.replace(/ - ([0-9a-f]{2}:){5}[0-9a-f]{2}$/i, ''),
+    ...(models === undefined ? {} : { models }),
+  };
+}

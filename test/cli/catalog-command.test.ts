@@ -1,0 +1,145 @@
+/**
+ * `firmwarden catalog show|sync`: what a catalog holds and what its import skipped; syncing
+ * images into the store with verification (exit 1 when any image fails); bad input as config
+ * errors (exit 2 through main).
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CatalogSummary, catalogCommand } from '../../src/cli/catalog-command.ts';
+import { defaultDeps } from '../../src/deps.ts';
+import { ConfigError } from '../../src/errors.ts';
+import { captureLogger } from '../helpers/capture-logger.ts';
+import { fakeClock } from '../helpers/fake-clock.ts';
+
+const DELL_11G = 'test/fixtures/catalog/dell/dell-poweredge-11g-Catalog.xml';
+
+async function run(argv: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      out += String(chunk);
+      cb();
+    },
+  });
+  const code = await catalogCommand(
+    argv,
+    defaultDeps({ clock: fakeClock(), logger: captureLogger('silent').logger }),
+    sink,
+  );
+  return { code, out };
+}
+
+describe('firmwarden catalog show', () => {
+  it('counts the Dell 11G catalog by vendor, kind and criticality and lists what was skipped', async () => {
+    const { code, out } = await run(['show', '--catalog', DELL_11G]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/dell-poweredge-11g-Catalog\.xml: dell, utf-8/i);
+    expect(out).toMatch(/392 items, 379 imported, 13 skipped/);
+    expect(out).toMatch(/^dell\s+379$/m);
+    expect(out).toMatch(/^drive\s+210$/m);
+    expect(out).toMatch(/^bios\s+58$/m);
+    expect(out).toMatch(/^APAC\s+12$/m);
+    expect(out).toMatch(/Dell bundles: 76/);
+    expect(out).toMatch(/skipped \(13\):/);
+    expect(out).toMatch(/SoftwareComponent\[\d+\]\s+component-type\s+ComponentType APAC/);
+  });
+
+  it('--json: the same facts as one document', async () => {
+    const { code, out } = await run(['show', '--catalog', DELL_11G, '--json']);
+    expect(code).toBe(0);
+    const s = JSON.parse(out) as CatalogSummary;
+    expect(s.source.format).toBe('dell');
+    expect(Object.values(s.byCriticality).reduce((a, b) => a + b, 0)).toBe(379);
+    expect(s.stats.byKind.bmc).toBe(18);
+    expect(s.skipped).toHaveLength(13);
+    expect(new Set(s.skipped.map((k) => k.reason))).toEqual(new Set(['component-type']));
+  });
+});
+
+describe('firmwarden catalog sync', () => {
+  let work: string;
+  beforeEach(async () => {
+    work = await mkdtemp(join(tmpdir(), 'fw-catalog-cli-'));
+    await mkdir(join(work, 'images'));
+  });
+  afterEach(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  /** A native catalog beside its images; `corrupt` entries get a digest that does not match. */
+  async function writeCatalog(names: string[], corrupt: string[] = []): Promise<string> {
+    const entries = [];
+    for (const name of names) {
+      const bytes = Buffer.from(`image ${name}\n`.repeat(1000));
+      await writeFile(join(work, 'images', `${name}.bin`), bytes);
+      const sha256 = createHash('sha256')
+        .update(corrupt.includes(name) ? Buffer.from('something else') : bytes)
+        .digest('hex');
+      entries.push(
+        `  - { id: ${name}, vendor: generic, kind: bios, name: ${name}, version: "1.0", match: { namePattern: "^${name}$" }, image: { file: images/${name}.bin, sha256: ${sha256}, size: ${bytes.length} }, criticality: recommended, requires: { reboot: true } }`,
+      );
+    }
+    const file = join(work, 'catalog.yaml');
+    await writeFile(file, `version: 1\nentries:\n${entries.join('\n')}\n`);
+    return file;
+  }
+
+  it('copies and verifies every image; a second sync finds them present; exit 0', async () => {
+    const catalog = await writeCatalog(['bios-a', 'bios-b']);
+    const store = join(work, 'store');
+    const first = await run(['sync', '--catalog', catalog, '--store', store]);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/^bios-a\s+downloaded\s+\d+/m);
+    expect(first.out).toMatch(/2 entries: 2 downloaded, 0 already present, 0 failed/);
+    const second = await run(['sync', '--catalog', catalog, '--store', store, '--json']);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.out)).toMatchObject({ present: 2, failed: 0, ok: true });
+  });
+
+  it('exit 1 when an image does not match its digest; nothing of it is kept', async () => {
+    const catalog = await writeCatalog(['good', 'bad'], ['bad']);
+    const store = join(work, 'store');
+    const { code, out } = await run(['sync', '--catalog', catalog, '--store', store, '--concurrency', '1']);
+    expect(code).toBe(1);
+    expect(out).toMatch(/^bad\s+failed\s+.*FW_ERR_IMAGE/m);
+    expect(out).toMatch(/1 downloaded, 0 already present, 1 failed/);
+    const again = await run(['sync', '--catalog', catalog, '--store', store, '--json']);
+    expect(JSON.parse(again.out)).toMatchObject({ present: 1, failed: 1 });
+    expect((await readdir(store, { recursive: true })).join(' ')).not.toMatch(/\.partial/);
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    { name: 'no subcommand', argv: [], message: /a subcommand is required/ },
+    { name: 'unknown subcommand', argv: ['list'], message: /unknown subcommand "list"/ },
+    {
+      name: 'sync without --store',
+      argv: ['sync', '--catalog', DELL_11G],
+      message: /--store DIR are required/,
+    },
+    { name: 'show without --catalog', argv: ['show'], message: /--catalog FILE is required/ },
+    {
+      name: 'a catalog that does not parse',
+      argv: ['show', '--catalog', 'test/fixtures/catalog/dell/malformed.xml'],
+      message: /firmwarden catalog show --catalog: FW_ERR_CATALOG_PARSE: .*malformed\.xml/,
+    },
+    {
+      name: 'a catalog that is unsafe (XXE)',
+      argv: ['show', '--catalog', 'test/fixtures/catalog/dell/xxe.xml'],
+      message: /FW_ERR_CATALOG_UNSAFE/,
+    },
+  ])('$name', async ({ argv, message }) => {
+    const err = await run(argv).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).code).toBe('FW_ERR_CONFIG');
+    expect((err as ConfigError).message).toMatch(message);
+  });
+});
