@@ -1,6 +1,6 @@
 /** Argument parsing shared by the commands (node:util parseArgs, strict). */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, FirmwardenError } from '../errors.ts';
 
 /** Exit codes: 0 all good, 1 some servers failed, 2 bad usage or config. */
 export const EXIT = { ok: 0, partial: 1, usage: 2 } as const;
@@ -29,4 +29,9 @@ export function intFlag(command: string, name: string, value: string | undefined
     );
   }
   return n;
+}
+
+/** Bad input (flags, config, fleet file, catalog, policy, plan prerequisites): exit 2. */
+export function isInputError(err: unknown): boolean {
+  return err instanceof FirmwardenError && /^FW_ERR_(CONFIG|CATALOG|PLAN_)/.test(err.code);
 }

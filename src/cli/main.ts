@@ -5,13 +5,19 @@
  */
 import { defaultDeps } from '../deps.ts';
 import { describeError, FirmwardenError } from '../errors.ts';
-import { EXIT } from './args.ts';
+import { EXIT, isInputError } from './args.ts';
+import { CATALOG_HELP, catalogCommand } from './catalog-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { INVENTORY_HELP, inventoryCommand } from './inventory-command.ts';
+import { PLAN_HELP, planCommand } from './plan-command.ts';
 import { SIMULATE_HELP, simulateCommand } from './simulate-command.ts';
+import { UPDATE_HELP, updateCommand } from './update-command.ts';
 
 const COMMANDS: Record<string, { run: typeof inventoryCommand; help: string }> = {
   inventory: { run: inventoryCommand, help: INVENTORY_HELP },
+  catalog: { run: catalogCommand, help: CATALOG_HELP },
+  plan: { run: planCommand, help: PLAN_HELP },
+  update: { run: updateCommand, help: UPDATE_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
   demo: {
     run: demoCommand,
@@ -25,6 +31,9 @@ usage: firmwarden <command> [options]
 
 commands:
   inventory   read what firmware every server runs
+  catalog     show a catalog (native, Dell Catalog.xml, HPE fwrepo.json) or sync its images
+  plan        decide, per server and component, what to update and why
+  update      push, apply, reset and verify firmware on chosen servers
   simulate    run a simulated fleet of Redfish BMCs and write its fleet file
   demo        the whole story on a simulated fleet
 
@@ -52,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     process.stderr.write(`firmwarden ${name}: ${describeError(err)}\n`);
     if (!(err instanceof FirmwardenError)) deps.logger.error({ err }, 'unexpected error');
-    return err instanceof FirmwardenError && err.code === 'FW_ERR_CONFIG' ? EXIT.usage : EXIT.partial;
+    return isInputError(err) ? EXIT.usage : EXIT.partial;
   }
 }
 

@@ -3,21 +3,11 @@
  * ordered decisions with their reasons and the fleet's compliance, or one JSON document. Exit 0
  * when planned (upgrades pending or not), 1 when some servers could not be read, 2 bad input.
  */
-import { readFile } from 'node:fs/promises';
-import { type Catalog, loadCatalog } from '../catalog/index.ts';
 import type { Deps } from '../deps.ts';
-import { ConfigError, FirmwardenError } from '../errors.ts';
-import { loadFleetFile } from '../fleet/load.ts';
-import { DEFAULT_SWEEP_CONCURRENCY, sweepFleet } from '../inventory/sweep.ts';
-import {
-  type ComplianceSummary,
-  type Plan,
-  PlanError,
-  type PlanPolicy,
-  parsePolicyText,
-  plan,
-  type ServerPlan,
-} from '../planner/index.ts';
+import { ConfigError } from '../errors.ts';
+import { planFleet } from '../fleet/plan-fleet.ts';
+import { DEFAULT_SWEEP_CONCURRENCY } from '../inventory/sweep.ts';
+import type { ComplianceSummary, Plan, ServerPlan } from '../planner/index.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { progressBar, table } from './render.ts';
 
@@ -49,50 +39,23 @@ export async function planCommand(argv: string[], deps: Deps, out: NodeJS.Writab
       `--fleet FILE and --catalog FILE are required\n\n${PLAN_HELP}`,
     );
   }
-  const concurrency = intFlag(COMMAND, 'concurrency', values.concurrency, DEFAULT_SWEEP_CONCURRENCY);
-  // Bad input is found before a single BMC is contacted.
-  const policy = values.policy ? await loadPolicyFile(values.policy) : undefined;
-  const catalog = await loadCatalogInput(values.catalog, values['base-url']);
-  const servers = await loadFleetFile(values.fleet);
-
   const bar = progressBar(COMMAND);
-  const inventory = await sweepFleet(servers, deps, {
-    concurrency,
-    onServer: (s, done, total) => bar.update(done, total, s.server),
-  });
+  const planned = await planFleet(
+    {
+      fleetFile: values.fleet,
+      catalogFile: values.catalog,
+      ...(values.policy ? { policyFile: values.policy } : {}),
+      ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+      sweep: {
+        concurrency: intFlag(COMMAND, 'concurrency', values.concurrency, DEFAULT_SWEEP_CONCURRENCY),
+        onServer: (s, done, total) => bar.update(done, total, s.server),
+      },
+    },
+    deps,
+  );
   bar.done();
-  let result: Plan;
-  try {
-    result = plan(inventory, catalog, policy);
-  } catch (err) {
-    if (err instanceof PlanError) throw new ConfigError(values.catalog, err.message, { cause: err });
-    throw err;
-  }
-  out.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${renderPlan(result)}\n`);
-  return inventory.failed > 0 ? EXIT.partial : EXIT.ok;
-}
-
-/** Reads and validates a policy file (YAML or JSON); errors name the file, field and line. */
-export async function loadPolicyFile(path: string): Promise<PlanPolicy> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(path, `cannot read policy file: ${(err as Error).message}`, { cause: err });
-  }
-  return parsePolicyText(text, path);
-}
-
-/** loadCatalog with its errors as bad input (exit 2), naming the flag. */
-async function loadCatalogInput(path: string, baseUrl: string | undefined): Promise<Catalog> {
-  try {
-    return await loadCatalog(path, baseUrl === undefined ? {} : { baseUrl });
-  } catch (err) {
-    if (err instanceof FirmwardenError) {
-      throw new ConfigError(`firmwarden ${COMMAND} --catalog`, `${err.code}: ${err.message}`, { cause: err });
-    }
-    throw err;
-  }
+  out.write(values.json ? `${JSON.stringify(planned.plan, null, 2)}\n` : `${renderPlan(planned.plan)}\n`);
+  return planned.inventory.failed > 0 ? EXIT.partial : EXIT.ok;
 }
 
 /** The human report: per server its ordered decisions, then the compliance summary. */

@@ -9,7 +9,7 @@ import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
 import type { FleetInventory } from '../inventory/model.ts';
 import { type SweepOptions, sweepFleet } from '../inventory/sweep.ts';
-import { type Plan, type PlanPolicy, parsePolicyText, plan } from '../planner/index.ts';
+import { type Plan, PlanError, type PlanPolicy, parsePolicyText, plan } from '../planner/index.ts';
 import { loadFleetFile, type ResolvedServer } from './load.ts';
 
 export interface PlanFleetInput {
@@ -52,7 +52,13 @@ export async function planFleet(input: PlanFleetInput, deps: Deps): Promise<Plan
   const all = await loadFleetFile(input.fleetFile);
   const servers = input.only ? select(all, input.only, input.fleetFile) : all;
   const inventory = await sweepFleet(servers, deps, input.sweep);
-  return { servers, catalog, policy, inventory, plan: plan(inventory, catalog, policy) };
+  try {
+    return { servers, catalog, policy, inventory, plan: plan(inventory, catalog, policy) };
+  } catch (err) {
+    // A prerequisite cycle is a property of the catalog: name the file.
+    if (err instanceof PlanError) throw new ConfigError(input.catalogFile, err.message, { cause: err });
+    throw err;
+  }
 }
 
 function select(all: ResolvedServer[], names: string[], source: string): ResolvedServer[] {
