@@ -19,7 +19,7 @@ export const CATALOG_DEFAULTS = {
   /**
    * Largest catalog file accepted. Dell's full enterprise Catalog.xml is tens of MB in UTF-16;
    * xml2js holds the whole tree (peak RSS about 20x the file: 34 MB → 750 MB in
-   * bench/catalog-import.ts), so the cap guards memory, not disk.
+   * bench/catalog.ts), so the cap guards memory, not disk.
    */
   maxBytes: 128 * 1024 * 1024,
 } as const;

@@ -2,6 +2,7 @@ export * from './at-time.ts';
 export * from './capabilities.ts';
 export * from './deliver.ts';
 export * from './host-reset.ts';
+export * from './image-server.ts';
 export * from './journal.ts';
 export * from './method-choice.ts';
 export * from './update-fleet.ts';
