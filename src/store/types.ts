@@ -1,0 +1,158 @@
+/**
+ * The state store: what firmwarden must remember across processes and crashes. One narrow,
+ * async interface; SQLite (node:sqlite, one file) is the embedded default and PostgreSQL can
+ * implement the same contract for several managers. Every mutation that coordinates processes
+ * is a compare-and-set, so two processes can never both believe they own the same thing.
+ */
+import type { FleetInventory, ServerInventory } from '../inventory/model.ts';
+
+/** Lifecycle of a rollout. */
+export const RolloutStatus = {
+  /** Created, never started. */
+  pending: 'pending',
+  /** A driver is working through its waves. */
+  running: 'running',
+  /** Stopped on request or by the failure budget; `rollout resume` continues. */
+  paused: 'paused',
+  /** Stopped for good on request; servers already updated stay updated. */
+  aborted: 'aborted',
+  /** Every targeted server is at target: the acting version reached the target. */
+  completed: 'completed',
+} as const;
+export type RolloutStatus = (typeof RolloutStatus)[keyof typeof RolloutStatus];
+
+/** Where one server stands within a rollout. Transitions are compare-and-set. */
+export const ServerStep = {
+  /** Waiting for its wave. */
+  pending: 'pending',
+  /** Taken by a driver; pre-update health gates running. */
+  claimed: 'claimed',
+  /** Drain hook run: the service was moved off the server. */
+  drained: 'drained',
+  /** Images being delivered / applied / host resetting. */
+  updating: 'updating',
+  /** Post-update gates (inventory at target, health, user check) running. */
+  verifying: 'verifying',
+  /** Gates passed and undrain hook run: back in service at target. */
+  done: 'done',
+  /** Update or gates failed; counts against the failure budget. */
+  failed: 'failed',
+  /** Nothing to do (already at target) or excluded; counts as done for completion. */
+  skipped: 'skipped',
+} as const;
+export type ServerStep = (typeof ServerStep)[keyof typeof ServerStep];
+
+export interface RolloutRecord {
+  id: string;
+  name: string;
+  status: RolloutStatus;
+  /** The rollout policy and inputs as given (JSON-serializable): fleet file, catalog, waves, gates. */
+  spec: unknown;
+  createdAt: string;
+  updatedAt: string;
+  /** Why it paused/aborted/completed, for status views. */
+  note?: string;
+}
+
+export interface RolloutServerRecord {
+  rolloutId: string;
+  server: string;
+  /** 0 = canary wave. */
+  wave: number;
+  step: ServerStep;
+  attempts: number;
+  updatedAt: string;
+  /** Last error or note (JSON-serializable). */
+  detail?: unknown;
+  labels: Record<string, string>;
+}
+
+/** The lowest installed version of one component line, recorded after each server. */
+export interface ActingVersionRecord {
+  rolloutId: string;
+  /** Component line key (planner ComponentLine.key). */
+  line: string;
+  kind: string;
+  lowest?: string;
+  highest?: string;
+  target?: string;
+  converged: boolean;
+  at: string;
+}
+
+export interface JournalRecord {
+  seq: number;
+  at: string;
+  /** Who acted: "cli:pid@host", "daemon:…", "api:<token name>". */
+  actor: string;
+  rolloutId?: string;
+  server?: string;
+  event: string;
+  data?: unknown;
+}
+
+export interface JournalAppend {
+  actor: string;
+  rolloutId?: string;
+  server?: string;
+  event: string;
+  data?: unknown;
+}
+
+/** A lease: exclusive ownership of a named thing (a rollout driver, a job) until it expires. */
+export interface Lease {
+  name: string;
+  holder: string;
+  expiresAt: string;
+}
+
+export interface Store {
+  /** Creates or upgrades the schema (idempotent); records applied migration versions. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Appends to the journal; returns the sequence number. Never updates or deletes. */
+  append(entry: JournalAppend): Promise<number>;
+  journal(filter?: {
+    rolloutId?: string;
+    server?: string;
+    afterSeq?: number;
+    limit?: number;
+  }): Promise<JournalRecord[]>;
+
+  createRollout(r: {
+    id: string;
+    name: string;
+    spec: unknown;
+    servers: Array<{ server: string; wave: number; labels: Record<string, string> }>;
+  }): Promise<RolloutRecord>;
+  getRollout(id: string): Promise<RolloutRecord | undefined>;
+  listRollouts(): Promise<RolloutRecord[]>;
+  /** Sets the status only if it is one of `from`; returns whether it changed. */
+  setRolloutStatus(id: string, from: RolloutStatus[], to: RolloutStatus, note?: string): Promise<boolean>;
+  rolloutServers(id: string): Promise<RolloutServerRecord[]>;
+  /** Moves a server to `to` only if its step is one of `from`; returns whether it moved. */
+  setServerStep(
+    id: string,
+    server: string,
+    from: ServerStep[],
+    to: ServerStep,
+    detail?: unknown,
+    opts?: { countAttempt?: boolean },
+  ): Promise<boolean>;
+
+  recordActingVersions(records: ActingVersionRecord[]): Promise<void>;
+  /** The newest record per line for a rollout. */
+  actingVersions(rolloutId: string): Promise<ActingVersionRecord[]>;
+
+  saveInventory(inv: ServerInventory): Promise<void>;
+  /** The newest snapshot per server (all servers, or the named ones). */
+  latestInventory(servers?: string[]): Promise<FleetInventory>;
+
+  /**
+   * Takes or renews a lease: succeeds if it is free, expired, or already held by `holder`.
+   * Returns the lease held afterwards (possibly someone else's: check `holder`).
+   */
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease>;
+  releaseLease(name: string, holder: string): Promise<void>;
+}
