@@ -1,0 +1,34 @@
+/**
+ * The fleet's acting version: per component line, the lowest version installed on the rollout's
+ * servers — what the fleet may rely on. Recomputed from the newest inventory snapshots after every
+ * server, by the same planner that decides upgrades, so "at target" means the same everywhere.
+ */
+import type { Catalog } from '../catalog/index.ts';
+import type { FleetInventory } from '../inventory/model.ts';
+import { type ComponentLine, type PlanPolicy, plan } from '../planner/index.ts';
+import type { ActingVersionRecord } from '../store/types.ts';
+
+/** Lines that have a catalog target, with their lowest/highest installed version. */
+export function actingVersions(
+  inventory: FleetInventory,
+  catalog: Catalog,
+  policy: PlanPolicy,
+  rolloutId: string,
+  at: string,
+): ActingVersionRecord[] {
+  const lines: ComponentLine[] = Object.values(plan(inventory, catalog, policy).compliance.byKind).flatMap(
+    (k) => k?.lines ?? [],
+  );
+  return lines
+    .filter((l) => l.targets.length > 0)
+    .map((l) => ({
+      rolloutId,
+      line: l.key,
+      kind: l.kind,
+      ...(l.lowest ? { lowest: l.lowest } : {}),
+      ...(l.highest ? { highest: l.highest } : {}),
+      target: l.targets.join(' | '),
+      converged: l.converged,
+      at,
+    }));
+}

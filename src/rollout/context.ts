@@ -1,0 +1,38 @@
+/** Everything one rollout driver works with, loaded once per drive. */
+import type { Catalog, ImageStore } from '../catalog/index.ts';
+import type { Deps } from '../deps.ts';
+import type { ImageServer } from '../executor/image-server.ts';
+import type { Journal } from '../executor/journal.ts';
+import type { ResolvedServer } from '../fleet/load.ts';
+import type { PlanPolicy } from '../planner/index.ts';
+import type { ActingVersionRecord, ServerStep, Store } from '../store/types.ts';
+import type { RolloutSpec } from './spec.ts';
+
+export type RolloutEvent =
+  | { type: 'server'; server: string; step: ServerStep | string; detail?: string }
+  | { type: 'acting'; lines: ActingVersionRecord[] }
+  | { type: 'rollout'; status: string; note?: string };
+
+export interface RolloutContext {
+  id: string;
+  spec: RolloutSpec;
+  store: Store;
+  deps: Deps;
+  actor: string;
+  servers: Map<string, ResolvedServer>;
+  catalog: Catalog;
+  /** The plan policy with the spec's component filter folded in. */
+  policy: PlanPolicy;
+  images: ImageStore;
+  imageServer: ImageServer;
+  journal: Journal;
+  emit: (e: RolloutEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** The spec's component filter folded into the plan policy (intersection with kinds.allow). */
+export function withComponentFilter(policy: PlanPolicy, components: RolloutSpec['components']): PlanPolicy {
+  if (!components) return policy;
+  const allow = policy.kinds?.allow ? policy.kinds.allow.filter((k) => components.includes(k)) : components;
+  return { ...policy, kinds: { ...policy.kinds, allow } };
+}

@@ -1,0 +1,194 @@
+/**
+ * One server through a rollout: claim → gates → drain → update → gates → undrain → done, each
+ * step a compare-and-set in the store so a crashed driver's work is picked up where it stopped.
+ * Truth is re-read from the BMC at every resumption: a server whose update finished while no
+ * driver watched is verified, not updated again; an update task left running is waited for.
+ */
+import { describeError, FirmwardenError } from '../errors.ts';
+import { updateServer } from '../executor/update-server.ts';
+import type { ResolvedServer } from '../fleet/load.ts';
+import { scanServer } from '../inventory/scan.ts';
+import { plan, type ServerPlan } from '../planner/index.ts';
+import { RedfishClient } from '../redfish/client.ts';
+import { readMembers } from '../redfish/collection.ts';
+import { TaskSchema } from '../redfish/models/index.ts';
+import type { RolloutServerRecord } from '../store/types.ts';
+import type { RolloutContext } from './context.ts';
+import { gateAfter, gateBefore } from './gates.ts';
+import { runHook } from './hooks.ts';
+
+const IN_FLIGHT = ['claimed', 'drained', 'updating', 'verifying'] as const;
+
+/** Drives one server from its recorded step to done, skipped or failed. */
+export async function processServer(ctx: RolloutContext, rec: RolloutServerRecord): Promise<void> {
+  const name = rec.server;
+  const server = ctx.servers.get(name);
+  const note = (step: string, detail?: string) =>
+    ctx.emit({ type: 'server', server: name, step, ...(detail ? { detail } : {}) });
+  if (!server) {
+    await ctx.store.setServerStep(ctx.id, name, ['pending', ...IN_FLIGHT], 'failed', {
+      error: 'no longer in the fleet file',
+    });
+    return note('failed', 'no longer in the fleet file');
+  }
+  let step = rec.step;
+  if (step === 'pending') {
+    if (
+      !(await ctx.store.setServerStep(ctx.id, name, ['pending'], 'claimed', undefined, {
+        countAttempt: true,
+      }))
+    )
+      return;
+    step = 'claimed';
+  } else {
+    await log(ctx, name, 'resume', { from: step });
+  }
+  note(step);
+  const client = new RedfishClient(server.client, ctx.deps);
+  try {
+    if (step === 'claimed') {
+      const fresh = await freshPlan(ctx, client, server);
+      if (actions(fresh) === 0) {
+        await move(ctx, name, 'claimed', 'skipped', { reason: 'already at target' });
+        return note('skipped', 'already at target');
+      }
+      await gateBefore(client, name, ctx.spec);
+      if (ctx.spec.drain)
+        await runHook(ctx.spec.drain, {
+          server: name,
+          rollout: ctx.id,
+          phase: 'drain',
+          labels: server.labels,
+        });
+      await move(ctx, name, 'claimed', 'drained');
+      step = 'drained';
+      note(step);
+    }
+    if (step === 'drained' || step === 'updating') {
+      if (step === 'drained') await move(ctx, name, 'drained', 'updating');
+      else await waitIdle(ctx, client, name);
+      note('updating');
+      const fresh = await freshPlan(ctx, client, server);
+      if (actions(fresh) > 0) {
+        const report = await updateServer(server, fresh, ctx.deps, {
+          store: ctx.images,
+          journal: ctx.journal,
+          imageServer: ctx.imageServer,
+          method: ctx.spec.update.method,
+          allowForceReset: ctx.spec.update.allowForceReset,
+          ...(ctx.spec.update.timeouts ? { timeouts: ctx.spec.update.timeouts } : {}),
+          onEvent: (e) => note('updating', [e.component, e.step].filter(Boolean).join(': ')),
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        });
+        if (report.outcome !== 'updated') {
+          const failed = report.actions
+            .filter((a) => a.outcome === 'failed')
+            .map((a) => `${a.component}: ${a.detail}`);
+          throw new FirmwardenError(
+            'FW_ERR_UPDATE_FAILED',
+            report.error?.message ?? (failed.join('; ') || 'update failed'),
+          );
+        }
+      }
+      await move(ctx, name, 'updating', 'verifying');
+      step = 'verifying';
+      note(step);
+    }
+    if (step === 'verifying') {
+      await gateAfter(client, name, ctx.spec);
+      const after = await freshPlan(ctx, client, server);
+      if (actions(after) > 0) {
+        throw new FirmwardenError(
+          'FW_ERR_VERIFY_MISMATCH',
+          `${actions(after)} components still not at target after the update`,
+        );
+      }
+      if (ctx.spec.undrain)
+        await runHook(ctx.spec.undrain, {
+          server: name,
+          rollout: ctx.id,
+          phase: 'undrain',
+          labels: server.labels,
+        });
+      await move(ctx, name, 'verifying', 'done');
+      note('done');
+    }
+  } catch (err) {
+    const detail = {
+      error: describeError(err),
+      code: err instanceof FirmwardenError ? err.code : 'FW_ERR_UNEXPECTED',
+      leftDrained: step !== 'claimed',
+    };
+    await ctx.store.setServerStep(ctx.id, name, [...IN_FLIGHT], 'failed', detail);
+    await log(ctx, name, 'server-failed', detail);
+    note('failed', detail.error);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Reads the server's inventory now, stores the snapshot, and plans it alone. */
+async function freshPlan(
+  ctx: RolloutContext,
+  client: RedfishClient,
+  server: ResolvedServer,
+): Promise<ServerPlan> {
+  const inv = await scanServer(client, server, ctx.deps.clock);
+  await ctx.store.saveInventory(inv);
+  const p = plan({ scannedAt: inv.scannedAt, servers: [inv], failed: 0 }, ctx.catalog, ctx.policy);
+  return p.servers[0] as ServerPlan;
+}
+
+function actions(p: ServerPlan): number {
+  return p.decisions.filter((d) => d.decision === 'upgrade' || d.decision === 'downgrade').length;
+}
+
+async function move(
+  ctx: RolloutContext,
+  server: string,
+  from: RolloutServerRecord['step'],
+  to: RolloutServerRecord['step'],
+  detail?: unknown,
+) {
+  if (!(await ctx.store.setServerStep(ctx.id, server, [from], to, detail))) {
+    throw new FirmwardenError(
+      'FW_ERR_ROLLOUT_CONFLICT',
+      `${server}: expected step ${from}, another driver moved it`,
+    );
+  }
+  await log(ctx, server, `step-${to}`, detail);
+}
+
+function log(ctx: RolloutContext, server: string, event: string, data?: unknown) {
+  return ctx.store.append({
+    actor: ctx.actor,
+    rolloutId: ctx.id,
+    server,
+    event,
+    ...(data !== undefined ? { data } : {}),
+  });
+}
+
+/** After a crash mid-update, a BMC task may still be running: wait for it before re-planning. */
+async function waitIdle(ctx: RolloutContext, client: RedfishClient, server: string): Promise<void> {
+  const timeout = ctx.spec.update.timeouts?.taskMs ?? 3_600_000;
+  const poll = ctx.spec.update.timeouts?.pollMs ?? 5_000;
+  const deadline = ctx.deps.clock.now() + timeout;
+  for (;;) {
+    try {
+      const root = await client.root();
+      const uri = root.TaskService ? `${root.TaskService['@odata.id'].replace(/\/$/, '')}/Tasks` : undefined;
+      const tasks = uri ? await readMembers(client, uri, TaskSchema) : [];
+      if (!tasks.some((t) => ['New', 'Starting', 'Running'].includes(t.TaskState ?? ''))) return;
+    } catch {
+      // The BMC may be resetting after the interrupted update: keep waiting.
+    }
+    if (ctx.deps.clock.now() > deadline) {
+      throw new FirmwardenError(
+        'FW_ERR_TASK_TIMEOUT',
+        `${server}: an update task left by the previous driver is still running`,
+      );
+    }
+    await ctx.deps.clock.sleep(poll, ctx.signal);
+  }
+}
