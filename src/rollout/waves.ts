@@ -28,7 +28,7 @@ export function assignWaves(servers: ResolvedServer[], spec: RolloutSpec): Map<s
   for (const s of canaries) waves.set(s.name, 0);
   const rest = servers.filter((s) => !waves.has(s.name));
   const batch = countOf(spec.waves.batch, servers.length);
-  rest.forEach((s, i) => waves.set(s.name, 1 + Math.floor(i / batch)));
+  for (const [i, s] of rest.entries()) waves.set(s.name, 1 + Math.floor(i / batch));
   return waves;
 }
 
