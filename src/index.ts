@@ -10,6 +10,8 @@ export * from './inventory/index.ts';
 export * from './log.ts';
 export * from './planner/index.ts';
 export * from './redfish/index.ts';
+export * from './rollout/index.ts';
+export * from './store/index.ts';
 export * from './vendors/index.ts';
 export * from './versions/index.ts';
 export * from './vocab.ts';
