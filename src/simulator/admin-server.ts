@@ -7,12 +7,18 @@
  *   PATCH /sim/faults                       JSON partial SimFaults → every BMC
  *   POST  /sim/bmcs/:name/expire-sessions   invalidate the BMC's sessions
  *   POST  /sim/bmcs/:name/reset-stats       zero the BMC's counters
+ *   PATCH /sim/bmcs/:name/update-faults     JSON partial SimUpdateFaults → the BMC's update faults
+ *   PATCH /sim/update-faults                JSON partial SimUpdateFaults → every BMC
+ *   GET   /sim/bmcs/:name/history           update history and host availability intervals
+ *   GET   /sim/availability                 hosts unavailable now and the peak (POST …/reset)
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { z } from 'zod';
 import { SIM_DEFAULTS } from './defaults.ts';
 import { applyFaults, SimFaultsPatchSchema } from './faults.ts';
-import type { SimBmc } from './types.ts';
+import type { SimBmc, SimFleetAvailability } from './types.ts';
+import { applyUpdateFaults, SimUpdateFaultsPatchSchema } from './update/update-faults.ts';
 
 export interface AdminServer {
   readonly url: string;
@@ -44,29 +50,68 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 function describe(b: SimBmc) {
-  return { name: b.name, vendor: b.vendor, url: b.url, stats: b.stats, faults: b.faults };
+  return {
+    name: b.name,
+    vendor: b.vendor,
+    url: b.url,
+    powerState: b.powerState,
+    rebooting: b.rebooting,
+    stats: b.stats,
+    faults: b.faults,
+    updateFaults: b.updateFaults,
+  };
 }
 
-async function patchFaults(req: IncomingMessage, res: ServerResponse, targets: SimBmc[]): Promise<void> {
+async function patchWith<S extends z.ZodType>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  targets: SimBmc[],
+  schema: S,
+  apply: (b: SimBmc, patch: z.infer<S>) => void,
+  what: string,
+): Promise<void> {
   let body: unknown;
   try {
     body = await readJson(req);
   } catch {
-    send(res, 400, { error: 'the body must be a JSON object of SimFaults fields' });
+    send(res, 400, { error: `the body must be a JSON object of ${what} fields` });
     return;
   }
-  const parsed = SimFaultsPatchSchema.safeParse(body);
+  const parsed = schema.safeParse(body);
   if (!parsed.success) {
     send(res, 400, {
       error: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
     });
     return;
   }
-  for (const b of targets) applyFaults(b.faults, parsed.data);
+  for (const b of targets) apply(b, parsed.data);
   send(res, 200, targets.length === 1 ? describe(targets[0] as SimBmc) : { updated: targets.length });
 }
 
-async function handle(bmcs: readonly SimBmc[], req: IncomingMessage, res: ServerResponse): Promise<void> {
+const patchFaults = (req: IncomingMessage, res: ServerResponse, targets: SimBmc[]) =>
+  patchWith(req, res, targets, SimFaultsPatchSchema, (b, p) => applyFaults(b.faults, p), 'SimFaults');
+
+const patchUpdateFaults = (req: IncomingMessage, res: ServerResponse, targets: SimBmc[]) =>
+  patchWith(
+    req,
+    res,
+    targets,
+    SimUpdateFaultsPatchSchema,
+    (b, p) => applyUpdateFaults(b.updateFaults, p),
+    'SimUpdateFaults',
+  );
+
+export interface AdminExtras {
+  /** The fleet's availability counter (GET /sim/availability). */
+  availability?: SimFleetAvailability;
+}
+
+async function handle(
+  bmcs: readonly SimBmc[],
+  extras: AdminExtras,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] as string;
   const method = req.method ?? 'GET';
   const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -75,12 +120,33 @@ async function handle(bmcs: readonly SimBmc[], req: IncomingMessage, res: Server
     return send(res, 200, { bmcs: bmcs.map(describe) });
   }
   if (seg.length === 2 && seg[1] === 'faults' && method === 'PATCH') return patchFaults(req, res, [...bmcs]);
+  if (seg.length === 2 && seg[1] === 'update-faults' && method === 'PATCH') {
+    return patchUpdateFaults(req, res, [...bmcs]);
+  }
+  const availability = extras.availability;
+  if (seg[1] === 'availability' && availability !== undefined) {
+    if (seg.length === 2 && method === 'GET') {
+      return send(res, 200, { current: availability.current, peak: availability.peak });
+    }
+    if (seg.length === 3 && seg[2] === 'reset' && method === 'POST') {
+      availability.reset();
+      return send(res, 204);
+    }
+  }
   if (seg[1] === 'bmcs' && seg[2] !== undefined) {
     const bmc = bmcs.find((b) => b.name === seg[2]);
     if (bmc === undefined) return send(res, 404, { error: `no simulated BMC named "${seg[2]}"` });
     const action = seg.slice(3).join('/');
     if (action === '' && method === 'GET') return send(res, 200, describe(bmc));
     if (action === 'faults' && method === 'PATCH') return patchFaults(req, res, [bmc]);
+    if (action === 'update-faults' && method === 'PATCH') return patchUpdateFaults(req, res, [bmc]);
+    if (action === 'history' && method === 'GET') {
+      return send(res, 200, {
+        updates: bmc.updateHistory,
+        available: bmc.availability.available,
+        intervals: bmc.availability.intervals,
+      });
+    }
     if (action === 'expire-sessions' && method === 'POST') {
       bmc.expireSessions();
       return send(res, 204);
@@ -98,9 +164,10 @@ export async function startAdminServer(
   bmcs: readonly SimBmc[],
   port: number,
   host = '127.0.0.1',
+  extras: AdminExtras = {},
 ): Promise<AdminServer> {
   const server = createServer((req, res) => {
-    handle(bmcs, req, res).catch(() => {
+    handle(bmcs, extras, req, res).catch(() => {
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
     });
   });

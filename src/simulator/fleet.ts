@@ -7,6 +7,7 @@ import type { FleetFile } from '../fleet/schema.ts';
 import { type AdminServer, startAdminServer } from './admin-server.ts';
 import { SIM_DEFAULTS } from './defaults.ts';
 import { buildFleetDocument, writeFleetDocument } from './fleet-document.ts';
+import { FleetAvailability } from './power/availability.ts';
 import { SIM_VENDORS } from './profiles/registry.ts';
 import { SimulatedBmc } from './simulated-bmc.ts';
 import { randomPassword } from './start-bmc.ts';
@@ -59,8 +60,12 @@ export async function startSimulatedFleet(opts: SimFleetOptions): Promise<SimFle
         seed,
         index: i,
         latencyMs: opts.latencyMs ?? SIM_DEFAULTS.latencyMs,
+        ...(opts.timing === undefined ? {} : { timing: opts.timing }),
+        ...(opts.imageFetch === undefined ? {} : { imageFetch: opts.imageFetch }),
       }),
   );
+  const availability = new FleetAvailability();
+  for (const b of bmcs) availability.track(b.availabilityTracker);
   let admin: AdminServer | undefined;
   try {
     await Promise.all(
@@ -68,7 +73,9 @@ export async function startSimulatedFleet(opts: SimFleetOptions): Promise<SimFle
         b.listen({ host, port: basePort === 0 ? 0 : basePort + i, ...(material ? { tls: material } : {}) }),
       ),
     );
-    if (opts.adminPort !== undefined) admin = await startAdminServer(bmcs, opts.adminPort);
+    if (opts.adminPort !== undefined) {
+      admin = await startAdminServer(bmcs, opts.adminPort, undefined, { availability });
+    }
   } catch (err) {
     await Promise.all(bmcs.map((b) => b.close()));
     throw err;
@@ -85,6 +92,7 @@ export async function startSimulatedFleet(opts: SimFleetOptions): Promise<SimFle
     bmcs,
     ...(material ? { caPem: material.caPem } : {}),
     ...(admin ? { adminUrl: admin.url } : {}),
+    availability,
     bmc(name: string): SimBmc {
       const b = byName.get(name);
       if (b === undefined) throw new ConfigError(SOURCE, `no simulated BMC named "${name}"`);

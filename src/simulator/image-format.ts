@@ -134,11 +134,15 @@ export class SimImageVerifier extends Writable {
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.received += chunk.length;
-    if (this.#problem) return cb();
+    if (this.#problem) {
+      cb();
+      return;
+    }
     if (this.#header) {
       this.#hash.update(chunk);
       this.#payload += chunk.length;
-      return cb();
+      cb();
+      return;
     }
     this.#head.push(chunk);
     this.#headLen += chunk.length;
@@ -146,17 +150,20 @@ export class SimImageVerifier extends Writable {
     const magicLen = SIM_IMAGE_MAGIC.length;
     if (buf.length >= magicLen && buf.subarray(0, magicLen).toString('latin1') !== SIM_IMAGE_MAGIC) {
       this.#problem = 'not a firmware image for this device (bad magic)';
-      return cb();
+      cb();
+      return;
     }
     const nl = buf.indexOf(0x0a, magicLen);
     if (nl < 0) {
       if (this.#headLen > MAX_HEADER_BYTES) this.#problem = 'image header too long';
-      return cb();
+      cb();
+      return;
     }
     const parsed = safeHeader(buf.subarray(magicLen, nl).toString('utf8'));
     if (typeof parsed === 'string') {
       this.#problem = parsed;
-      return cb();
+      cb();
+      return;
     }
     this.#header = parsed;
     this.#head = [];

@@ -110,6 +110,128 @@ const BASE = {
     resolution:
       'Ensure that the property is in the request body and has a valid value and resubmit the request if the operation failed.',
   },
+  ActionParameterMissing: {
+    status: 400,
+    severity: 'Critical',
+    message: 'The action %1 requires the parameter %2 to be present in the request body.',
+    resolution:
+      'Supply the action with the required parameter in the request body when the request is resubmitted.',
+  },
+  ActionParameterUnknown: {
+    status: 400,
+    severity: 'Warning',
+    message: 'The action %1 was submitted with the invalid parameter %2.',
+    resolution: 'Correct the invalid parameter and resubmit the request if the operation failed.',
+  },
+  ActionParameterNotSupported: {
+    status: 400,
+    severity: 'Warning',
+    message: 'The parameter %1 for the action %2 is not supported on the target resource.',
+    resolution: 'Remove the parameter supplied and resubmit the request if the operation failed.',
+  },
+  ActionParameterValueNotInList: {
+    status: 400,
+    severity: 'Warning',
+    message: "The value '%1' for the parameter %2 in the action %3 is not in the list of acceptable values.",
+    resolution:
+      'Choose a value from the enumeration list that the implementation can support and resubmit the request if the operation failed.',
+  },
+  ActionParameterValueTypeError: {
+    status: 400,
+    severity: 'Warning',
+    message:
+      "The value '%1' for the parameter %2 in the action %3 is of a different type than the parameter can accept.",
+    resolution:
+      'Correct the value for the parameter in the request body and resubmit the request if the operation failed.',
+  },
+  ActionParameterValueFormatError: {
+    status: 400,
+    severity: 'Warning',
+    message:
+      "The value '%1' for the parameter %2 in the action %3 is of a different format than the parameter can accept.",
+    resolution:
+      'Correct the value for the parameter in the request body and resubmit the request if the operation failed.',
+  },
+  ActionParameterValueError: {
+    status: 400,
+    severity: 'Warning',
+    message: 'The value for the parameter %1 in the action %2 is invalid.',
+    resolution:
+      'Correct the value for the parameter in the request body and resubmit the request if the operation failed.',
+  },
+  PropertyValueNotInList: {
+    status: 400,
+    severity: 'Warning',
+    message: "The value '%1' for the property %2 is not in the list of acceptable values.",
+    resolution:
+      'Choose a value from the enumeration list that the implementation can support and resubmit the request if the operation failed.',
+  },
+  PropertyValueTypeError: {
+    status: 400,
+    severity: 'Warning',
+    message: "The value '%1' for the property %2 is not a type that the property can accept.",
+    resolution:
+      'Correct the value for the property in the request body and resubmit the request if the operation failed.',
+  },
+  PropertyValueFormatError: {
+    status: 400,
+    severity: 'Warning',
+    message: "The value '%1' for the property %2 is not a format that the property can accept.",
+    resolution:
+      'Correct the value for the property in the request body and resubmit the request if the operation failed.',
+  },
+  PropertyValueOutOfRange: {
+    status: 400,
+    severity: 'Warning',
+    message: "The value '%1' for the property %2 is not in the supported range of acceptable values.",
+    resolution:
+      'Correct the value for the property in the request body and resubmit the request if the operation failed.',
+  },
+  PropertyUnknown: {
+    status: 400,
+    severity: 'Warning',
+    message: 'The property %1 is not in the list of valid properties for the resource.',
+    resolution:
+      'Remove the unknown property from the request body and resubmit the request if the operation failed.',
+  },
+  PropertyValueConflict: {
+    status: 400,
+    severity: 'Warning',
+    message:
+      "The property '%1' could not be written because its value would conflict with the value of the '%2' property.",
+    resolution: 'No resolution is required.',
+  },
+  ResourceInUse: {
+    status: 409,
+    severity: 'Warning',
+    message: 'The change to the requested resource failed because the resource is in use or in transition.',
+    resolution: 'Remove the condition and resubmit the request if the operation failed.',
+  },
+  UnrecognizedRequestBody: {
+    status: 400,
+    severity: 'Critical',
+    message: 'The service detected a malformed request body that it was unable to interpret.',
+    resolution: 'Correct the request body and resubmit the request if it failed.',
+  },
+  CouldNotEstablishConnection: {
+    status: 404,
+    severity: 'Critical',
+    message: "The service failed to establish a connection with the URI '%1'.",
+    resolution:
+      'Ensure that the URI contains a valid and reachable node name, protocol information and other URI components.',
+  },
+  ResourceCannotBeDeleted: {
+    status: 405,
+    severity: 'Critical',
+    message: 'The delete request failed because the resource requested cannot be deleted.',
+    resolution: 'Do not attempt to delete a non-deletable resource.',
+  },
+  Created: {
+    status: 201,
+    severity: 'OK',
+    message: 'The resource was created successfully.',
+    resolution: 'None.',
+  },
   PreconditionFailed: {
     status: 412,
     severity: 'Critical',

@@ -103,6 +103,26 @@ export class ResourceTree {
     return i >= 0;
   }
 
+  /**
+   * Puts `body` at `newPath` in the place `oldPath` held in the collection (an update that changes
+   * a member's Id keeps its position); the old resource is deleted when the paths differ.
+   */
+  replaceMember(collectionPath: string, oldPath: string, newPath: string, body: Json): void {
+    const coll = this.#collectionNode(collectionPath);
+    const o = canonicalPath(oldPath);
+    const n = canonicalPath(newPath);
+    if (o !== n) {
+      this.remove(o);
+      const dup = coll.members.indexOf(n);
+      if (dup >= 0) coll.members.splice(dup, 1);
+    }
+    this.put(n, body);
+    const at = coll.members.indexOf(o);
+    if (at >= 0) coll.members[at] = n;
+    else if (!coll.members.includes(n)) coll.members.push(n);
+    this.#cache.delete(canonicalPath(collectionPath));
+  }
+
   /** Deletes a resource or collection (not its membership elsewhere: use removeMember). */
   remove(path: string): boolean {
     const p = canonicalPath(path);

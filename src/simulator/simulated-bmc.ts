@@ -1,13 +1,15 @@
 /**
  * One simulated BMC: owns its resource tree, route table, sessions, fault switches and counters,
- * and an HTTP(S) server on its own loopback port. The vendor profile fills the tree; later
- * features (updates, tasks, volumes) add routes with `route()` and change resources in `tree`.
+ * and an HTTP(S) server on its own loopback port. The vendor profile fills the tree; the update,
+ * task and power modules add their routes with `route()` and change resources in `tree`. A BMC
+ * reboot closes the listener and every open socket, then listens again on the same port.
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { BmcContext } from './bmc-context.ts';
 import { applyFaults, defaultFaults } from './faults.ts';
+import { AvailabilityTracker } from './power/availability.ts';
+import { HostPower } from './power/host-power.ts';
 import type { BmcBuilder, VendorProfile } from './profiles/profile.ts';
 import { profileFor } from './profiles/registry.ts';
 import { baseError } from './redfish-errors.ts';
@@ -15,11 +17,29 @@ import { handleRequest, type PipelineHost } from './request-pipeline.ts';
 import { type Json, ResourceTree } from './resource-tree.ts';
 import { createRng, type Rng } from './rng.ts';
 import { Router } from './router.ts';
+import { Scheduler } from './scheduler.ts';
 import { registerServiceRoutes } from './service-routes.ts';
 import { SessionStore } from './sessions.ts';
+import type { SimHost } from './sim-host.ts';
 import type { SimHandler } from './sim-http.ts';
+import { TaskService } from './tasks/task-service.ts';
+import { resolveTiming, type SimTimingOption } from './timing.ts';
 import type { SimTlsMaterial } from './tls.ts';
-import type { SimBmc, SimFaults, SimStats, SimVendor } from './types.ts';
+import type {
+  SimBmc,
+  SimFaults,
+  SimImageFetchOptions,
+  SimStats,
+  SimTiming,
+  SimUpdateFaults,
+  SimUpdateRecord,
+  SimVendor,
+} from './types.ts';
+import { ImageFetcher } from './update/image-fetch.ts';
+import { StagedImages } from './update/staged-images.ts';
+import { UpdateEngine } from './update/update-engine.ts';
+import { applyUpdateFaults, defaultUpdateFaults } from './update/update-faults.ts';
+import { registerUpdateRoutes } from './update/update-routes.ts';
 
 export interface SimulatedBmcOptions {
   vendor: SimVendor;
@@ -31,6 +51,8 @@ export interface SimulatedBmcOptions {
   /** Position in the fleet (0: the reference data). */
   index: number;
   latencyMs?: number;
+  timing?: SimTimingOption;
+  imageFetch?: SimImageFetchOptions;
 }
 
 export interface ListenOptions {
@@ -58,10 +80,12 @@ function emptyStats(): SimStats {
     maxInFlight: 0,
     byRoute: {},
     authFailures: 0,
+    imageFetches: [],
+    imageUploads: [],
   };
 }
 
-export class SimulatedBmc implements SimBmc, BmcContext, PipelineHost {
+export class SimulatedBmc implements SimBmc, SimHost, PipelineHost {
   readonly name: string;
   readonly vendor: SimVendor;
   readonly username: string;
@@ -73,10 +97,24 @@ export class SimulatedBmc implements SimBmc, BmcContext, PipelineHost {
   readonly faultRng: Rng;
   readonly counters: SimStats = emptyStats();
   faults: SimFaults;
+  updateFaults: SimUpdateFaults = defaultUpdateFaults();
+  readonly timing: SimTiming;
+  readonly scheduler = new Scheduler();
+  readonly history: SimUpdateRecord[] = [];
+  readonly imageFetch: SimImageFetchOptions;
+  readonly idRng: Rng;
+  readonly availabilityTracker = new AvailabilityTracker();
+  readonly tasks: TaskService;
+  readonly power: HostPower;
+  readonly updates: UpdateEngine;
+  readonly #fetcher: ImageFetcher;
   url = '';
   certFingerprint256?: string;
   caPem?: string;
   #server: Server | undefined;
+  #listen: (ListenOptions & { port: number }) | undefined;
+  #rebooting = false;
+  #closed = false;
 
   constructor(o: SimulatedBmcOptions) {
     this.name = o.name;
@@ -95,8 +133,18 @@ export class SimulatedBmc implements SimBmc, BmcContext, PipelineHost {
       ttlMs: () => this.faults.sessionTtlMs,
       limit: () => this.faults.maxSessions ?? this.profile.sessions.limit,
     });
+    this.timing = resolveTiming(o.timing);
+    this.imageFetch = { ...o.imageFetch };
+    this.idRng = createRng(o.seed, o.name, 'ids');
+    this.tasks = new TaskService(this);
+    this.power = new HostPower(this);
+    this.updates = new UpdateEngine(this);
+    this.#fetcher = new ImageFetcher(this.imageFetch, this.scheduler.signal);
     this.profile.build(this.#builder(o));
     registerServiceRoutes(this);
+    this.tasks.register();
+    registerUpdateRoutes(this, this.#fetcher, new StagedImages());
+    this.power.register();
   }
 
   #builder(o: SimulatedBmcOptions): BmcBuilder {
@@ -137,6 +185,53 @@ export class SimulatedBmc implements SimBmc, BmcContext, PipelineHost {
     this.sessions.clear();
   }
 
+  setUpdateFaults(p: Partial<SimUpdateFaults>): void {
+    applyUpdateFaults(this.updateFaults, p);
+  }
+
+  get updateHistory(): readonly SimUpdateRecord[] {
+    return this.history;
+  }
+
+  get availability(): AvailabilityTracker {
+    return this.availabilityTracker;
+  }
+
+  get powerState(): string {
+    return this.power.state;
+  }
+
+  get rebooting(): boolean {
+    return this.#rebooting;
+  }
+
+  location(path: string): string {
+    // iLO answers an absolute Location with a trailing slash; the others a relative path.
+    return this.profile.trailingSlash ? `${this.url}${path}/` : path;
+  }
+
+  /**
+   * Reboots the BMC: the port refuses connections and open sockets are destroyed for
+   * timing.bmcRebootMs; sessions (and in-memory tasks) are gone; BMC images waiting for the
+   * reboot become the running firmware; then it listens again on the same port.
+   */
+  rebootBmc(): void {
+    if (this.#rebooting || this.#closed || this.#server === undefined) return;
+    this.#rebooting = true;
+    this.availabilityTracker.set('bmc-reboot', true);
+    const down = this.#stopListening();
+    this.sessions.clear();
+    this.tasks.onBmcReboot();
+    this.scheduler.run(async () => {
+      await down;
+      await this.scheduler.sleep(this.timing.bmcRebootMs);
+      this.updates.activateOnBmcReboot();
+      await this.#startListening();
+      this.#rebooting = false;
+      this.availabilityTracker.set('bmc-reboot', false);
+    });
+  }
+
   checkCredentials(username: string, password: string): boolean {
     return username === this.username && password === this.password;
   }
@@ -147,6 +242,21 @@ export class SimulatedBmc implements SimBmc, BmcContext, PipelineHost {
 
   /** Starts serving; resolves once the port is bound. */
   async listen(o: ListenOptions): Promise<void> {
+    this.#listen = { ...o };
+    await this.#startListening();
+    const { port } = (this.#server as Server).address() as AddressInfo;
+    this.#listen.port = port;
+    const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+    this.url = `${o.tls ? 'https' : 'http'}://${host}:${port}`;
+    if (o.tls) {
+      this.certFingerprint256 = o.tls.fingerprint256;
+      this.caPem = o.tls.caPem;
+    }
+  }
+
+  async #startListening(): Promise<void> {
+    const o = this.#listen;
+    if (o === undefined || this.#closed) return;
     const listener = (req: Parameters<typeof handleRequest>[1], res: Parameters<typeof handleRequest>[2]) => {
       void handleRequest(this, req, res);
     };
@@ -164,24 +274,25 @@ export class SimulatedBmc implements SimBmc, BmcContext, PipelineHost {
     // After binding, a server error (e.g. EMFILE on accept under a huge sweep) must not take the
     // whole fleet's process down; the affected client sees a failed connection instead.
     server.on('error', () => {});
-    const { port } = server.address() as AddressInfo;
-    const host = o.host.includes(':') ? `[${o.host}]` : o.host;
-    this.url = `${o.tls ? 'https' : 'http'}://${host}:${port}`;
-    if (o.tls) {
-      this.certFingerprint256 = o.tls.fingerprint256;
-      this.caPem = o.tls.caPem;
-    }
     this.#server = server;
   }
 
-  /** Stops listening and drops every open connection. */
-  async close(): Promise<void> {
+  /** Stops accepting connections and destroys the open ones. */
+  #stopListening(): Promise<void> {
     const server = this.#server;
-    if (server === undefined) return;
+    if (server === undefined) return Promise.resolve();
     this.#server = undefined;
-    await new Promise<void>((resolve) => {
+    return new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
     });
+  }
+
+  /** Stops listening, drops every open connection and cancels all background work. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.scheduler.close();
+    await Promise.all([this.#stopListening(), this.#fetcher.close()]);
   }
 }

@@ -21,8 +21,15 @@ export async function startSimulatedBmc(opts: SimBmcOptions): Promise<SimBmc> {
     seed: opts.seed ?? SIM_DEFAULTS.seed,
     index: opts.index ?? 0,
     latencyMs: opts.latencyMs ?? SIM_DEFAULTS.latencyMs,
+    ...(opts.timing === undefined ? {} : { timing: opts.timing }),
+    ...(opts.imageFetch === undefined ? {} : { imageFetch: opts.imageFetch }),
   });
   const tls = !(opts.tls ?? SIM_DEFAULTS.tls) ? undefined : await createTlsMaterial(host);
-  await bmc.listen({ host, port: opts.port ?? SIM_DEFAULTS.basePort, ...(tls ? { tls } : {}) });
+  try {
+    await bmc.listen({ host, port: opts.port ?? SIM_DEFAULTS.basePort, ...(tls ? { tls } : {}) });
+  } catch (err) {
+    await bmc.close();
+    throw err;
+  }
   return bmc;
 }

@@ -3,7 +3,8 @@
  * of them. Other modules (CLI `simulate`, integration tests, benchmarks) code against these.
  */
 import type { FleetFile } from '../fleet/schema.ts';
-import type { Vendor } from '../vocab.ts';
+import type { ApplyTime, UpdateMethod, Vendor } from '../vocab.ts';
+import type { SimTimingOption } from './timing.ts';
 
 /** Vendor profile a simulated BMC imitates; the same values as `Vendor` in src/vocab.ts. */
 export type SimVendor = Vendor;
@@ -37,6 +38,171 @@ export interface SimStats {
   /** "GET /redfish/v1/UpdateService/FirmwareInventory" → count (raw path, no query, no trailing slash). */
   byRoute: Record<string, number>;
   authFailures: number;
+  /** Images the BMC pulled for SimpleUpdate, oldest first. */
+  imageFetches: SimImageFetch[];
+  /** Images pushed to the BMC (multipart, HttpPushUri), oldest first. */
+  imageUploads: SimImageUpload[];
+}
+
+/** One image download made by the BMC (SimpleUpdate ImageURI). */
+export interface SimImageFetch {
+  /** The ImageURI without query string and credentials. */
+  url: string;
+  /** Body bytes received. */
+  bytes: number;
+  /** HTTP status of the (last) response; undefined when no response arrived. */
+  status?: number;
+  /** Range header values sent, in order; empty for a single plain GET. */
+  ranges: string[];
+  /** Why the download failed, when it did. */
+  error?: string;
+}
+
+/** One image pushed to the BMC. */
+export interface SimImageUpload {
+  method: UpdateMethod;
+  /** The push URI that received it. */
+  uri: string;
+  /** Image bytes received (the file part for multipart). */
+  bytes: number;
+  /** Set when the upload was refused (413, 411, 400). */
+  refused?: number;
+}
+
+/**
+ * Durations of one BMC's update, power and reboot machinery, in ms (see timing.ts for the presets).
+ */
+export interface SimTiming {
+  /** Least time the transfer phase of an update takes (a fast download still shows as Running). */
+  transferMs: number;
+  /** Verifying the image at the component. */
+  verifyMs: number;
+  /** Installing it (writing the flash). */
+  installMs: number;
+  /** New → Starting → Running. */
+  taskStartMs: number;
+  /** PoweringOff → Off (ForceOff, and the power-off half of restarts). */
+  powerOffMs: number;
+  /** PoweringOn → On (power-on self test included). */
+  powerOnMs: number;
+  /** A graceful shutdown the OS honours: On → PoweringOff → Off. */
+  gracefulShutdownMs: number;
+  /** Added to a power-on per staged update activated during it (flashing while in POST). */
+  hostInstallMs: number;
+  /** The BMC does not answer for this long when it reboots. */
+  bmcRebootMs: number;
+  /** Delay between answering Manager.Reset and going down (the answer reaches the client). */
+  bmcResetDelayMs: number;
+  /** A finished Task stays readable this long. */
+  taskRetentionMs: number;
+  /** A finished task monitor whose result was never read expires after this long. */
+  monitorRetentionMs: number;
+  /** Dell iDRAC deletes finished jobs (Tasks JID_…) after this long. */
+  jobRetentionMs: number;
+  /** Retry-After (seconds) on 202 answers of running tasks. */
+  retryAfterSeconds: number;
+}
+
+/** Update fault switches that can be armed for one update only. */
+export interface SimUpdateFaultFlags {
+  /** The image never arrives at the component: task Exception with Update.TransferFailed. */
+  transferFailed: boolean;
+  /** A good image is refused: task Exception with Update.VerificationFailed. */
+  verificationFailed: boolean;
+  /** Writing the image fails: task Exception with Update.ApplyFailed, version unchanged. */
+  applyFailed: boolean;
+  /** The image is written but does not activate: Update.ActivateFailed, version unchanged. */
+  activateFailed: boolean;
+  /** The task stays Running forever; nothing is installed. */
+  taskStuck: boolean;
+  /** Task and monitor answer 404 right after their first poll; the update still completes. */
+  taskDeletedEarly: boolean;
+  /** Task Completed with Update.UpdateSuccessful, yet the version stays the same. */
+  silentNoChange: boolean;
+  /** The BMC reboots while the task is Running (unreachable, sessions gone); the update installs. */
+  bmcRebootMidUpdate: boolean;
+}
+
+/** Update and power fault switches of one BMC. Mutable, like SimFaults. */
+export interface SimUpdateFaults extends SimUpdateFaultFlags {
+  /** The host OS ignores GracefulShutdown / GracefulRestart: the power state does not change. */
+  gracefulIgnored: boolean;
+  /** Armed for the next update only, then cleared (`{ applyFailed: true }` fails one update). */
+  nextUpdateOnly?: Partial<SimUpdateFaultFlags>;
+}
+
+/** What became of one update request, for tests and rollout checks. */
+export interface SimUpdateRecord {
+  /** The Task Id (JID_… on Dell). */
+  taskId: string;
+  method: UpdateMethod;
+  applyTime: ApplyTime;
+  /** ISO time the request was accepted. */
+  requestedAt: string;
+  image: {
+    /** File name, URL base name or "image". */
+    name: string;
+    /** ImageURI without query (SimpleUpdate). */
+    url?: string;
+    bytes: number;
+    /** From the image header, once it was read. */
+    vendor?: string;
+    version?: string;
+  };
+  /** Inventory members the image was for, with the versions before and after. */
+  targets: Array<{ uri: string; fromVersion: string; toVersion?: string }>;
+  /**
+   * running: in progress; waiting: transferred, held for a window or StartUpdate; staged: waits for
+   * a reset to activate; installed: the new version is in the inventory; unchanged: reported
+   * success but nothing changed (fault); failed: see `messageId`; cancelled: its task was deleted
+   * while it waited.
+   */
+  outcome: 'running' | 'waiting' | 'staged' | 'installed' | 'unchanged' | 'failed' | 'cancelled';
+  /** Update registry message of a failure (TransferFailed, VerificationFailed, ...). */
+  messageId?: string;
+  /** ISO time the new version became visible in the inventory. */
+  installedAt?: string;
+}
+
+/** Why a host counts as unavailable. */
+export type SimUnavailableReason = 'powered-off' | 'host-reset' | 'bmc-reboot';
+
+/** One stretch of time a host was unavailable (ms since the epoch). */
+export interface SimAvailabilityInterval {
+  start: number;
+  /** Undefined while it lasts. */
+  end?: number;
+  /** Every reason that applied at some point during the interval. */
+  reasons: SimUnavailableReason[];
+}
+
+/** A host's availability: powered on and running, with a BMC that answers. */
+export interface SimHostAvailability {
+  readonly available: boolean;
+  readonly intervals: readonly SimAvailabilityInterval[];
+}
+
+/** How many hosts of a fleet are unavailable at once, live, with the peak since the last reset. */
+export interface SimFleetAvailability {
+  readonly current: number;
+  readonly peak: number;
+  /** Peak back to the current value. */
+  reset(): void;
+}
+
+/** How a BMC downloads SimpleUpdate images. */
+export interface SimImageFetchOptions {
+  /**
+   * Verify the image server's certificate (default false: most BMCs do not, which is why
+   * SimpleUpdate over HTTPS to a self-signed server works in the field).
+   */
+  verifyTls?: boolean;
+  /** CA PEM trusted when verifyTls is on. */
+  ca?: string;
+  /** Download in sequential Range requests of this many bytes (default: one plain GET). */
+  rangeChunkBytes?: number;
+  /** Give up a download after this long without data (default 30 s). */
+  idleTimeoutMs?: number;
 }
 
 /** One simulated BMC listening on its own loopback port. */
@@ -57,6 +223,17 @@ export interface SimBmc {
   resetStats(): void;
   /** Invalidates every session now (the session expiry switch). */
   expireSessions(): void;
+  /** Update and power fault switches. */
+  updateFaults: SimUpdateFaults;
+  setUpdateFaults(p: Partial<SimUpdateFaults>): void;
+  /** Every update request this BMC accepted, oldest first. */
+  readonly updateHistory: readonly SimUpdateRecord[];
+  readonly availability: SimHostAvailability;
+  /** The host's ComputerSystem.PowerState now. */
+  readonly powerState: string;
+  /** True while the BMC reboots (its port refuses connections). */
+  readonly rebooting: boolean;
+  readonly timing: SimTiming;
   close(): Promise<void>;
 }
 
@@ -81,6 +258,10 @@ export interface SimFleetOptions {
   password?: string;
   /** Start the admin endpoint on this loopback port (0 = ephemeral). Absent: no admin endpoint. */
   adminPort?: number;
+  /** Durations for every BMC: 'fast' (default), 'realistic', or overrides of 'fast'. */
+  timing?: SimTimingOption;
+  /** How the BMCs download SimpleUpdate images. */
+  imageFetch?: SimImageFetchOptions;
 }
 
 export interface SimFleet {
@@ -93,6 +274,8 @@ export interface SimFleet {
   fleetDocument(opts: { caFile?: string; passwordFile: string }): FleetFile;
   /** Writes fleet.yaml (or .json by extension), the CA PEM and a 0600 password file beside it. */
   writeFleetFile(path: string): Promise<{ fleetFile: string; caFile?: string; passwordFile: string }>;
+  /** Hosts unavailable at once (powered off, resetting, BMC rebooting), with the peak. */
+  readonly availability: SimFleetAvailability;
   close(): Promise<void>;
 }
 
@@ -115,4 +298,8 @@ export interface SimBmcOptions {
   /** Position in a fleet: picks this BMC's data variation (default 0, the reference data). */
   index?: number;
   latencyMs?: number;
+  /** Durations: 'fast' (default), 'realistic', or overrides of 'fast'. */
+  timing?: SimTimingOption;
+  /** How the BMC downloads SimpleUpdate images. */
+  imageFetch?: SimImageFetchOptions;
 }

@@ -13,6 +13,8 @@ export interface Call {
   basic?: boolean | { username: string; password: string };
   headers?: Record<string, string>;
   body?: unknown;
+  /** Sent as is (FormData, Buffer, async iterable); content-type from `headers` or undici. */
+  raw?: unknown;
 }
 
 /** A Redfish body as tests read it: arbitrary JSON, navigated freely and checked by assertions. */
@@ -52,11 +54,12 @@ export function createCaller(caPem?: string): Caller {
     else if (c.basic) headers['authorization'] = basicHeader(c.basic.username, c.basic.password);
     if (c.body !== undefined) headers['content-type'] = 'application/json';
     const url = path.startsWith('http') ? path : `${bmc.url}${path}`;
+    const body = c.raw !== undefined ? c.raw : c.body === undefined ? undefined : JSON.stringify(c.body);
     const res = await fetch(url, {
       dispatcher: agent,
       method: c.method ?? 'GET',
       headers,
-      ...(c.body === undefined ? {} : { body: JSON.stringify(c.body) }),
+      ...(body === undefined ? {} : { body: body as string, duplex: 'half' as const }),
     });
     const text = await res.text();
     let json: unknown;

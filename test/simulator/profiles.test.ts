@@ -216,7 +216,7 @@ describe.each(NAMES)('%s profile', (vendor) => {
     bmc.expireSessions();
   });
 
-  it('announces its update methods and answers their endpoints 501 for now', async () => {
+  it('announces its update methods; malformed requests get Redfish 400s, Oem update actions 501', async () => {
     const bmc = bmcOf(vendor);
     const { token } = await caller.login(bmc);
     const us = (await caller.call(bmc, '/redfish/v1/UpdateService', { token })).json;
@@ -236,14 +236,22 @@ describe.each(NAMES)('%s profile', (vendor) => {
     const info = us.Actions['#UpdateService.SimpleUpdate']['@Redfish.ActionInfo'];
     if (info !== undefined)
       expect((await caller.call(bmc, info, { token })).json.Parameters.length).toBeGreaterThan(0);
-    const endpoints = [
-      us.Actions['#UpdateService.SimpleUpdate'].target,
-      us.MultipartHttpPushUri,
-      us.HttpPushUri,
-    ];
-    for (const uri of endpoints.filter((u): u is string => typeof u === 'string')) {
-      const r = await caller.call(bmc, uri, { method: 'POST', token, body: {} });
-      expect(r.status, uri).toBe(501);
+    const simple = await caller.call(bmc, us.Actions['#UpdateService.SimpleUpdate'].target, {
+      method: 'POST',
+      token,
+      body: {},
+    });
+    expect(simple.status).toBe(400);
+    expect(firstMessageId(simple.json)).toMatch(/ActionParameterMissing$/);
+    if (want.multipart) {
+      const multipart = await caller.call(bmc, us.MultipartHttpPushUri, { method: 'POST', token, body: {} });
+      expect(multipart.status).toBe(400);
+      expect(firstMessageId(multipart.json)).toMatch(/UnrecognizedRequestBody$/);
+    }
+    const oem = Object.values((us.Actions.Oem ?? {}) as Record<string, { target: string }>);
+    for (const { target } of oem) {
+      const r = await caller.call(bmc, target, { method: 'POST', token, body: {} });
+      expect(r.status, target).toBe(501);
       expect(firstMessageId(r.json)).toMatch(/ActionNotSupported$/);
     }
     bmc.expireSessions();

@@ -1,8 +1,8 @@
 /**
  * Building blocks every vendor profile uses: service root, single-member collections, session
  * and task services, storage with drives and an empty Volumes collection, firmware inventory and
- * the UpdateService (whose announced action targets and push URIs answer 501 until the update
- * feature is simulated). Shapes follow DMTF DSP2046 examples and the public-tower mockup.
+ * the UpdateService (whose Oem update actions answer 501; the standard entry points are wired by
+ * update/update-routes.ts). Shapes follow DMTF DSP2046 examples and the public-tower mockup.
  */
 import type { ExpandSupport } from '../odata-query.ts';
 import type { CollectionOptions, Json } from '../resource-tree.ts';
@@ -231,8 +231,9 @@ export function addFirmwareInventory(
 }
 
 /**
- * Stores the UpdateService and wires every update entry point it announces (action targets, Oem
- * action targets, HttpPushUri, MultipartHttpPushUri) to a 501 answer for now.
+ * Stores the UpdateService and answers every update entry point it announces (action targets, Oem
+ * action targets, HttpPushUri, MultipartHttpPushUri) with 501; update-routes.ts then replaces the
+ * standard ones (SimpleUpdate, StartUpdate, the push URIs) with the simulated update.
  */
 export function addUpdateService(b: BmcBuilder, body: Json): void {
   b.tree.put(`${ROOT}/UpdateService`, body);
@@ -249,6 +250,27 @@ export function addUpdateService(b: BmcBuilder, body: Json): void {
     const uri = body[key];
     if (typeof uri === 'string') b.notImplemented(uri, key);
   }
+}
+
+/** A minimal Bios resource (update targets such as Supermicro's /Systems/1/Bios must exist). */
+export function addBios(b: BmcBuilder, systemPath: string, type = '#Bios.v1_1_0.Bios'): void {
+  b.tree.put(`${systemPath}/Bios`, {
+    '@odata.type': type,
+    Id: 'Bios',
+    Name: 'BIOS Configuration Current Settings',
+    AttributeRegistry: 'BiosAttributeRegistry.v1_0_0',
+    Attributes: {},
+  });
+}
+
+/** An ActionInfo describing the ResetType values of a Reset action. */
+export function addResetActionInfo(b: BmcBuilder, path: string, values: readonly string[]): void {
+  b.tree.put(path, {
+    '@odata.type': '#ActionInfo.v1_1_2.ActionInfo',
+    Id: path.split('/').pop() ?? 'ResetActionInfo',
+    Name: 'Reset Action Info',
+    Parameters: [{ Name: 'ResetType', Required: true, DataType: 'String', AllowableValues: [...values] }],
+  });
 }
 
 /** A MAC address from the BMC's RNG with a vendor OUI prefix (e.g. "d0:8e:79"). */

@@ -11,8 +11,10 @@
  */
 import { SimHttpError } from '../redfish-errors.ts';
 import type { Json } from '../resource-tree.ts';
+import { dellJobId } from '../update/update-policy.ts';
 import {
   addAccountService,
+  addBios,
   addCollection,
   addFirmwareInventory,
   addServiceRoot,
@@ -163,6 +165,7 @@ function build(b: BmcBuilder): void {
     Status: { State: 'Enabled', Health: 'OK' },
     Links: { ComputerSystems: [link(SYSTEM)], ManagedBy: [link(MANAGER)] },
   });
+  addBios(b, SYSTEM, '#Bios.v1_0_4.Bios');
   addSessionService(b, '#SessionService.v1_1_6.SessionService', 1800);
   addTaskService(b, '#TaskService.v1_4_2.TaskService', { CompletedTaskOverWritePolicy: 'Manual' });
   addAccountService(b, '#AccountService.v1_5_0.AccountService');
@@ -248,6 +251,26 @@ export const dellProfile: VendorProfile = {
   serverHeader: 'Apache',
   trailingSlash: false,
   expand: EXPAND,
+  updates: {
+    registry: 'Update.1.0',
+    taskType: '#Task.v1_4_2.Task',
+    monitor: 'dell-job',
+    monitorGone: 404,
+    taskId: dellJobId,
+    // The Lifecycle Controller job queue survives an iDRAC reboot.
+    tasksSurviveReboot: true,
+    stagedTask: 'pending',
+    // iDRAC schedules host firmware for the next reboot unless told otherwise.
+    defaultApplyTime: { simple: 'OnReset', multipart: 'OnReset', push: 'OnReset' },
+    exclusive: false,
+    immediateRebootsHost: true,
+    resetActivatedKinds: [],
+    pushStagesImage: true,
+    localImageUri: true,
+    acceptedBody: 'none',
+    resetAnswer: 'no-content',
+    powerQuirk: 'dell-409-same-state',
+  },
   sessions: {
     limit: 8,
     refuse: () =>

@@ -4,6 +4,8 @@
  * with HttpPushUriOptions, MultipartHttpPushUri, StartUpdate), every apply time, a maintenance
  * window, $expand up to 6 levels, and a FirmwareInventory paged 4 members at a time.
  */
+
+import { numericTaskId } from '../update/update-policy.ts';
 import {
   addAccountService,
   addFirmwareInventory,
@@ -186,7 +188,14 @@ function build(b: BmcBuilder): void {
         Name: 'Targets',
         Required: false,
         DataType: 'StringArray',
-        AllowableValues: [manager, system],
+        // The managed resources (as the DMTF mockup lists) and every firmware inventory member.
+        AllowableValues: [
+          manager,
+          system,
+          ...['BMC', 'BIOS', 'RAID', 'NIC1', 'PSU1', 'PSU2'].map(
+            (id) => `${ROOT}/UpdateService/FirmwareInventory/${id}`,
+          ),
+        ],
       },
       { Name: 'Username', Required: false, DataType: 'String' },
       { Name: 'Password', Required: false, DataType: 'String' },
@@ -258,6 +267,23 @@ export const genericProfile: VendorProfile = {
   messages: { base: 'Base.1.16', code: 'specific', severity: 'both' },
   trailingSlash: false,
   expand: EXPAND,
+  updates: {
+    registry: 'Update.1.2',
+    taskType: '#Task.v1_7_4.Task',
+    monitor: 'dmtf',
+    monitorGone: 410,
+    taskId: numericTaskId,
+    tasksSurviveReboot: false,
+    stagedTask: 'completed',
+    defaultApplyTime: { simple: 'Immediate', multipart: 'Immediate', push: 'push-option' },
+    exclusive: false,
+    immediateRebootsHost: false,
+    resetActivatedKinds: [],
+    pushStagesImage: false,
+    localImageUri: false,
+    acceptedBody: 'task',
+    resetAnswer: 'no-content',
+  },
   sessions: {
     limit: 32,
     refuse: sessionLimitExceeded(503),

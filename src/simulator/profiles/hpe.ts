@@ -7,6 +7,7 @@
  * component: iLO itself at once, System ROM on next reboot). $expand=. one level (ExpandAll false).
  */
 import type { Json } from '../resource-tree.ts';
+import { numericTaskId } from '../update/update-policy.ts';
 import {
   addAccountService,
   addCollection,
@@ -222,6 +223,25 @@ export const hpeProfile: VendorProfile = {
   serverHeader: 'HPE-iLO-Server/1.30',
   trailingSlash: true,
   expand: EXPAND,
+  updates: {
+    registry: 'Update.1.0',
+    taskType: '#Task.v1_4_2.Task',
+    monitor: 'dmtf',
+    monitorGone: 404,
+    taskId: numericTaskId,
+    tasksSurviveReboot: false,
+    stagedTask: 'completed',
+    defaultApplyTime: { simple: 'Immediate', multipart: 'Immediate', push: 'Immediate' },
+    exclusive: false,
+    immediateRebootsHost: false,
+    // iLO flashes the System ROM at once; the server runs it after its next reboot.
+    resetActivatedKinds: ['bios'],
+    pushStagesImage: false,
+    localImageUri: false,
+    acceptedBody: 'task',
+    resetAnswer: 'success',
+    powerQuirk: 'hpe-400-when-off',
+  },
   sessions: {
     limit: 10,
     refuse: sessionLimitExceeded(503),

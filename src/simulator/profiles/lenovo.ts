@@ -8,6 +8,7 @@
  * push with OnStartUpdateRequest waits for StartUpdate). $expand up to 2 levels.
  */
 import type { Json } from '../resource-tree.ts';
+import { numericTaskId } from '../update/update-policy.ts';
 import {
   addAccountService,
   addFirmwareInventory,
@@ -214,6 +215,24 @@ export const lenovoProfile: VendorProfile = {
   messages: { base: 'Base.1.8', code: 'general', severity: 'both' },
   trailingSlash: false,
   expand: EXPAND,
+  updates: {
+    registry: 'Update.1.0',
+    taskType: '#Task.v1_4_3.Task',
+    monitor: 'dmtf',
+    monitorGone: 404,
+    taskId: numericTaskId,
+    tasksSurviveReboot: false,
+    stagedTask: 'completed',
+    defaultApplyTime: { simple: 'Immediate', multipart: 'Immediate', push: 'Immediate' },
+    exclusive: false,
+    immediateRebootsHost: false,
+    // XCC writes UEFI to the primary bank; the server runs it after its next restart.
+    resetActivatedKinds: ['bios'],
+    pushStagesImage: false,
+    localImageUri: false,
+    acceptedBody: 'task',
+    resetAnswer: 'no-content',
+  },
   sessions: {
     limit: 16,
     refuse: sessionLimitExceeded(400),

@@ -7,11 +7,16 @@
  * HttpPushUriOptions.HttpPushUriApplyTime Immediate|OnReset. The ServiceRoot announces $expand as
  * unsupported (bmcweb's default build), so $expand is ignored. This build has Basic auth turned
  * off (AccountService Oem.OpenBMC.AuthMethods.BasicAuth false), as hardened deployments do.
+ * Every image is named "Software Inventory"; as in bmcweb, RelatedItem tells them apart: the
+ * Manager for BMC images, the System's Bios for the host image.
  */
 import { hashString } from '../rng.ts';
+import { numericTaskId } from '../update/update-policy.ts';
 import {
   addAccountService,
+  addBios,
   addFirmwareInventory,
+  addResetActionInfo,
   addServiceRoot,
   addSessionService,
   addSingleton,
@@ -36,7 +41,7 @@ const BMC_VERSIONS = [
 ];
 
 /** bmcweb names an image after a hash of its version (phosphor-bmc-code-mgmt). */
-function imageId(version: string): string {
+export function imageId(version: string): string {
   return hashString(version).toString(16).padStart(8, '0');
 }
 
@@ -87,6 +92,7 @@ function build(b: BmcBuilder): void {
     PowerState: 'On',
     BiosVersion: hostVersion,
     Status: { State: 'Enabled', Health: 'OK', HealthRollup: 'OK' },
+    Bios: link(`${SYSTEM}/Bios`),
     Storage: link(`${SYSTEM}/Storage`),
     Links: { Chassis: [link(CHASSIS)], ManagedBy: [link(MANAGER)] },
     Actions: {
@@ -128,6 +134,18 @@ function build(b: BmcBuilder): void {
     Status: { State: 'Enabled', Health: 'OK' },
     Links: { ComputerSystems: [link(SYSTEM)], ManagedBy: [link(MANAGER)] },
   });
+  addBios(b, SYSTEM);
+  addResetActionInfo(b, `${SYSTEM}/ResetActionInfo`, [
+    'On',
+    'ForceOff',
+    'ForceOn',
+    'ForceRestart',
+    'GracefulRestart',
+    'GracefulShutdown',
+    'PowerCycle',
+    'Nmi',
+  ]);
+  addResetActionInfo(b, `${MANAGER}/ResetActionInfo`, ['GracefulRestart', 'ForceRestart']);
   addSessionService(b, '#SessionService.v1_0_2.SessionService', 3600);
   addTaskService(b, '#TaskService.v1_1_4.TaskService');
   addAccountService(b, '#AccountService.v1_15_0.AccountService', {
@@ -160,7 +178,8 @@ function build(b: BmcBuilder): void {
     [
       image(bmcVersion, 'BMC image', 'Enabled', MANAGER),
       image(backup, 'BMC image', 'StandbySpare', MANAGER),
-      { ...image(hostVersion, 'Host image', 'Enabled', SYSTEM), Id: 'bios_active' },
+      // bmcweb relates host images to the System's Bios resource and BMC images to the Manager.
+      { ...image(hostVersion, 'Host image', 'Enabled', `${SYSTEM}/Bios`), Id: 'bios_active' },
     ],
     '#SoftwareInventory.v1_1_0.SoftwareInventory',
   );
@@ -193,6 +212,25 @@ export const openbmcProfile: VendorProfile = {
   vendor: 'openbmc',
   messages: { base: 'Base.1.19', code: 'specific', severity: 'MessageSeverity' },
   trailingSlash: false,
+  updates: {
+    registry: 'Update.1.0',
+    taskType: '#Task.v1_4_3.Task',
+    monitor: 'bmcweb',
+    monitorGone: 404,
+    taskId: numericTaskId,
+    tasksSurviveReboot: false,
+    stagedTask: 'completed',
+    // bmcweb: SimpleUpdate and HttpPushUri follow HttpPushUriApplyTime; multipart defaults to OnReset.
+    defaultApplyTime: { simple: 'push-option', multipart: 'OnReset', push: 'push-option' },
+    maxTargets: 1,
+    exclusive: true,
+    immediateRebootsHost: false,
+    resetActivatedKinds: [],
+    pushStagesImage: false,
+    localImageUri: false,
+    acceptedBody: 'task',
+    resetAnswer: 'no-content',
+  },
   sessions: {
     // bmcweb has no fixed session cap; 64 stands in for the memory limit of a small BMC.
     limit: 64,

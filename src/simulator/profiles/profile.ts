@@ -9,6 +9,7 @@ import type { ResourceTree } from '../resource-tree.ts';
 import type { Rng } from '../rng.ts';
 import type { SimHandler } from '../sim-http.ts';
 import type { SimVendor } from '../types.ts';
+import type { UpdatePolicy } from '../update/update-policy.ts';
 
 /** How the vendor runs sessions (SessionService, DSP0266 §13.3). */
 export interface SessionPolicy {
@@ -43,7 +44,7 @@ export interface BmcBuilder {
   variant<T>(pool: readonly T[]): T;
   /** Registers a route handler on the BMC. */
   route(method: string, path: string, handler: SimHandler): void;
-  /** Answers POST on an announced endpoint with 501 until the feature is simulated. */
+  /** Answers POST on an announced endpoint with 501 ActionNotSupported (Oem actions not simulated). */
   notImplemented(path: string, action: string): void;
 }
 
@@ -57,6 +58,8 @@ export interface VendorProfile {
   /** $expand support announced in the ServiceRoot; undefined: $expand is ignored. */
   readonly expand?: ExpandSupport;
   readonly sessions: SessionPolicy;
+  /** How the vendor runs updates, tasks and resets. */
+  readonly updates: UpdatePolicy;
   /** Canonical paths the service answers without authentication besides the standard ones. */
   readonly publicPaths?: readonly string[];
   /** Fills the BMC's resource tree and registers vendor-specific routes. */

@@ -8,9 +8,12 @@
  * OnStartUpdateRequest + StartUpdate, Oem SmcUpdateService.Install.
  */
 import type { Json } from '../resource-tree.ts';
+import { numericTaskId } from '../update/update-policy.ts';
 import {
   addAccountService,
+  addBios,
   addFirmwareInventory,
+  addResetActionInfo,
   addServiceRoot,
   addSessionService,
   addSingleton,
@@ -84,6 +87,7 @@ function build(b: BmcBuilder): void {
     BiosVersion: biosVersion,
     UUID: b.rng.uuid().toUpperCase(),
     Status: { State: 'Enabled', Health: 'OK' },
+    Bios: link(`${SYSTEM}/Bios`),
     Storage: link(`${SYSTEM}/Storage`),
     Links: { Chassis: [link(CHASSIS)], ManagedBy: [link(MANAGER)] },
     Actions: {
@@ -122,6 +126,16 @@ function build(b: BmcBuilder): void {
     Status: { State: 'Enabled', Health: 'OK' },
     Links: { ComputerSystems: [link(SYSTEM)], ManagedBy: [link(MANAGER)] },
   });
+  addBios(b, SYSTEM);
+  addResetActionInfo(b, `${SYSTEM}/ResetActionInfo`, [
+    'On',
+    'ForceOff',
+    'GracefulShutdown',
+    'GracefulRestart',
+    'ForceRestart',
+    'Nmi',
+    'ForceOn',
+  ]);
   addSessionService(b, '#SessionService.v1_1_8.SessionService', 1800);
   addTaskService(b, '#TaskService.v1_1_4.TaskService');
   addAccountService(b, '#AccountService.v1_10_0.AccountService');
@@ -198,6 +212,23 @@ export const supermicroProfile: VendorProfile = {
   messages: { base: 'Base.v1_10_3', code: 'specific', severity: 'Severity' },
   trailingSlash: false,
   expand: EXPAND,
+  updates: {
+    registry: 'Update.1.0',
+    taskType: '#Task.v1_4_3.Task',
+    monitor: 'dmtf',
+    monitorGone: 410,
+    taskId: numericTaskId,
+    tasksSurviveReboot: false,
+    stagedTask: 'completed',
+    defaultApplyTime: { simple: 'Immediate', multipart: 'Immediate', push: 'Immediate' },
+    exclusive: false,
+    immediateRebootsHost: false,
+    resetActivatedKinds: [],
+    pushStagesImage: false,
+    localImageUri: false,
+    acceptedBody: 'smc-accepted',
+    resetAnswer: 'success',
+  },
   sessions: {
     limit: 10,
     refuse: sessionLimitExceeded(503),

@@ -1,0 +1,56 @@
+/**
+ * iDRAC 9's two-step push: POST an image to HttpPushUri (the FirmwareInventory collection itself)
+ * and it is kept as an Available-<ComponentID>-<Version>__<FQDD> member (201 + Location); a
+ * SimpleUpdate whose ImageURI names that member installs it. The image's header is kept; its
+ * bytes are not (the verifier has seen them).
+ */
+import type { SimImageHeader } from '../image-format.ts';
+import { FIRMWARE_INVENTORY } from '../profiles/common.ts';
+import type { Json } from '../resource-tree.ts';
+import type { SimHost } from '../sim-host.ts';
+import { resolveTargets, targetPath } from './components.ts';
+
+export interface StagedImage {
+  header: SimImageHeader;
+  name: string;
+  bytes: number;
+}
+
+export class StagedImages {
+  readonly #byPath = new Map<string, StagedImage>();
+
+  /** Adds Available- members for every component the image is for; returns their paths or a problem. */
+  stage(host: SimHost, image: StagedImage): { paths: string[] } | { problem: string } {
+    const resolved = resolveTargets(host, [], image.header);
+    if ('problem' in resolved) return resolved;
+    const paths: string[] = [];
+    for (const c of resolved.components) {
+      const installed = host.tree.get(c.path) as Json;
+      const cid = String(installed['SoftwareId'] ?? '0');
+      const id = `Available-${cid}-${image.header.version}__${c.key}`;
+      const path = `${FIRMWARE_INVENTORY}/${id}`;
+      const body = structuredClone(installed);
+      body['Id'] = id;
+      body['@odata.id'] = path;
+      body['Version'] = image.header.version;
+      const inv = ((body['Oem'] as Json | undefined)?.['Dell'] as Json | undefined)?.[
+        'DellSoftwareInventory'
+      ] as Json | undefined;
+      if (inv !== undefined) {
+        inv['Status'] = 'AvailableForInstallation';
+        inv['VersionString'] = image.header.version;
+      }
+      host.tree.addMember(FIRMWARE_INVENTORY, path, body);
+      this.#byPath.set(path, image);
+      paths.push(path);
+    }
+    return { paths };
+  }
+
+  /** The staged image an ImageURI names (a path or a URL of this BMC), if any. */
+  lookup(host: SimHost, imageUri: string): StagedImage | undefined {
+    const path = targetPath(imageUri);
+    if (!host.tree.has(path)) return undefined;
+    return this.#byPath.get(path);
+  }
+}

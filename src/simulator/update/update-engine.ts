@@ -1,0 +1,269 @@
+/**
+ * The life of one update on a simulated BMC, after the request was accepted: task New → Starting
+ * → Running (TransferringToComponent, TargetDetermined, VerifyingAtComponent,
+ * InstallingOnComponent) → Completed (UpdateSuccessful) or Exception (TransferFailed,
+ * VerificationFailed, ApplyFailed, ActivateFailed). Apply times hold it: OnStartUpdateRequest and
+ * AtMaintenanceWindowStart park the task Pending (AwaitToUpdate); OnReset and
+ * InMaintenanceWindowOnReset stage it for the next host reset (bmcweb/DMTF: task Completed with
+ * AwaitToActivate; iDRAC: job Pending "Scheduled" until the reset installs it). A BMC image
+ * activates by rebooting the BMC. Fault switches are read once per update (update-faults.ts).
+ */
+import type { SimImageHeader } from '../image-format.ts';
+import type { SimHost } from '../sim-host.ts';
+import type { SimTask } from '../tasks/task-service.ts';
+import { inWindow, type MaintenanceWindow } from './apply-time.ts';
+import { resolveTargets } from './components.ts';
+import { installVersion } from './install.ts';
+import {
+  complete,
+  fail,
+  isHeader,
+  JobCancelled,
+  newJob,
+  type ReceivedImage,
+  say,
+  type UpdateJob,
+  type UpdateRequest,
+} from './update-job.ts';
+
+export type { ReceivedImage, UpdateRequest } from './update-job.ts';
+
+/** An installed image that waits for a reset to run. */
+interface Activation {
+  job: UpdateJob;
+  on: 'host' | 'bmc';
+  window?: MaintenanceWindow;
+}
+
+export class UpdateEngine {
+  readonly #host: SimHost;
+  #pending: Activation[] = [];
+  #waiting: Array<{ job: UpdateJob; go: () => void }> = [];
+  readonly #jobs = new Map<string, UpdateJob>();
+  #busy = 0;
+
+  constructor(host: SimHost) {
+    this.#host = host;
+  }
+
+  /** An update is transferring, verifying or installing (bmcweb refuses a second one). */
+  get busy(): boolean {
+    return this.#busy > 0;
+  }
+
+  /** Accepts an update: creates its task and history record and runs it in the background. */
+  start(request: UpdateRequest, receive: () => Promise<ReceivedImage>): SimTask {
+    const job = newJob(this.#host, request, receive);
+    this.#jobs.set(job.task.id, job);
+    this.#busy++;
+    this.#host.scheduler.run(async () => {
+      try {
+        await this.#run(job);
+      } catch (err) {
+        if (!(err instanceof JobCancelled)) throw err;
+      } finally {
+        this.#busy--;
+      }
+    });
+    return job.task;
+  }
+
+  /**
+   * DELETE of a task: an update still waiting (for StartUpdate, its window, or iDRAC's next reboot)
+   * is cancelled; one that transfers, verifies or installs cannot be.
+   */
+  cancel(taskId: string): 'cancelled' | 'busy' | 'unknown' {
+    const job = this.#jobs.get(taskId);
+    if (job === undefined) return 'unknown';
+    if (job.task.state !== 'Pending') return 'busy';
+    this.#pending = this.#pending.filter((a) => a.job !== job);
+    this.#waiting = this.#waiting.filter((w) => w.job !== job);
+    job.record.outcome = 'cancelled';
+    this.#host.tasks.update(job.task, {
+      state: 'Cancelled',
+      status: 'Warning',
+      ...(job.task.dell ? { dell: { jobState: 'Failed', message: 'Job canceled by user.' } } : {}),
+    });
+    job.cancel();
+    return 'cancelled';
+  }
+
+  /** UpdateService.StartUpdate: releases every update held for it; returns how many. */
+  releaseStartUpdate(): number {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const w of waiting) w.go();
+    return waiting.length;
+  }
+
+  /** Called while the host powers on: installs the staged host images due now (POST time). */
+  async activateOnHostReset(): Promise<number> {
+    const due = this.#pending.filter(
+      (a) => a.on === 'host' && (a.window === undefined || inWindow(a.window)),
+    );
+    this.#pending = this.#pending.filter((a) => !due.includes(a));
+    for (const a of due) {
+      say(this.#host, a.job, 'InstallingOnComponent', { state: 'Running', dell: 'Running' });
+      await this.#host.scheduler.sleep(this.#host.timing.hostInstallMs);
+      this.#activate(a.job);
+    }
+    return due.length;
+  }
+
+  /** Called while the BMC reboots: BMC images waiting for it become the running firmware. */
+  activateOnBmcReboot(): void {
+    const due = this.#pending.filter((a) => a.on === 'bmc');
+    this.#pending = this.#pending.filter((a) => a.on !== 'bmc');
+    for (const a of due) this.#activate(a.job);
+  }
+
+  async #run(job: UpdateJob): Promise<void> {
+    const { scheduler, timing: t, tasks } = this.#host;
+    await scheduler.sleep(t.taskStartMs);
+    tasks.update(job.task, { state: 'Starting' });
+    await scheduler.sleep(t.taskStartMs);
+    say(this.#host, job, 'TransferringToComponent', { state: 'Running', percent: 5, dell: 'Downloading' });
+    const began = Date.now();
+    const image = await job.receive();
+    job.record.image.bytes = image.bytes;
+    job.record.image.name = image.name;
+    await scheduler.sleep(t.transferMs - (Date.now() - began));
+    if (job.flags.transferFailed || ('reason' in image.result && image.result.reason === 'TransferFailed')) {
+      fail(this.#host, job, 'TransferFailed');
+      return;
+    }
+    this.#host.tasks.update(job.task, {
+      percent: 40,
+      ...(job.task.dell
+        ? { dell: { jobState: 'Downloaded', message: 'Package successfully downloaded.' } }
+        : {}),
+    });
+    const result = image.result;
+    if (!isHeader(result)) {
+      await scheduler.sleep(t.verifyMs);
+      fail(this.#host, job, 'VerificationFailed');
+      return;
+    }
+    job.header = result;
+    job.record.image.vendor = result.vendor;
+    job.record.image.version = result.version;
+    const resolved = resolveTargets(this.#host, job.request.targets, result);
+    if ('problem' in resolved) {
+      await scheduler.sleep(t.verifyMs);
+      fail(this.#host, job, 'VerificationFailed');
+      return;
+    }
+    job.components = resolved.components;
+    job.record.targets = resolved.components.map((c) => ({ uri: c.path, fromVersion: c.version }));
+    for (const c of resolved.components) say(this.#host, job, 'TargetDetermined', {}, [c.path, image.name]);
+    say(this.#host, job, 'VerifyingAtComponent', { percent: 45 });
+    await scheduler.sleep(t.verifyMs);
+    if (job.flags.verificationFailed) {
+      fail(this.#host, job, 'VerificationFailed');
+      return;
+    }
+    this.#host.tasks.update(job.task, { percent: 50 });
+    await this.#hold(job);
+    await this.#install(job);
+  }
+
+  /** Waits where the apply time says: StartUpdate, or the maintenance window's start. */
+  async #hold(job: UpdateJob): Promise<void> {
+    const { request } = job;
+    const scheduler = this.#host.scheduler;
+    if (request.stage || request.applyTime === 'OnStartUpdateRequest') {
+      job.record.outcome = 'waiting';
+      if (request.stage) say(this.#host, job, 'AwaitToUpdate', { state: 'Completed' });
+      else say(this.#host, job, 'AwaitToUpdate', { state: 'Pending', dell: 'Scheduled' });
+      await Promise.race([
+        new Promise<void>((go) => this.#waiting.push({ job, go })),
+        job.cancelled,
+        scheduler.forever(),
+      ]);
+      job.record.outcome = 'running';
+      this.#host.tasks.update(job.task, { state: 'Running' });
+    } else if (request.applyTime === 'AtMaintenanceWindowStart' && request.window !== undefined) {
+      job.record.outcome = 'waiting';
+      say(this.#host, job, 'AwaitToUpdate', { state: 'Pending', dell: 'Scheduled' });
+      await Promise.race([scheduler.sleepUntil(request.window.start), job.cancelled]);
+      job.record.outcome = 'running';
+      this.#host.tasks.update(job.task, { state: 'Running' });
+    }
+  }
+
+  async #install(job: UpdateJob): Promise<void> {
+    const host = this.#host;
+    const policy = host.profile.updates;
+    const { scheduler, timing: t } = host;
+    say(this.#host, job, 'InstallingOnComponent', { percent: 60, dell: 'Running' });
+    if (job.flags.bmcRebootMidUpdate) host.rebootBmc();
+    if (job.flags.taskStuck) await scheduler.forever();
+    await scheduler.sleep(t.installMs);
+    if (job.flags.applyFailed) {
+      fail(this.#host, job, 'ApplyFailed');
+      return;
+    }
+    host.tasks.update(job.task, { percent: 90 });
+    const at = job.request.applyTime;
+    const onReset = at === 'OnReset' || at === 'InMaintenanceWindowOnReset';
+    const bmcImage = job.components.some((c) => c.kind === 'bmc');
+    if (bmcImage) {
+      // iDRAC applies its own firmware at once whatever the apply time (Dell API guide, SimpleUpdate).
+      if (onReset && host.vendor !== 'dell') {
+        this.#stage(job, 'bmc');
+        return;
+      }
+      if (job.flags.activateFailed) {
+        fail(this.#host, job, 'ActivateFailed');
+        return;
+      }
+      // The BMC reboots into the new image: the version shows once it answers again.
+      this.#pending.push({ job, on: 'bmc' });
+      complete(this.#host, job);
+      scheduler.after(t.bmcResetDelayMs, () => host.rebootBmc());
+      return;
+    }
+    const resetKind = job.components.some((c) => policy.resetActivatedKinds.includes(c.kind));
+    if (onReset || resetKind) {
+      this.#stage(job, 'host');
+      return;
+    }
+    if (policy.immediateRebootsHost) {
+      // iDRAC 9: Immediate host firmware means "schedule the job and reboot the server now".
+      this.#pending.push({ job, on: 'host' });
+      say(this.#host, job, 'AwaitToActivate', { dell: 'Scheduled' });
+      host.power.rebootForUpdate();
+      return;
+    }
+    this.#activate(job);
+  }
+
+  /** The image waits for a reset (host, or the BMC's own for a BMC image). */
+  #stage(job: UpdateJob, on: 'host' | 'bmc'): void {
+    const window = job.request.applyTime === 'InMaintenanceWindowOnReset' ? job.request.window : undefined;
+    this.#pending.push({ job, on, ...(window ? { window } : {}) });
+    job.record.outcome = 'staged';
+    if (this.#host.profile.updates.stagedTask === 'completed')
+      say(this.#host, job, 'AwaitToActivate', { state: 'Completed' });
+    else say(this.#host, job, 'AwaitToActivate', { state: 'Pending', dell: 'Scheduled' });
+  }
+
+  /** The new version becomes the running one (or, with the faults, does not). */
+  #activate(job: UpdateJob): void {
+    if (job.flags.activateFailed) {
+      fail(this.#host, job, 'ActivateFailed');
+      return;
+    }
+    const header = job.header as SimImageHeader;
+    const now = new Date().toISOString();
+    job.record.targets = job.components.map((c, i) => {
+      const before = job.record.targets[i] ?? { uri: c.path, fromVersion: c.version };
+      if (job.flags.silentNoChange) return { ...before, toVersion: before.fromVersion };
+      const after = installVersion(this.#host, c.key, header.version);
+      return { uri: after?.path ?? c.path, fromVersion: before.fromVersion, toVersion: header.version };
+    });
+    job.record.outcome = job.flags.silentNoChange ? 'unchanged' : 'installed';
+    job.record.installedAt = now;
+    complete(this.#host, job);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * How a vendor's BMC runs updates, tasks and resets: the behaviour behind what its UpdateService
+ * announces. Each profile fills one; the update, task and power modules read it instead of
+ * testing the vendor name.
+ */
+import type { ApplyTime, ComponentKind } from '../../vocab.ts';
+import type { Rng } from '../rng.ts';
+
+/**
+ * Where a 202 Location points and how it answers (DSP0266 §12.2):
+ * - bmcweb: /redfish/v1/TaskService/TaskMonitors/<n>; 202 + Task while running, 204 once when
+ *   done, then 404 (bmcweb task.hpp);
+ * - dmtf: a TaskMonitors/<id> URI; 202 while running, the final Task body (200) once, then
+ *   `monitorGone` (404 or 410);
+ * - dell-job: the Task itself, /redfish/v1/TaskService/Tasks/JID_<12 digits>, always 200 with the
+ *   job's state; there is no monitor (iDRAC 9).
+ */
+export type MonitorStyle = 'bmcweb' | 'dmtf' | 'dell-job';
+
+/** A default apply time, or 'push-option': HttpPushUriOptions.HttpPushUriApplyTime.ApplyTime. */
+export type DefaultApplyTime = ApplyTime | 'push-option';
+
+export interface UpdatePolicy {
+  /** Registry prefix of Update messages, e.g. "Update.1.0". */
+  registry: string;
+  /** Task "@odata.type". */
+  taskType: string;
+  monitor: MonitorStyle;
+  /** Status of a dmtf-style monitor after its final answer or once expired. */
+  monitorGone: 404 | 410;
+  /** Id of the n-th task (1-based). */
+  taskId(n: number, rng: Rng): string;
+  /** Tasks survive a BMC reboot (iDRAC's job queue is persistent; bmcweb keeps tasks in memory). */
+  tasksSurviveReboot: boolean;
+  /**
+   * How the task of an update that waits for a reset ends: 'completed' (TaskState Completed with
+   * Update.AwaitToActivate: bmcweb, DMTF mockups) or 'pending' (the job stays Pending/Scheduled
+   * until the reset installs it, then Completed: iDRAC).
+   */
+  stagedTask: 'completed' | 'pending';
+  /** Apply time when the request names none, per method. */
+  defaultApplyTime: { simple: DefaultApplyTime; multipart: DefaultApplyTime; push: DefaultApplyTime };
+  /** Most Targets one request may name (bmcweb multipart: 1). */
+  maxTargets?: number;
+  /** One update at a time: another one gets 503 + Retry-After while it runs (bmcweb). */
+  exclusive: boolean;
+  /** Host firmware applied Immediate makes the BMC restart the host to install it (iDRAC 9). */
+  immediateRebootsHost: boolean;
+  /** Kinds that activate only at a host reset whatever the apply time (iLO System ROM, XCC UEFI). */
+  resetActivatedKinds: readonly ComponentKind[];
+  /** HttpPushUri stores an Available- image and answers 201 instead of updating (iDRAC 9). */
+  pushStagesImage: boolean;
+  /** SimpleUpdate ImageURI may name a staged FirmwareInventory member (iDRAC 9). */
+  localImageUri: boolean;
+  /**
+   * Body of the 202 that accepts an update: the Task (bmcweb, DMTF), nothing (iDRAC), or
+   * Supermicro's {"Accepted": {...}} object (fixture update-services/updateservice_ok_response).
+   */
+  acceptedBody: 'task' | 'none' | 'smc-accepted';
+  /** ComputerSystem.Reset / Manager.Reset answer: 204, or 200 with Base.Success. */
+  resetAnswer: 'no-content' | 'success';
+  /**
+   * Refusal of a reset the power state makes pointless: iDRAC answers 409 to On when on and to
+   * ForceOff when off; iLO 5 answers 400 InvalidOperationForSystemState to restarts when off.
+   */
+  powerQuirk?: 'dell-409-same-state' | 'hpe-400-when-off';
+}
+
+/** `n`-th task as a plain number ("1", "2", ...). */
+export function numericTaskId(n: number): string {
+  return String(n);
+}
+
+/** iDRAC job ids: JID_ and 12 digits (seconds since 2000 and a counter in real iDRACs). */
+export function dellJobId(n: number, rng: Rng): string {
+  const base = 700_000_000_000 + rng.int(0, 99_999_999_999);
+  return `JID_${String(base + n)
+    .padStart(12, '0')
+    .slice(-12)}`;
+}
