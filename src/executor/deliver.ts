@@ -27,6 +27,8 @@ export interface Delivery {
 export interface Delivered {
   /** Task monitor or Task to follow; undefined when the BMC finished synchronously. */
   location?: string;
+  /** 201 Created: the resource the upload became (Dell HttpPushUri: an Available- member). */
+  created?: string;
   status: number;
 }
 
@@ -100,17 +102,17 @@ export async function pushHttp(
   return delivered(client, res);
 }
 
-/** SimpleUpdate: the BMC pulls `imageUri` (a tokenised URL of firmwarden's image server). */
+/**
+ * SimpleUpdate: the BMC pulls `imageUri` (a tokenised URL of firmwarden's image server), or
+ * installs a URI of its own (a staged Dell Available- member: then no TransferProtocol).
+ */
 export async function simpleUpdate(
   client: RedfishClient,
   caps: UpdateCapabilities,
-  d: Delivery & { imageUri: string; protocol: 'HTTP' | 'HTTPS' },
+  d: Delivery & { imageUri: string; protocol?: 'HTTP' | 'HTTPS' },
 ): Promise<Delivered> {
-  const body: Record<string, unknown> = {
-    ImageURI: d.imageUri,
-    TransferProtocol: d.protocol,
-    Targets: d.targets,
-  };
+  const body: Record<string, unknown> = { ImageURI: d.imageUri, Targets: d.targets };
+  if (d.protocol) body['TransferProtocol'] = d.protocol;
   if (d.applyTime) body['@Redfish.OperationApplyTime'] = d.applyTime;
   const res = await client.post(caps.simple?.target as string, body);
   return delivered(client, res);
@@ -124,6 +126,8 @@ export async function startUpdate(client: RedfishClient, caps: UpdateCapabilitie
 
 function delivered(client: RedfishClient, res: RedfishResponse): Delivered {
   const location = res.headers['location'];
+  if (location && res.status === 201)
+    return { created: pathOf(location, client.transport.origin), status: res.status };
   if (location) return { location: pathOf(location, client.transport.origin), status: res.status };
   // Some BMCs answer 202 with the Task in the body and no Location (seen on Supermicro X11).
   const id = (res.body as { '@odata.id'?: unknown } | undefined)?.['@odata.id'];

@@ -7,7 +7,7 @@ import type { Clock } from '../deps.ts';
 import { UnsupportedError } from '../errors.ts';
 import type { RedfishClient } from '../redfish/client.ts';
 import { readMembers } from '../redfish/collection.ts';
-import { ActionInfoSchema, ComputerSystemSchema } from '../redfish/models/index.ts';
+import { ActionInfoSchema, ComputerSystemSchema, ManagerSchema } from '../redfish/models/index.ts';
 
 export interface ResetTarget {
   systemUri: string;
@@ -37,11 +37,6 @@ export async function findReset(client: RedfishClient): Promise<ResetTarget> {
   return { systemUri: system['@odata.id'], target: action['target'], ...(types ? { types } : {}) };
 }
 
-/** The first allowed ResetType of a preference list (undefined allowed list: take the first). */
-export function pickResetType(target: ResetTarget, preference: string[]): string | undefined {
-  return target.types ? preference.find((t) => target.types?.includes(t)) : preference[0];
-}
-
 export interface ResetOptions {
   /** How long a graceful restart may take before it counts as ignored. */
   graceMs: number;
@@ -53,38 +48,57 @@ export interface ResetOptions {
   onStep?: (step: string) => void;
 }
 
-/** Restarts the host and waits until `done()`; graceful first, forced only if allowed. */
+/**
+ * Restarts the host and waits until `done()`. Graceful first: GracefulRestart, or where a BMC
+ * has none (iDRAC 9 offers GracefulShutdown and On, not GracefulRestart) a GracefulShutdown,
+ * wait for Off, then On. If the OS ignores it within the grace time, a forced restart follows —
+ * only when policy allows it.
+ */
 export async function resetHost(
   client: RedfishClient,
   clock: Clock,
   opts: ResetOptions,
 ): Promise<'graceful' | 'forced'> {
   const target = await findReset(client);
-  const graceful = pickResetType(target, ['GracefulRestart', 'PowerCycle', 'ForceRestart']);
-  if (!graceful)
-    throw new UnsupportedError(`${client.name}: no restart among ResetType ${target.types?.join(', ')}`);
-  const forcedOnly = graceful === 'ForceRestart';
-  if (forcedOnly && !opts.allowForce) {
-    throw new UnsupportedError(
-      `${client.name}: only ForceRestart is offered and forced resets are not allowed by policy`,
-    );
+  const offered = (t: string) => !target.types || target.types.includes(t);
+  const post = (type: string) => {
+    opts.onStep?.(`ComputerSystem.Reset ${type}`);
+    return client.post(target.target, { ResetType: type });
+  };
+  const graceful = offered('GracefulRestart')
+    ? 'GracefulRestart'
+    : offered('GracefulShutdown') && offered('On')
+      ? 'GracefulShutdown'
+      : undefined;
+  if (graceful === 'GracefulRestart') {
+    await post('GracefulRestart');
+    if (await waitFor(opts.done, clock, opts.graceMs, opts.pollMs)) return 'graceful';
+  } else if (graceful === 'GracefulShutdown') {
+    await post('GracefulShutdown');
+    if (await waitFor(() => powerIs(client, target, 'Off'), clock, opts.graceMs, opts.pollMs)) {
+      await post('On');
+      if (await waitFor(opts.done, clock, opts.graceMs, opts.pollMs)) return 'graceful';
+    }
   }
-  opts.onStep?.(`ComputerSystem.Reset ${graceful}`);
-  await client.post(target.target, { ResetType: graceful });
-  if (await waitFor(opts.done, clock, opts.graceMs, opts.pollMs)) return forcedOnly ? 'forced' : 'graceful';
-  const force = pickResetType(target, ['ForceRestart', 'PowerCycle']);
-  if (!opts.allowForce || !force || forcedOnly) {
-    throw new UnsupportedError(
-      `${client.name}: host did not restart within ${Math.round(opts.graceMs / 1000)} s of ${graceful}` +
-        (opts.allowForce ? '' : '; forced restart not allowed by policy'),
-    );
-  }
-  opts.onStep?.(`graceful restart ignored; ComputerSystem.Reset ${force}`);
-  await client.post(target.target, { ResetType: force });
+  const forced = offered('ForceRestart') ? 'ForceRestart' : offered('PowerCycle') ? 'PowerCycle' : undefined;
+  const why = graceful
+    ? `host did not restart within ${Math.round(opts.graceMs / 1000)} s of ${graceful}`
+    : `no graceful restart among ResetType ${target.types?.join(', ')}`;
+  if (!opts.allowForce)
+    throw new UnsupportedError(`${client.name}: ${why}; forced restart not allowed by policy`);
+  if (!forced) throw new UnsupportedError(`${client.name}: ${why}; no ForceRestart or PowerCycle offered`);
+  opts.onStep?.(`${why}: forcing`);
+  // A host left Off by an ignored-then-completed shutdown needs On, not a restart.
+  if (await powerIs(client, target, 'Off').catch(() => false)) await post('On');
+  else await post(forced);
   if (await waitFor(opts.done, clock, opts.graceMs, opts.pollMs)) return 'forced';
   throw new UnsupportedError(
-    `${client.name}: host did not come back within ${Math.round(opts.graceMs / 1000)} s of ${force}`,
+    `${client.name}: host did not come back within ${Math.round(opts.graceMs / 1000)} s of ${forced}`,
   );
+}
+
+async function powerIs(client: RedfishClient, target: ResetTarget, state: string): Promise<boolean> {
+  return (await client.get(target.systemUri, ComputerSystemSchema)).PowerState === state;
 }
 
 /** Polls `check` until true or the time is up; connection errors while the host resets are expected. */
@@ -104,4 +118,28 @@ export async function waitFor(
     if (clock.now() >= deadline) return false;
     await clock.sleep(pollMs);
   }
+}
+
+/**
+ * Restarts the BMC (Manager.Reset) to activate a staged BMC image — bmcweb's multipart default
+ * is OnReset. The host keeps running; only management traffic pauses.
+ */
+export async function resetManager(client: RedfishClient, onStep?: (step: string) => void): Promise<void> {
+  const root = await client.root();
+  const managers = root.Managers ? await readMembers(client, root.Managers['@odata.id'], ManagerSchema) : [];
+  const manager = managers.find((m) => m.ManagerType === 'BMC') ?? managers[0];
+  const action = (manager?.['Actions'] as Record<string, Record<string, unknown>> | undefined)?.[
+    '#Manager.Reset'
+  ];
+  if (!manager || typeof action?.['target'] !== 'string')
+    throw new UnsupportedError(`${client.name}: no Manager.Reset action`);
+  const types = action['ResetType@Redfish.AllowableValues'] as string[] | undefined;
+  const type =
+    !types || types.includes('GracefulRestart')
+      ? 'GracefulRestart'
+      : types.includes('ForceRestart')
+        ? 'ForceRestart'
+        : types[0];
+  onStep?.(`Manager.Reset ${type} to activate the BMC image`);
+  await client.post(action['target'], { ResetType: type });
 }

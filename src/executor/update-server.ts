@@ -12,12 +12,12 @@ import type { ResolvedServer } from '../fleet/load.ts';
 import { scanServer } from '../inventory/scan.ts';
 import type { ServerPlan } from '../planner/plan-model.ts';
 import { RedfishClient } from '../redfish/client.ts';
-import type { ApplyTime, UpdateMethod } from '../vocab.ts';
+import type { ApplyTime, UpdateMethod, Vendor } from '../vocab.ts';
 import { discoverUpdateService } from './capabilities.ts';
 import { setMaintenanceWindow } from './deliver.ts';
 import { resetHost } from './host-reset.ts';
 import type { Journal } from './journal.ts';
-import { deliverOne, judge, prepare, type Work, windowUsable } from './update-step.ts';
+import { deliverOne, judge, prepare, type StepEnv, type Work, windowUsable } from './update-step.ts';
 import { verifyComponent } from './verify.ts';
 
 /** What SimpleUpdate needs from firmwarden's image server. */
@@ -49,6 +49,39 @@ export const UPDATE_DEFAULTS: UpdateTimeouts = {
   hostResetMs: 20 * 60_000,
   pollMs: 5_000,
 };
+
+/**
+ * When a host reset is over: every staged image shows, or the host was seen going down and has
+ * been back On for three polls (an image that never activates must not hold the reset hostage;
+ * the final verification reports it).
+ */
+function resetObserver(
+  client: RedfishClient,
+  server: ResolvedServer,
+  deps: Deps,
+  staged: Work[],
+  vendor: Vendor,
+) {
+  let sawDown = false;
+  let upPolls = 0;
+  return async (): Promise<boolean> => {
+    let inv: Awaited<ReturnType<typeof scanServer>>;
+    try {
+      inv = await scanServer(client, server, deps.clock);
+    } catch (err) {
+      sawDown = true;
+      throw err;
+    }
+    if (staged.every((w) => verifyComponent(w.expected, inv, vendor).state === 'verified')) return true;
+    if (inv.powerState !== 'On') {
+      sawDown = true;
+      upPolls = 0;
+      return false;
+    }
+    if (sawDown) upPolls++;
+    return upPolls >= 3;
+  };
+}
 
 export interface UpdateEvent {
   server: string;
@@ -142,6 +175,17 @@ export async function updateServer(
       }
     }
 
+    const env: StepEnv = {
+      client,
+      caps,
+      server,
+      deps,
+      options,
+      t,
+      vendor: plan.vendor,
+      emit,
+      ...(report.scheduled === 'bmc-window' && options.at ? { windowStart: options.at.getTime() } : {}),
+    };
     // 3. Deliver in plan order; a BMC image is followed until the BMC is back at the target.
     for (const w of work) {
       if (!before.components.some((c) => c.id === w.expected.id || c.uri === w.expected.uri)) {
@@ -150,53 +194,49 @@ export async function updateServer(
           `${w.expected.name} (${w.expected.id}) is gone since the plan was made`,
         );
       }
-      await deliverOne(
-        client,
-        caps,
-        w,
-        server,
-        deps,
-        options,
-        report.scheduled === 'bmc-window',
-        t,
-        emit,
-        plan.vendor,
-      );
+      await deliverOne(env, w);
     }
 
     // 4. One host reset for everything staged, then the final read.
     let after = await scanServer(client, server, deps.clock);
-    const pending = work.filter(
+    const toActivate = work.filter(
       (w) =>
-        w.report.outcome !== 'failed' && verifyComponent(w.expected, after, plan.vendor).state !== 'verified',
+        w.delivered &&
+        (w.staged || w.decision.target?.requires.reboot) &&
+        verifyComponent(w.expected, after, plan.vendor).state !== 'verified',
     );
-    if (pending.some((w) => w.staged || w.decision.target?.requires.reboot) && options.resetHost !== false) {
+    if (toActivate.length > 0 && options.resetHost !== false) {
+      // Staged for "a reset inside the window": the reset must not come before the window opens.
+      if (env.windowStart !== undefined && env.windowStart > deps.clock.now()) {
+        emit(
+          `waiting for the maintenance window at ${new Date(env.windowStart).toISOString()} to reset the host`,
+        );
+        await deps.clock.sleep(env.windowStart - deps.clock.now(), options.signal);
+      }
       await options.journal.append({ server: server.name, event: 'host-reset-intent' });
       report.hostReset = await resetHost(client, deps.clock, {
         graceMs: t.hostResetMs,
         allowForce: options.allowForceReset ?? false,
         pollMs: t.pollMs,
         onStep: (step) => emit(step),
-        done: async () => {
-          const inv = await scanServer(client as RedfishClient, server, deps.clock);
-          return pending.every((w) => verifyComponent(w.expected, inv, plan.vendor).state === 'verified');
-        },
+        done: resetObserver(client, server, deps, toActivate, plan.vendor),
       });
       await options.journal.append({ server: server.name, event: 'host-reset', how: report.hostReset });
       after = await scanServer(client, server, deps.clock);
     }
-    for (const w of work) {
-      if (w.report.outcome === 'failed') continue;
-      judge(w, verifyComponent(w.expected, after, plan.vendor));
-    }
+    for (const w of work) if (w.delivered) judge(w, verifyComponent(w.expected, after, plan.vendor));
   } catch (err) {
     report.error = {
       code: err instanceof FirmwardenError ? err.code : 'FW_ERR_UNEXPECTED',
       message: describeError(err),
     };
-    for (const w of work)
-      if (!w.report.detail)
-        Object.assign(w.report, { outcome: 'failed', detail: 'not attempted: the server update stopped' });
+    for (const w of work) {
+      if (w.report.detail) continue;
+      const detail = w.delivered
+        ? `delivered, not verified: ${report.error.message}`
+        : 'not attempted: the server update stopped';
+      Object.assign(w.report, { outcome: 'failed', detail });
+    }
   } finally {
     await client?.close();
   }

@@ -5,16 +5,16 @@
  */
 import type { ImageStore } from '../catalog/image-store.ts';
 import type { Deps } from '../deps.ts';
-import { describeError, FirmwardenError } from '../errors.ts';
+import { describeError, FirmwardenError, UnsupportedError } from '../errors.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
 import { scanServer } from '../inventory/scan.ts';
 import type { PlanDecision } from '../planner/plan-model.ts';
 import type { RedfishClient } from '../redfish/client.ts';
-import { assertNotFailed, followTask } from '../redfish/task-monitor.ts';
+import { assertNotFailed, followTask, type TaskOutcome } from '../redfish/task-monitor.ts';
 import type { ApplyTime, Vendor } from '../vocab.ts';
 import type { UpdateCapabilities } from './capabilities.ts';
 import { type Delivered, pushHttp, pushMultipart, simpleUpdate, startUpdate } from './deliver.ts';
-import { waitFor } from './host-reset.ts';
+import { resetManager, waitFor } from './host-reset.ts';
 import { chooseMethod, type MethodChoice } from './method-choice.ts';
 import type { ActionReport, UpdateEvent, UpdateServerOptions, UpdateTimeouts } from './update-server.ts';
 import { type Expected, type VerifyResult, verifyComponent } from './verify.ts';
@@ -26,6 +26,8 @@ export interface Work {
   image: { sha256: string; size: number; fileName: string };
   report: ActionReport;
   staged: boolean;
+  /** Delivered without error; the final inventory read decides whether it worked. */
+  delivered: boolean;
 }
 
 export async function prepare(d: PlanDecision, store: ImageStore): Promise<Work> {
@@ -66,6 +68,7 @@ export async function prepare(d: PlanDecision, store: ImageStore): Promise<Work>
       detail: '',
     },
     staged: false,
+    delivered: false,
   };
 }
 
@@ -86,24 +89,29 @@ export function windowUsable(caps: UpdateCapabilities, work: Work[]): boolean {
   return work.every((w) => wantedApplyTimes(w, true).some((a) => offered.includes(a)));
 }
 
-export async function deliverOne(
-  client: RedfishClient,
-  caps: UpdateCapabilities,
-  w: Work,
-  server: ResolvedServer,
-  deps: Deps,
-  options: UpdateServerOptions,
-  inWindow: boolean,
-  t: UpdateTimeouts,
-  emit: (step: string, extra?: Partial<UpdateEvent>) => void,
-  vendor: Vendor,
-): Promise<void> {
+/** What every step of one server's update shares. */
+export interface StepEnv {
+  client: RedfishClient;
+  caps: UpdateCapabilities;
+  server: ResolvedServer;
+  deps: Deps;
+  options: UpdateServerOptions;
+  t: UpdateTimeouts;
+  vendor: Vendor;
+  emit: (step: string, extra?: Partial<UpdateEvent>) => void;
+  /** Set when the images apply in the BMC's maintenance window: when it opens (ms). */
+  windowStart?: number;
+}
+
+/** Chooses the method, delivers the image, follows its task; `w.delivered` when it went through. */
+export async function deliverOne(env: StepEnv, w: Work): Promise<void> {
+  const { client, caps, server, options, t } = env;
   const component = w.expected.name;
   let choice: MethodChoice;
   try {
     choice = chooseMethod(caps, {
       imageSize: w.image.size,
-      applyTimes: wantedApplyTimes(w, inWindow),
+      applyTimes: wantedApplyTimes(w, env.windowStart !== undefined),
       ...(options.imageServer ? { imageServer: options.imageServer.scheme } : {}),
       ...(options.method ? { prefer: options.method } : {}),
     });
@@ -115,7 +123,7 @@ export async function deliverOne(
     why: choice.reason,
     ...(choice.applyTime ? { applyTime: choice.applyTime } : {}),
   });
-  emit(`${choice.method}: ${choice.reason}`, { component });
+  env.emit(`${choice.method}: ${choice.reason}`, { component });
   await options.journal.append({
     server: server.name,
     event: 'intent',
@@ -135,8 +143,19 @@ export async function deliverOne(
   try {
     let sent: Delivered;
     if (choice.method === 'multipart') sent = await pushMultipart(client, caps, options.store, delivery);
-    else if (choice.method === 'http-push') sent = await pushHttp(client, caps, options.store, delivery);
-    else {
+    else if (choice.method === 'http-push') {
+      sent = await pushHttp(client, caps, options.store, delivery);
+      // iDRAC: the push only uploads; it answers 201 with the Available- member, which a
+      // SimpleUpdate naming that member installs (Dell Redfish API guide, iDRAC 9 4.x+).
+      if (sent.created && !sent.location) {
+        env.emit(`uploaded as ${sent.created}; installing it with SimpleUpdate`, { component });
+        sent = await simpleUpdate(client, caps, {
+          ...delivery,
+          targets: simpleTargets(caps, w),
+          imageUri: sent.created,
+        });
+      }
+    } else {
       const imageServer = options.imageServer as NonNullable<UpdateServerOptions['imageServer']>;
       grant = await imageServer.grant(w.image.sha256, {
         label: `${server.name} ${component}`,
@@ -144,36 +163,25 @@ export async function deliverOne(
       });
       sent = await simpleUpdate(client, caps, {
         ...delivery,
+        targets: simpleTargets(caps, w),
         imageUri: grant.url,
         protocol: choice.protocol ?? 'HTTP',
       });
     }
-    if (sent.location) await follow(client, sent.location, w, deps, t, options, emit);
+    let outcome: TaskOutcome['outcome'] | undefined;
+    if (sent.location) outcome = await follow(env, sent.location, w);
     if (choice.applyTime === 'OnStartUpdateRequest') {
-      emit('UpdateService.StartUpdate', { component });
+      env.emit('UpdateService.StartUpdate', { component });
       const started = await startUpdate(client, caps);
-      if (started.location) await follow(client, started.location, w, deps, t, options, emit);
+      if (started.location) outcome = await follow(env, started.location, w);
     }
-    w.staged = choice.applyTime === 'OnReset' || choice.applyTime === 'InMaintenanceWindowOnReset';
-    if (w.expected.kind === 'bmc' || w.decision.target?.requires.bmcReset) {
-      // The BMC resets itself to activate: wait until it answers again at the target version.
-      emit('waiting for the BMC to come back', { component });
-      const back = await waitFor(
-        async () =>
-          verifyComponent(w.expected, await scanServer(client, server, deps.clock), vendor).state ===
-          'verified',
-        deps.clock,
-        t.bmcRebootMs,
-        t.pollMs,
-      );
-      if (!back)
-        throw new FirmwardenError(
-          'FW_ERR_BMC_UNREACHABLE',
-          `BMC not back at ${w.expected.to} within ${Math.round(t.bmcRebootMs / 1000)} s`,
-        );
-    }
-    w.report.detail = 'delivered';
-    w.report.outcome = 'verified';
+    // Staged: asked for OnReset, or the BMC's default turned out to be "await a reset".
+    w.staged =
+      outcome === 'staged' ||
+      choice.applyTime === 'OnReset' ||
+      choice.applyTime === 'InMaintenanceWindowOnReset';
+    if (w.expected.kind === 'bmc' || w.decision.target?.requires.bmcReset) await awaitBmc(env, w);
+    w.delivered = true;
   } catch (err) {
     fail(w, err);
   } finally {
@@ -181,29 +189,67 @@ export async function deliverOne(
   }
 }
 
-async function follow(
-  client: RedfishClient,
-  location: string,
-  w: Work,
-  deps: Deps,
-  t: UpdateTimeouts,
-  options: UpdateServerOptions,
-  emit: (step: string, extra?: Partial<UpdateEvent>) => void,
-) {
+/**
+ * SimpleUpdate Targets: the inventory member, unless the ActionInfo restricts Targets to other
+ * URIs (Supermicro X12: the Manager for BMC images, the Bios for BIOS images).
+ */
+function simpleTargets(caps: UpdateCapabilities, w: Work): string[] {
+  const allowed = caps.simple?.targets;
+  if (!allowed || allowed.includes(w.expected.uri)) return [w.expected.uri];
+  const pick =
+    w.expected.kind === 'bmc'
+      ? allowed.find((a) => /\/Managers\/[^/]+\/?$/.test(a))
+      : w.expected.kind === 'bios'
+        ? allowed.find((a) => /\/Bios\/?$/.test(a))
+        : undefined;
+  if (!pick) {
+    throw new UnsupportedError(
+      `SimpleUpdate Targets must be one of ${allowed.join(', ')}; none fits ${w.expected.name}`,
+    );
+  }
+  return [pick];
+}
+
+/**
+ * A BMC image activates by resetting the BMC: most BMCs do that themselves; a staged one (bmcweb
+ * multipart defaults to OnReset) gets a Manager.Reset. Then wait until the BMC answers again
+ * at the target version.
+ */
+async function awaitBmc(env: StepEnv, w: Work): Promise<void> {
+  const { client, server, deps, t } = env;
+  const atTarget = async () =>
+    verifyComponent(w.expected, await scanServer(client, server, deps.clock), env.vendor).state ===
+    'verified';
+  if (w.staged && env.windowStart === undefined) {
+    await resetManager(client, (step) => env.emit(step, { component: w.expected.name }));
+    w.staged = false;
+  }
+  env.emit('waiting for the BMC to come back', { component: w.expected.name });
+  if (!(await waitFor(atTarget, deps.clock, t.bmcRebootMs, t.pollMs))) {
+    throw new FirmwardenError(
+      'FW_ERR_BMC_UNREACHABLE',
+      `BMC not back at ${w.expected.to} within ${Math.round(t.bmcRebootMs / 1000)} s`,
+    );
+  }
+}
+
+async function follow(env: StepEnv, location: string, w: Work): Promise<TaskOutcome['outcome']> {
   w.report.task = location;
-  const outcome = await followTask(client, location, deps.clock, {
-    timeoutMs: t.taskMs,
-    pollMs: t.pollMs,
-    unreachableTimeoutMs: t.bmcRebootMs,
-    ...(options.signal ? { signal: options.signal } : {}),
+  // A task that waits for a maintenance window is not stuck: its clock starts when the window opens.
+  const wait = Math.max(0, (env.windowStart ?? 0) - env.deps.clock.now());
+  const outcome = await followTask(env.client, location, env.deps.clock, {
+    timeoutMs: env.t.taskMs + wait,
+    pollMs: env.t.pollMs,
+    unreachableTimeoutMs: env.t.bmcRebootMs,
+    ...(env.options.signal ? { signal: env.options.signal } : {}),
     onProgress: (p) =>
-      emit(`${p.state ?? ''} ${p.messages.at(-1)?.id ?? ''}`.trim(), {
+      env.emit(`${p.state ?? ''} ${p.messages.at(-1)?.id ?? ''}`.trim(), {
         component: w.expected.name,
         ...(p.percent !== undefined ? { percent: p.percent } : {}),
       }),
   });
   // `gone` (task deleted, monitor expired) is not failure: the inventory decides.
-  assertNotFailed(outcome, location);
+  return assertNotFailed(outcome, location).outcome;
 }
 
 function fail(w: Work, err: unknown) {

@@ -1,7 +1,8 @@
 /**
  * "Success" is only success when the inventory shows it: after an update, the whole firmware
  * inventory is read again and each updated component found anew — by Id, or where the Id embeds
- * the version (Dell Installed-<ComponentID>-<Version>__<FQDD>) by FQDD, else by SoftwareId+name —
+ * the version (Dell Installed-<ComponentID>-<Version>__<FQDD>) by FQDD, else by SoftwareId+name,
+ * else as the only active component of its kind and name (OpenBMC image-hash Ids) —
  * and its version compared with the target. A healthy component at the target is verified;
  * the old version after a "successful" task is a failure.
  */
@@ -43,13 +44,15 @@ export function findSameComponent(
   components: InventoryComponent[],
 ): InventoryComponent | undefined {
   const same = components.filter((c) => c.kind === expected.kind);
+  const byName = same.filter((c) => c.name === expected.name);
   return (
     same.find((c) => c.id === expected.id) ??
     (expected.fqdd ? same.find((c) => c.identity.fqdd === expected.fqdd) : undefined) ??
     same.find((c) => c.uri === expected.uri) ??
-    (expected.softwareId
-      ? same.find((c) => c.softwareId === expected.softwareId && c.name === expected.name)
-      : undefined)
+    (expected.softwareId ? byName.find((c) => c.softwareId === expected.softwareId) : undefined) ??
+    // Ids derived from the image (OpenBMC hashes) change with it; the old Id becomes the standby
+    // bank. The only active component of this kind and name is the same one.
+    (byName.length === 1 ? byName[0] : undefined)
   );
 }
 

@@ -23,8 +23,12 @@ export interface TaskProgress {
 }
 
 export interface TaskOutcome extends TaskProgress {
-  /** completed: finished well; failed: finished badly; gone: vanished before a final state was read. */
-  outcome: 'completed' | 'failed' | 'gone';
+  /**
+   * completed: finished well; failed: finished badly; gone: vanished before a final state was read;
+   * staged: the image waits for a reset to activate (Update.AwaitToActivate), e.g. a Dell job
+   * scheduled for the next reboot: the task will not end until the host restarts.
+   */
+  outcome: 'completed' | 'failed' | 'gone' | 'staged';
   taskUri?: string;
   /** Polls made. */
   polls: number;
@@ -93,7 +97,9 @@ export async function followTask(
       if (task) {
         taskUri ??= normalizeUri(task['@odata.id']);
         const phase = record(task, progress, location, options.onProgress);
-        if (phase === 'completed' || phase === 'failed') return done(phase);
+        if (phase === 'failed') return done('failed');
+        if (awaitsActivation(progress)) return done('staged');
+        if (phase === 'completed') return done('completed');
       } else if (res.status !== 202) {
         // The monitor returned the operation's own result: finished. Read the Task for detail.
         return taskUri ? await readTaskOnce(client, taskUri, progress, done, 'completed') : done('completed');
@@ -150,12 +156,21 @@ async function readTaskOnce(
   try {
     const task = await client.get(taskUri, TaskSchema);
     const phase = record(task, progress, taskUri);
+    if (phase !== 'failed' && awaitsActivation(progress)) return done('staged');
     return done(phase === 'active' ? fallback : phase);
   } catch (err) {
     if (err instanceof RedfishHttpError && (err.status === 404 || err.status === 410))
       return done(fallback === 'completed' ? 'completed' : 'gone');
     throw err;
   }
+}
+
+/**
+ * The image is in place but waits for a reset (Update.AwaitToActivate as the latest message):
+ * bmcweb completes such tasks, iDRAC keeps the job Pending until the reboot.
+ */
+function awaitsActivation(p: TaskProgress): boolean {
+  return p.messages.at(-1)?.id === 'AwaitToActivate';
 }
 
 function asTask(body: unknown): Task | undefined {
