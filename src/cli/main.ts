@@ -10,6 +10,7 @@ import { CATALOG_HELP, catalogCommand } from './catalog-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { INVENTORY_HELP, inventoryCommand } from './inventory-command.ts';
 import { PLAN_HELP, planCommand } from './plan-command.ts';
+import { ROLLOUT_HELP, rolloutCommand } from './rollout-command.ts';
 import { SIMULATE_HELP, simulateCommand } from './simulate-command.ts';
 import { UPDATE_HELP, updateCommand } from './update-command.ts';
 
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { run: typeof inventoryCommand; help: string }> =
   catalog: { run: catalogCommand, help: CATALOG_HELP },
   plan: { run: planCommand, help: PLAN_HELP },
   update: { run: updateCommand, help: UPDATE_HELP },
+  rollout: { run: rolloutCommand, help: ROLLOUT_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
   demo: {
     run: demoCommand,
@@ -34,6 +36,7 @@ commands:
   catalog     show a catalog (native, Dell Catalog.xml, HPE fwrepo.json) or sync its images
   plan        decide, per server and component, what to update and why
   update      push, apply, reset and verify firmware on chosen servers
+  rollout     upgrade a fleet in waves with health gates; start, status, pause, resume, abort
   simulate    run a simulated fleet of Redfish BMCs and write its fleet file
   demo        the whole story on a simulated fleet
 

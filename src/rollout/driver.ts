@@ -5,7 +5,6 @@
  * pause when the failure budget is spent, and completion by itself when every server is done and
  * the acting version of every line reached the target. Crash-safe: run it again and it resumes.
  */
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ImageStore, loadCatalog } from '../catalog/index.ts';
 import type { Deps } from '../deps.ts';
@@ -13,6 +12,7 @@ import { FirmwardenError } from '../errors.ts';
 import { startImageServer } from '../executor/image-server.ts';
 import { loadFleetFile } from '../fleet/load.ts';
 import { loadPolicyFile } from '../fleet/plan-fleet.ts';
+import { processActor, StoreJournal } from '../store/store-journal.ts';
 import type { RolloutRecord, RolloutServerRecord, Store } from '../store/types.ts';
 import { actingVersions } from './acting-version.ts';
 import { type RolloutContext, type RolloutEvent, withComponentFilter } from './context.ts';
@@ -42,7 +42,7 @@ const ACTIVE = new Set(['claimed', 'drained', 'updating', 'verifying']);
 /** Runs (or resumes) a rollout until it completes, pauses, is aborted, or leaves its window. */
 export async function driveRollout(id: string, deps: Deps, options: DriveOptions): Promise<RolloutRecord> {
   const { store } = options;
-  const actor = options.actor ?? `cli:${process.pid}@${hostname()}`;
+  const actor = options.actor ?? processActor('cli');
   const ttl = options.leaseTtlMs ?? DRIVE_DEFAULTS.leaseTtlMs;
   const leaseName = `rollout:${id}`;
   const lease = await store.acquireLease(leaseName, actor, ttl);
@@ -122,11 +122,7 @@ async function loadContext(
     policy,
     images,
     imageServer,
-    journal: {
-      append: async (e) => {
-        await options.store.append({ actor, rolloutId: id, server: e.server, event: e.event, data: e });
-      },
-    },
+    journal: new StoreJournal(options.store, { actor, rolloutId: id }),
     emit,
     signal,
   };

@@ -4,7 +4,9 @@
  * (checked by the executor), system health OK and power On again, and the user's HTTP check.
  */
 import { request } from 'undici';
+import type { Clock } from '../deps.ts';
 import { FirmwardenError } from '../errors.ts';
+import { waitFor } from '../executor/host-reset.ts';
 import type { RedfishClient } from '../redfish/client.ts';
 import { readMembers } from '../redfish/collection.ts';
 import { ComputerSystemSchema, TaskSchema } from '../redfish/models/index.ts';
@@ -55,16 +57,37 @@ export async function gateBefore(client: RedfishClient, server: string, spec: Ro
   }
 }
 
-/** After the update: host powered on and healthy, and the user's HTTP check passes. */
-export async function gateAfter(client: RedfishClient, server: string, spec: RolloutSpec): Promise<void> {
-  const system = await systemOf(client);
-  if (system?.PowerState && system.PowerState !== 'On') {
-    throw new GateError(server, 'after', `host power is ${system.PowerState}`);
-  }
-  const health = system?.Status?.Health;
-  if (spec.gates.requireHealthOk && health && health !== 'OK') {
-    throw new GateError(server, 'after', `system health is ${health}`);
-  }
+/**
+ * After the update: the host back On and healthy (waited for up to `timeoutMs`: a host finishing
+ * POST after the reset says PoweringOn for a while), then the user's HTTP check.
+ */
+export async function gateAfter(
+  client: RedfishClient,
+  server: string,
+  spec: RolloutSpec,
+  wait: { clock: Clock; timeoutMs: number; pollMs: number },
+): Promise<void> {
+  let last = 'unknown';
+  const up = await waitFor(
+    async () => {
+      const system = await systemOf(client);
+      const health = system?.Status?.Health;
+      last = `power ${system?.PowerState ?? '?'}, health ${health ?? '?'}`;
+      return (
+        (!system?.PowerState || system.PowerState === 'On') &&
+        (!spec.gates.requireHealthOk || !health || health === 'OK')
+      );
+    },
+    wait.clock,
+    wait.timeoutMs,
+    wait.pollMs,
+  );
+  if (!up)
+    throw new GateError(
+      server,
+      'after',
+      `host not back within ${Math.round(wait.timeoutMs / 1000)} s (${last})`,
+    );
   const check = spec.gates.httpCheck;
   if (check) {
     const url = check.url.replaceAll('{server}', encodeURIComponent(server));

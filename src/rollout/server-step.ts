@@ -5,7 +5,7 @@
  * driver watched is verified, not updated again; an update task left running is waited for.
  */
 import { describeError, FirmwardenError } from '../errors.ts';
-import { updateServer } from '../executor/update-server.ts';
+import { UPDATE_DEFAULTS, updateServer } from '../executor/update-server.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
 import { scanServer } from '../inventory/scan.ts';
 import { plan, type ServerPlan } from '../planner/index.ts';
@@ -95,7 +95,12 @@ export async function processServer(ctx: RolloutContext, rec: RolloutServerRecor
       note(step);
     }
     if (step === 'verifying') {
-      await gateAfter(client, name, ctx.spec);
+      const timeouts = { ...UPDATE_DEFAULTS, ...ctx.spec.update.timeouts };
+      await gateAfter(client, name, ctx.spec, {
+        clock: ctx.deps.clock,
+        timeoutMs: timeouts.hostResetMs,
+        pollMs: timeouts.pollMs,
+      });
       const after = await freshPlan(ctx, client, server);
       if (actions(after) > 0) {
         throw new FirmwardenError(

@@ -1,0 +1,201 @@
+/**
+ * `firmwarden rollout start|status|pause|resume|abort`: a fleet upgrade in waves, driven from the
+ * state store so it survives crashes (run `resume` after a kill) and can be paused or aborted from
+ * another terminal. A thin layer over src/rollout.
+ */
+import { join } from 'node:path';
+import type { Deps } from '../deps.ts';
+import { ConfigError, FirmwardenError } from '../errors.ts';
+import { createRollout } from '../rollout/create.ts';
+import { driveRollout } from '../rollout/driver.ts';
+import { loadSpec } from '../rollout/spec.ts';
+import { openStore } from '../store/open-store.ts';
+import { processActor } from '../store/store-journal.ts';
+import type { ActingVersionRecord, RolloutRecord, RolloutServerRecord, Store } from '../store/types.ts';
+import { EXIT, parse } from './args.ts';
+import { progressView } from './progress-view.ts';
+import { table } from './render.ts';
+
+export const ROLLOUT_HELP = `firmwarden rollout start --spec ROLLOUT.yaml [--id ID] [--state DIR] [--json] [--no-drive]
+firmwarden rollout status [--id ID] [--state DIR] [--json]
+firmwarden rollout pause|abort --id ID [--state DIR]
+firmwarden rollout resume --id ID [--retry-failed] [--state DIR] [--json]
+
+Upgrades the servers a rollout spec selects in waves (canaries first), never taking more out of
+service than maxUnavailable / perLabel allow, inside its maintenance windows, with health gates
+and drain/undrain hooks around each server. It pauses when the failure budget is spent and
+completes by itself when every server is at target (acting version = target). State lives in
+DIR/state.db (default .firmwarden): after a crash, \`resume\` continues from the BMCs' truth.
+Only one process drives a rollout at a time.`;
+
+export async function rolloutCommand(
+  argv: string[],
+  deps: Deps,
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  const [sub, ...rest] = argv;
+  const { values } = parse(`rollout ${sub ?? ''}`.trim(), rest, {
+    spec: { type: 'string' },
+    id: { type: 'string' },
+    state: { type: 'string' },
+    json: { type: 'boolean' },
+    'no-drive': { type: 'boolean' },
+    'retry-failed': { type: 'boolean' },
+  });
+  const state = values.state ?? '.firmwarden';
+  const store = await openStore({ sqlite: join(state, 'state.db') }, deps);
+  try {
+    switch (sub) {
+      case 'start': {
+        if (!values.spec)
+          throw new ConfigError('firmwarden rollout start', `--spec FILE is required\n\n${ROLLOUT_HELP}`);
+        const record = await createRollout(
+          store,
+          await loadSpec(values.spec),
+          values.id ? { id: values.id } : {},
+        );
+        if (!values.json) out.write(`rollout ${record.id} created\n`);
+        if (values['no-drive']) return report(store, record.id, out, Boolean(values.json));
+        return drive(store, record.id, deps, state, out, Boolean(values.json));
+      }
+      case 'resume': {
+        const id = requireId(values.id, 'resume');
+        if (values['retry-failed']) {
+          for (const s of await store.rolloutServers(id)) {
+            if (s.step === 'failed')
+              await store.setServerStep(id, s.server, ['failed'], 'pending', { retried: true });
+          }
+        }
+        return drive(store, id, deps, state, out, Boolean(values.json));
+      }
+      case 'status':
+        return report(store, values.id ?? (await latest(store)), out, Boolean(values.json));
+      case 'pause':
+      case 'abort': {
+        const id = requireId(values.id, sub);
+        const to = sub === 'pause' ? 'paused' : 'aborted';
+        const from: RolloutRecord['status'][] =
+          sub === 'pause' ? ['pending', 'running'] : ['pending', 'running', 'paused'];
+        if (!(await store.setRolloutStatus(id, from, to, `${sub} requested by ${processActor('cli')}`))) {
+          const r = await store.getRollout(id);
+          throw new ConfigError(
+            `firmwarden rollout ${sub}`,
+            r ? `rollout ${id} is ${r.status}` : `no rollout ${id}`,
+          );
+        }
+        await store.append({ actor: processActor('cli'), rolloutId: id, event: `rollout-${sub}-requested` });
+        out.write(
+          `rollout ${id} ${to}; a running driver stops starting servers and finishes the ones in flight\n`,
+        );
+        return EXIT.ok;
+      }
+      default:
+        throw new ConfigError(
+          'firmwarden rollout',
+          `unknown subcommand ${JSON.stringify(sub ?? '')}\n\n${ROLLOUT_HELP}`,
+        );
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+async function drive(
+  store: Store,
+  id: string,
+  deps: Deps,
+  state: string,
+  out: NodeJS.WritableStream,
+  json: boolean,
+) {
+  const view = progressView();
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    await driveRollout(id, deps, {
+      store,
+      stateDir: state,
+      signal: stop.signal,
+      onEvent: (e) => {
+        if (e.type === 'server')
+          view.update({ server: e.server, step: e.detail ? `${e.step}: ${e.detail}` : e.step });
+        else if (e.type === 'rollout')
+          view.update({ server: '(rollout)', step: `${e.status}${e.note ? `: ${e.note}` : ''}` });
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    view.done();
+  }
+  return report(store, id, out, json);
+}
+
+async function report(store: Store, id: string, out: NodeJS.WritableStream, json: boolean): Promise<number> {
+  const rollout = await store.getRollout(id);
+  if (!rollout) throw new ConfigError('firmwarden rollout', `no rollout ${id}`);
+  const servers = await store.rolloutServers(id);
+  const acting = await store.actingVersions(id);
+  if (json) {
+    out.write(`${JSON.stringify({ rollout, servers, acting }, null, 2)}\n`);
+  } else {
+    out.write(`${renderStatus(rollout, servers, acting)}\n`);
+  }
+  return servers.some((s) => s.step === 'failed') ? EXIT.partial : EXIT.ok;
+}
+
+/** Status view: the rollout, its servers by wave, and the acting version per component line. */
+export function renderStatus(
+  r: RolloutRecord,
+  servers: RolloutServerRecord[],
+  acting: ActingVersionRecord[],
+): string {
+  const counts = new Map<string, number>();
+  for (const s of servers) counts.set(s.step, (counts.get(s.step) ?? 0) + 1);
+  const lines = [
+    `rollout ${r.id} (${r.name}): ${r.status}${r.note ? ` — ${r.note}` : ''}`,
+    `servers: ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ')}`,
+    '',
+    table(
+      ['WAVE', 'SERVER', 'STEP', 'ATTEMPTS', 'DETAIL'],
+      servers.map((s) => [String(s.wave), s.server, s.step, String(s.attempts), detailText(s.detail)]),
+    ),
+  ];
+  if (acting.length) {
+    lines.push(
+      '',
+      'acting version per component line (lowest installed across the rollout):',
+      table(
+        ['KIND', 'LINE', 'ACTING', 'HIGHEST', 'TARGET', 'AT TARGET'],
+        acting.map((a) => [
+          a.kind,
+          a.line,
+          a.lowest ?? '?',
+          a.highest ?? '?',
+          a.target ?? '',
+          a.converged ? 'yes' : 'no',
+        ]),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+function detailText(d: unknown): string {
+  if (!d || typeof d !== 'object') return '';
+  const o = d as Record<string, unknown>;
+  return String(o['error'] ?? o['reason'] ?? '').slice(0, 100);
+}
+
+function requireId(id: string | undefined, sub: string): string {
+  if (!id) throw new ConfigError(`firmwarden rollout ${sub}`, '--id ID is required');
+  return id;
+}
+
+async function latest(store: Store): Promise<string> {
+  const all = await store.listRollouts();
+  const last = all.at(-1);
+  if (!last)
+    throw new FirmwardenError('FW_ERR_CONFIG', 'no rollouts yet: firmwarden rollout start --spec FILE');
+  return last.id;
+}
