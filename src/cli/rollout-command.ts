@@ -55,8 +55,8 @@ export async function rolloutCommand(
           values.id ? { id: values.id } : {},
         );
         if (!values.json) out.write(`rollout ${record.id} created\n`);
-        if (values['no-drive']) return report(store, record.id, out, Boolean(values.json));
-        return drive(store, record.id, deps, state, out, Boolean(values.json));
+        if (values['no-drive']) return await report(store, record.id, out, Boolean(values.json));
+        return await drive(store, record.id, deps, state, out, Boolean(values.json));
       }
       case 'resume': {
         const id = requireId(values.id, 'resume');
@@ -66,10 +66,10 @@ export async function rolloutCommand(
               await store.setServerStep(id, s.server, ['failed'], 'pending', { retried: true });
           }
         }
-        return drive(store, id, deps, state, out, Boolean(values.json));
+        return await drive(store, id, deps, state, out, Boolean(values.json));
       }
       case 'status':
-        return report(store, values.id ?? (await latest(store)), out, Boolean(values.json));
+        return await report(store, values.id ?? (await latest(store)), out, Boolean(values.json));
       case 'pause':
       case 'abort': {
         const id = requireId(values.id, sub);

@@ -4,16 +4,19 @@
  */
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
-import { startSimulatedFleet } from '../simulator/index.ts';
+import { startSimulatedFleet, writeSimulatedCatalog } from '../simulator/index.ts';
 import { type Vendor, VendorSchema } from '../vocab.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 
 export const SIMULATE_HELP = `firmwarden simulate --count N --out FLEET.yaml [--vendors dell,hpe,...] [--latency MS]
-                    [--http] [--seed N] [--admin-port PORT]
+                    [--http] [--seed N] [--admin-port PORT] [--timing fast|realistic]
+                    [--catalog-dir DIR]
 
 Starts N simulated BMCs on 127.0.0.1 (HTTPS with a generated CA unless --http), writes FLEET.yaml
 plus its CA and password files beside it, and runs until stopped. --admin-port serves
-GET /sim/bmcs and PATCH /sim/bmcs/NAME/faults for fault injection from outside.`;
+GET /sim/bmcs and PATCH /sim/bmcs/NAME/faults for fault injection from outside. --timing sets how
+long updates, resets and BMC reboots take (fast: tens of ms; realistic: seconds). --catalog-dir
+writes a native catalog (and its images) that upgrades the simulated fleet.`;
 
 export async function simulateCommand(
   argv: string[],
@@ -28,7 +31,12 @@ export async function simulateCommand(
     http: { type: 'boolean' },
     seed: { type: 'string' },
     'admin-port': { type: 'string' },
+    timing: { type: 'string' },
+    'catalog-dir': { type: 'string' },
   });
+  if (values.timing && values.timing !== 'fast' && values.timing !== 'realistic') {
+    throw new ConfigError('firmwarden simulate', '--timing must be fast or realistic');
+  }
   if (!values.out) throw new ConfigError('firmwarden simulate', `--out FILE is required\n\n${SIMULATE_HELP}`);
   const count = intFlag('simulate', 'count', values.count, 8);
   if (count < 1) throw new ConfigError('firmwarden simulate', '--count must be at least 1');
@@ -47,6 +55,7 @@ export async function simulateCommand(
     ...(vendors ? { vendors } : {}),
     latencyMs: intFlag('simulate', 'latency', values.latency, 0),
     tls: !values.http,
+    ...(values.timing ? { timing: values.timing as 'fast' | 'realistic' } : {}),
     ...(values.seed ? { seed: intFlag('simulate', 'seed', values.seed, 1) } : {}),
     ...(adminPort !== undefined ? { adminPort } : {}),
   });
@@ -55,6 +64,10 @@ export async function simulateCommand(
     `simulating ${fleet.bmcs.length} BMCs; fleet file ${files.fleetFile}` +
       `${fleet.adminUrl ? `; admin ${fleet.adminUrl}` : ''}\n`,
   );
+  if (values['catalog-dir']) {
+    const catalog = await writeSimulatedCatalog({ fleet, dir: values['catalog-dir'] });
+    out.write(`catalog ${catalog.catalogFile} (${catalog.entries.length} entries)\n`);
+  }
   deps.logger.info({ count, fleetFile: files.fleetFile }, 'simulator ready');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

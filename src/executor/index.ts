@@ -5,6 +5,7 @@ export * from './host-reset.ts';
 export * from './image-server.ts';
 export * from './journal.ts';
 export * from './method-choice.ts';
+export * from './staged-tasks.ts';
 export * from './update-fleet.ts';
 export * from './update-server.ts';
 export * from './verify.ts';

@@ -17,7 +17,16 @@ import { discoverUpdateService } from './capabilities.ts';
 import { setMaintenanceWindow } from './deliver.ts';
 import { resetHost } from './host-reset.ts';
 import type { Journal } from './journal.ts';
-import { deliverOne, judge, prepare, type StepEnv, type Work, windowUsable } from './update-step.ts';
+import { stagedTargets } from './staged-tasks.ts';
+import {
+  deliverOne,
+  judge,
+  prepare,
+  resumeStaged,
+  type StepEnv,
+  type Work,
+  windowUsable,
+} from './update-step.ts';
 import { verifyComponent } from './verify.ts';
 
 /** What SimpleUpdate needs from firmwarden's image server. */
@@ -187,7 +196,14 @@ export async function updateServer(
       ...(report.scheduled === 'bmc-window' && options.at ? { windowStart: options.at.getTime() } : {}),
     };
     // 3. Deliver in plan order; a BMC image is followed until the BMC is back at the target.
+    // Truth first: images a previous (crashed) session already staged are not sent again.
+    const staged = await stagedTargets(client).catch(() => new Map<string, string>());
     for (const w of work) {
+      const task = staged.get(w.expected.uri);
+      if (task) {
+        await resumeStaged(env, w, task);
+        continue;
+      }
       if (!before.components.some((c) => c.id === w.expected.id || c.uri === w.expected.uri)) {
         throw new FirmwardenError(
           'FW_ERR_INVENTORY_CHANGED',

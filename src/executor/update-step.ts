@@ -190,6 +190,23 @@ export async function deliverOne(env: StepEnv, w: Work): Promise<void> {
 }
 
 /**
+ * An image an earlier (crashed) session already staged on the BMC: not sent again. A staged BMC
+ * image still needs its Manager.Reset; host images wait for the one host reset.
+ */
+export async function resumeStaged(env: StepEnv, w: Work, task: string): Promise<void> {
+  Object.assign(w, { delivered: true, staged: true });
+  Object.assign(w.report, { task, why: 'already staged on the BMC by an earlier session; not sent again' });
+  env.emit(`already staged (${task}); not sending it again`, { component: w.expected.name });
+  if (w.expected.kind !== 'bmc') return;
+  try {
+    await awaitBmc(env, w);
+  } catch (err) {
+    w.delivered = false;
+    fail(w, err);
+  }
+}
+
+/**
  * SimpleUpdate Targets: the inventory member, unless the ActionInfo restricts Targets to other
  * URIs (Supermicro X12: the Manager for BMC images, the Bios for BIOS images).
  */

@@ -5,6 +5,7 @@
  * pause when the failure budget is spent, and completion by itself when every server is done and
  * the acting version of every line reached the target. Crash-safe: run it again and it resumes.
  */
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ImageStore, loadCatalog } from '../catalog/index.ts';
 import type { Deps } from '../deps.ts';
@@ -45,7 +46,13 @@ export async function driveRollout(id: string, deps: Deps, options: DriveOptions
   const actor = options.actor ?? processActor('cli');
   const ttl = options.leaseTtlMs ?? DRIVE_DEFAULTS.leaseTtlMs;
   const leaseName = `rollout:${id}`;
-  const lease = await store.acquireLease(leaseName, actor, ttl);
+  let lease = await store.acquireLease(leaseName, actor, ttl);
+  if (lease.holder !== actor && holderIsDead(lease.holder)) {
+    // kill -9 leaves the lease behind until it expires; a dead pid on this host proves it stale.
+    await store.append({ actor, rolloutId: id, event: 'lease-taken-over', data: { from: lease.holder } });
+    await store.releaseLease(leaseName, lease.holder);
+    lease = await store.acquireLease(leaseName, actor, ttl);
+  }
   if (lease.holder !== actor) {
     throw new FirmwardenError(
       'FW_ERR_ROLLOUT_LOCKED',
@@ -239,5 +246,17 @@ async function setStatus(
   if (await ctx.store.setRolloutStatus(ctx.id, [from], to, note)) {
     await ctx.store.append({ actor: ctx.actor, rolloutId: ctx.id, event: `rollout-${to}`, data: { note } });
     ctx.emit({ type: 'rollout', status: to, note });
+  }
+}
+
+/** A holder "role:pid@host" on this host whose process no longer exists. */
+function holderIsDead(holder: string): boolean {
+  const m = /^[^:]+:(\d+)@(.+)$/.exec(holder);
+  if (!m || m[2] !== hostname()) return false;
+  try {
+    process.kill(Number(m[1]), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }

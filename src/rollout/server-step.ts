@@ -11,7 +11,7 @@ import { scanServer } from '../inventory/scan.ts';
 import { plan, type ServerPlan } from '../planner/index.ts';
 import { RedfishClient } from '../redfish/client.ts';
 import { readMembers } from '../redfish/collection.ts';
-import { TaskSchema } from '../redfish/models/index.ts';
+import { ComputerSystemSchema, TaskSchema } from '../redfish/models/index.ts';
 import type { RolloutServerRecord } from '../store/types.ts';
 import type { RolloutContext } from './context.ts';
 import { gateAfter, gateBefore } from './gates.ts';
@@ -174,24 +174,36 @@ function log(ctx: RolloutContext, server: string, event: string, data?: unknown)
   });
 }
 
-/** After a crash mid-update, a BMC task may still be running: wait for it before re-planning. */
+/**
+ * After a crash mid-update the BMC may still be busy: a task running, or the host in the reset
+ * that activates staged images (its inventory shows the old version until POST ends). Re-planning
+ * then would send an image a second time; wait until the host is steady first.
+ */
 async function waitIdle(ctx: RolloutContext, client: RedfishClient, server: string): Promise<void> {
   const timeout = ctx.spec.update.timeouts?.taskMs ?? 3_600_000;
   const poll = ctx.spec.update.timeouts?.pollMs ?? 5_000;
   const deadline = ctx.deps.clock.now() + timeout;
+  let steadyPolls = 0;
   for (;;) {
     try {
       const root = await client.root();
       const uri = root.TaskService ? `${root.TaskService['@odata.id'].replace(/\/$/, '')}/Tasks` : undefined;
       const tasks = uri ? await readMembers(client, uri, TaskSchema) : [];
-      if (!tasks.some((t) => ['New', 'Starting', 'Running'].includes(t.TaskState ?? ''))) return;
+      const busy = tasks.some((t) => ['New', 'Starting', 'Running'].includes(t.TaskState ?? ''));
+      const systems = root.Systems
+        ? await readMembers(client, root.Systems['@odata.id'], ComputerSystemSchema)
+        : [];
+      const power = systems[0]?.PowerState;
+      steadyPolls = !busy && (!power || power === 'On') ? steadyPolls + 1 : 0;
+      // Two steady polls in a row: a restart between polls would show as not On in one of them.
+      if (steadyPolls >= 2) return;
     } catch {
-      // The BMC may be resetting after the interrupted update: keep waiting.
+      steadyPolls = 0; // the BMC may be resetting after the interrupted update: keep waiting
     }
     if (ctx.deps.clock.now() > deadline) {
       throw new FirmwardenError(
         'FW_ERR_TASK_TIMEOUT',
-        `${server}: an update task left by the previous driver is still running`,
+        `${server}: the BMC is still busy with work left by the previous driver`,
       );
     }
     await ctx.deps.clock.sleep(poll, ctx.signal);
