@@ -6,15 +6,13 @@
  */
 import type { RedfishClient } from '../redfish/client.ts';
 import { readMembers } from '../redfish/collection.ts';
-import { normalizeUri, TaskSchema } from '../redfish/models/index.ts';
+import { normalizeUri, TaskSchema, tasksCollectionUri } from '../redfish/models/index.ts';
 import { taskPhase } from '../vocab.ts';
 
 /** Inventory member URIs with an image staged for activation → the task that staged it. */
 export async function stagedTargets(client: RedfishClient): Promise<Map<string, string>> {
   const staged = new Map<string, string>();
-  const root = await client.root();
-  if (!root.TaskService) return staged;
-  const tasks = await readMembers(client, `${normalizeUri(root.TaskService['@odata.id'])}/Tasks`, TaskSchema);
+  const tasks = await readMembers(client, tasksCollectionUri(await client.root()), TaskSchema);
   for (const task of tasks) {
     const messages = (task.Messages ?? []) as Array<{ MessageId?: string; MessageArgs?: unknown[] }>;
     const last = messages.at(-1);

@@ -9,7 +9,7 @@ import { FirmwardenError } from '../errors.ts';
 import { waitFor } from '../executor/host-reset.ts';
 import type { RedfishClient } from '../redfish/client.ts';
 import { readMembers } from '../redfish/collection.ts';
-import { ComputerSystemSchema, TaskSchema } from '../redfish/models/index.ts';
+import { ComputerSystemSchema, TaskSchema, tasksCollectionUri } from '../redfish/models/index.ts';
 import type { RolloutSpec } from './spec.ts';
 
 export class GateError extends FirmwardenError {
@@ -37,23 +37,16 @@ export async function gateBefore(client: RedfishClient, server: string, spec: Ro
   if (spec.gates.requireHealthOk && health && health !== 'OK') {
     throw new GateError(server, 'before', `system health is ${health}`);
   }
-  const root = await client.root();
-  if (root.TaskService) {
-    const tasks = await readMembers(
-      client,
-      `${root.TaskService['@odata.id'].replace(/\/$/, '')}/Tasks`,
-      TaskSchema,
-    ).catch(() => []);
-    const running = tasks.filter((t) =>
-      ['New', 'Starting', 'Running', 'Pending'].includes(t.TaskState ?? ''),
+  const tasks = await readMembers(client, tasksCollectionUri(await client.root()), TaskSchema).catch(
+    () => [],
+  );
+  const running = tasks.filter((t) => ['New', 'Starting', 'Running', 'Pending'].includes(t.TaskState ?? ''));
+  if (running.length) {
+    throw new GateError(
+      server,
+      'before',
+      `already busy: task ${running[0]?.['@odata.id']} is ${running[0]?.TaskState}`,
     );
-    if (running.length) {
-      throw new GateError(
-        server,
-        'before',
-        `already busy: task ${running[0]?.['@odata.id']} is ${running[0]?.TaskState}`,
-      );
-    }
   }
 }
 

@@ -11,7 +11,7 @@ import { scanServer } from '../inventory/scan.ts';
 import { plan, type ServerPlan } from '../planner/index.ts';
 import { RedfishClient } from '../redfish/client.ts';
 import { readMembers } from '../redfish/collection.ts';
-import { ComputerSystemSchema, TaskSchema } from '../redfish/models/index.ts';
+import { ComputerSystemSchema, TaskSchema, tasksCollectionUri } from '../redfish/models/index.ts';
 import type { RolloutServerRecord } from '../store/types.ts';
 import type { RolloutContext } from './context.ts';
 import { gateAfter, gateBefore } from './gates.ts';
@@ -187,8 +187,7 @@ async function waitIdle(ctx: RolloutContext, client: RedfishClient, server: stri
   for (;;) {
     try {
       const root = await client.root();
-      const uri = root.TaskService ? `${root.TaskService['@odata.id'].replace(/\/$/, '')}/Tasks` : undefined;
-      const tasks = uri ? await readMembers(client, uri, TaskSchema) : [];
+      const tasks = await readMembers(client, tasksCollectionUri(root), TaskSchema);
       const busy = tasks.some((t) => ['New', 'Starting', 'Running'].includes(t.TaskState ?? ''));
       const systems = root.Systems
         ? await readMembers(client, root.Systems['@odata.id'], ComputerSystemSchema)

@@ -12,7 +12,8 @@ export const ServiceRootSchema = z.looseObject({
   Managers: ODataIdSchema.optional(),
   Chassis: ODataIdSchema.optional(),
   UpdateService: ODataIdSchema.optional(),
-  TaskService: ODataIdSchema.optional(),
+  /** The TaskService (DMTF names this link `Tasks`). */
+  Tasks: ODataIdSchema.optional(),
   SessionService: ODataIdSchema.optional(),
   Links: z.looseObject({ Sessions: ODataIdSchema.optional() }).optional(),
   /** ProtocolFeaturesSupported.ExpandQuery tells whether $expand works and how deep. */
@@ -34,3 +35,9 @@ export const ServiceRootSchema = z.looseObject({
   Oem: z.record(z.string(), z.unknown()).optional(),
 });
 export type ServiceRoot = z.infer<typeof ServiceRootSchema>;
+
+/** The task collection of a service: TaskService (the root's `Tasks` link) + /Tasks. */
+export function tasksCollectionUri(root: ServiceRoot): string {
+  const service = root.Tasks?.['@odata.id'] ?? '/redfish/v1/TaskService';
+  return `${service.replace(/\/$/, '')}/Tasks`;
+}
