@@ -5,6 +5,7 @@
  * driver watched is verified, not updated again; an update task left running is waited for.
  */
 import { describeError, FirmwardenError } from '../errors.ts';
+import { resetHost } from '../executor/host-reset.ts';
 import { UPDATE_DEFAULTS, updateServer } from '../executor/update-server.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
 import { scanServer } from '../inventory/scan.ts';
@@ -66,7 +67,10 @@ export async function processServer(ctx: RolloutContext, rec: RolloutServerRecor
     }
     if (step === 'drained' || step === 'updating') {
       if (step === 'drained') await move(ctx, name, 'drained', 'updating');
-      else await waitIdle(ctx, client, name);
+      else {
+        await waitIdle(ctx, client, name);
+        await activateWhatMayBeStaged(ctx, client, name);
+      }
       note('updating');
       const fresh = await freshPlan(ctx, client, server);
       if (actions(fresh) > 0) {
@@ -207,4 +211,63 @@ async function waitIdle(ctx: RolloutContext, client: RedfishClient, server: stri
     }
     await ctx.deps.clock.sleep(poll, ctx.signal);
   }
+}
+
+/**
+ * The driver died after delivering images but before the host reset: they may sit staged on the
+ * BMC even when its task list has long forgotten them. The journal knows: intents with no
+ * outcome and no host reset since. Reset the host first (the server is drained and inside its
+ * window), so the re-read inventory shows what really got installed and nothing is sent twice.
+ */
+async function activateWhatMayBeStaged(
+  ctx: RolloutContext,
+  client: RedfishClient,
+  server: string,
+): Promise<void> {
+  const entries = await ctx.store.journal({ rolloutId: ctx.id, server });
+  const lastReset = entries.findLastIndex((e) => e.event === 'host-reset');
+  const open = entries.slice(lastReset + 1).filter((e, i, rest) => {
+    if (e.event !== 'intent') return false;
+    const component = (e.data as { component?: string } | undefined)?.component;
+    return !rest
+      .slice(i + 1)
+      .some((o) => o.event === 'outcome' && (o.data as { component?: string })?.component === component);
+  });
+  if (open.length === 0) return;
+  const components = open.map((e) => (e.data as { component?: string }).component).join(', ');
+  ctx.emit({
+    type: 'server',
+    server,
+    step: 'updating',
+    detail: `host reset first: a crashed driver may have staged ${components}`,
+  });
+  const t = { ...UPDATE_DEFAULTS, ...ctx.spec.update.timeouts };
+  let sawDown = false;
+  let upPolls = 0;
+  const how = await resetHost(client, ctx.deps.clock, {
+    graceMs: t.hostResetMs,
+    allowForce: ctx.spec.update.allowForceReset,
+    pollMs: t.pollMs,
+    done: async () => {
+      let power: string | null | undefined;
+      try {
+        const root = await client.root();
+        power = root.Systems
+          ? (await readMembers(client, root.Systems['@odata.id'], ComputerSystemSchema))[0]?.PowerState
+          : 'On';
+      } catch {
+        sawDown = true;
+        return false;
+      }
+      if (power !== 'On') sawDown = true;
+      upPolls = sawDown && power === 'On' ? upPolls + 1 : 0;
+      return upPolls >= 2;
+    },
+  });
+  await ctx.journal.append({
+    server,
+    event: 'host-reset',
+    how,
+    reason: `resume: possibly staged ${components}`,
+  });
 }
