@@ -7,7 +7,7 @@ import { defaultDeps } from '../deps.ts';
 import { describeError, FirmwardenError } from '../errors.ts';
 import { EXIT, isInputError } from './args.ts';
 import { CATALOG_HELP, catalogCommand } from './catalog-command.ts';
-import { demoCommand } from './demo-command.ts';
+import { DEMO_HELP, demoCommand } from './demo-command.ts';
 import { INVENTORY_HELP, inventoryCommand } from './inventory-command.ts';
 import { PLAN_HELP, planCommand } from './plan-command.ts';
 import { ROLLOUT_HELP, rolloutCommand } from './rollout-command.ts';
@@ -21,10 +21,7 @@ const COMMANDS: Record<string, { run: typeof inventoryCommand; help: string }> =
   update: { run: updateCommand, help: UPDATE_HELP },
   rollout: { run: rolloutCommand, help: ROLLOUT_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
-  demo: {
-    run: demoCommand,
-    help: 'firmwarden demo [--count N]\n\nRuns the whole story on a simulated fleet.',
-  },
+  demo: { run: demoCommand, help: DEMO_HELP },
 };
 
 const USAGE = `firmwarden — out-of-band firmware manager for bare-metal fleets (Redfish)
