@@ -140,7 +140,7 @@ describe('kill -9 during a rollout, then resume', () => {
     expect(killed).toBeGreaterThan(0);
     const final = run(['rollout', 'resume', '--id', 'crash', '--state', state]);
     const result = await final.done;
-    expect(result.out.split('\n').slice(-40).join('\n')).toMatch(/rollout crash \(crash\): completed/);
+    expect(result.out, result.out.split('\n').slice(-40).join('\n')).toMatch(/rollout crash \(crash\): completed/);
     expect(result.code).toBe(0);
 
     // Truth from the BMCs: a fresh plan of the fleet has nothing left to upgrade.
