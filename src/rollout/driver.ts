@@ -14,7 +14,7 @@ import { startImageServer } from '../executor/image-server.ts';
 import { loadFleetFile } from '../fleet/load.ts';
 import { loadPolicyFile } from '../fleet/plan-fleet.ts';
 import { processActor, StoreJournal } from '../store/store-journal.ts';
-import type { RolloutRecord, RolloutServerRecord, Store } from '../store/types.ts';
+import type { ActingVersionRecord, RolloutRecord, RolloutServerRecord, Store } from '../store/types.ts';
 import { actingVersions } from './acting-version.ts';
 import { type RolloutContext, type RolloutEvent, withComponentFilter } from './context.ts';
 import type { StoredSpec } from './create.ts';
@@ -141,6 +141,7 @@ async function loop(ctx: RolloutContext, options: DriveOptions): Promise<void> {
   const launch = (rec: RolloutServerRecord) => {
     const p = processServer(ctx, rec)
       .then(() => recordActing(ctx))
+      .then(() => undefined)
       .finally(() => running.delete(rec.server));
     running.set(rec.server, p);
   };
@@ -199,7 +200,7 @@ async function loop(ctx: RolloutContext, options: DriveOptions): Promise<void> {
   }
 }
 
-async function recordActing(ctx: RolloutContext): Promise<void> {
+async function recordActing(ctx: RolloutContext): Promise<ActingVersionRecord[]> {
   const names = (await ctx.store.rolloutServers(ctx.id)).map((s) => s.server);
   const inventory = await ctx.store.latestInventory(names);
   const lines = actingVersions(
@@ -211,13 +212,15 @@ async function recordActing(ctx: RolloutContext): Promise<void> {
   );
   if (lines.length) await ctx.store.recordActingVersions(lines);
   ctx.emit({ type: 'acting', lines });
+  return lines;
 }
 
 /** Every server is done, skipped or failed: complete when none failed and every line converged. */
 async function finish(ctx: RolloutContext, servers: RolloutServerRecord[]): Promise<void> {
-  await recordActing(ctx);
+  // Judged on a fresh computation from the newest snapshots, never on recorded history: a line
+  // key an earlier driver recorded may no longer exist.
+  const lines = await recordActing(ctx);
   const failed = servers.filter((s) => s.step === 'failed');
-  const lines = await ctx.store.actingVersions(ctx.id);
   const behind = lines.filter((l) => !l.converged);
   if (failed.length === 0 && behind.length === 0) {
     await setStatus(
