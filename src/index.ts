@@ -1,5 +1,6 @@
 /** firmwarden's library entry point: the core the CLI, the HTTP API and the jobs are built on. */
 export * from './catalog/index.ts';
+export * from './daemon/index.ts';
 export * from './deps.ts';
 export * from './errors.ts';
 export * from './executor/index.ts';

@@ -1,0 +1,73 @@
+/**
+ * integrity-check: run every registered integrity check (see integrity-checks.ts) over the fleet
+ * and record each one's findings. No check is registered yet (the backup feature will add its
+ * own): the job then records "no integrity checker is configured" as a skipped run and claims
+ * nothing about the fleet.
+ */
+import { loadFleetFile, type ResolvedServer } from '../../fleet/load.ts';
+import {
+  defaultIntegrityChecks,
+  type IntegrityCheckRegistry,
+  type IntegrityFinding,
+} from '../integrity-checks.ts';
+import type { JobContext, JobReport } from '../job-context.ts';
+import { errorInfo } from '../job-errors.ts';
+
+/** Findings listed per check in the journal entry; the counts are always complete. */
+const LISTED = 50;
+
+export function integrityCheck(ctx: JobContext): Promise<JobReport> {
+  return runIntegrityChecks(ctx, defaultIntegrityChecks());
+}
+
+/** Runs the checks of `registry`; one check failing does not stop the others. */
+export async function runIntegrityChecks(
+  ctx: JobContext,
+  registry: IntegrityCheckRegistry,
+): Promise<JobReport> {
+  const checks = registry.list();
+  if (checks.length === 0) {
+    return {
+      outcome: 'skipped',
+      summary: 'skipped: no integrity checker is configured',
+      data: { reason: 'no integrity checker is configured', checks: [] },
+    };
+  }
+  const servers: ResolvedServer[] = ctx.config.fleet ? await loadFleetFile(ctx.config.fleet) : [];
+  const results: Array<Record<string, unknown>> = [];
+  let findings = 0;
+  let failedChecks = 0;
+  for (const { name, check } of checks) {
+    if (ctx.signal.aborted) break;
+    try {
+      const r = await check({
+        servers,
+        store: ctx.store,
+        deps: ctx.deps,
+        images: ctx.config.images,
+        stateDir: ctx.config.stateDir,
+        signal: ctx.signal,
+      });
+      findings += r.findings.length;
+      results.push({
+        name,
+        checked: r.checked,
+        findings: r.findings.length,
+        ...(r.findings.length ? { problems: r.findings.slice(0, LISTED) satisfies IntegrityFinding[] } : {}),
+        ...(r.data ? { data: r.data } : {}),
+      });
+    } catch (err) {
+      failedChecks++;
+      ctx.deps.logger.error({ check: name, err: errorInfo(err) }, 'integrity check failed');
+      results.push({ name, error: errorInfo(err) });
+    }
+  }
+  const summary =
+    `${checks.length} integrity checks: ${findings} problems found` +
+    (failedChecks ? `; ${failedChecks} checks failed to run` : '');
+  return {
+    outcome: failedChecks === checks.length ? 'failed' : findings > 0 || failedChecks > 0 ? 'partial' : 'ok',
+    summary,
+    data: { checks: results, findings },
+  };
+}
