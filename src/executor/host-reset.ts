@@ -65,6 +65,11 @@ export async function resetHost(
     opts.onStep?.(`ComputerSystem.Reset ${type}`);
     return client.post(target.target, { ResetType: type });
   };
+  // A host already off (an earlier session shut it down and stopped there) only needs On.
+  if (offered('On') && (await powerIs(client, target, 'Off').catch(() => false))) {
+    await post('On');
+    if (await waitFor(opts.done, clock, opts.graceMs, opts.pollMs)) return 'graceful';
+  }
   const graceful = offered('GracefulRestart')
     ? 'GracefulRestart'
     : offered('GracefulShutdown') && offered('On')

@@ -197,7 +197,8 @@ async function waitIdle(ctx: RolloutContext, client: RedfishClient, server: stri
         ? await readMembers(client, root.Systems['@odata.id'], ComputerSystemSchema)
         : [];
       const power = systems[0]?.PowerState;
-      steadyPolls = !busy && (!power || power === 'On') ? steadyPolls + 1 : 0;
+      // Off is steady too: a driver killed between GracefulShutdown and On leaves the host off.
+      steadyPolls = !busy && (!power || power === 'On' || power === 'Off') ? steadyPolls + 1 : 0;
       // Two steady polls in a row: a restart between polls would show as not On in one of them.
       if (steadyPolls >= 2) return;
     } catch {

@@ -146,6 +146,28 @@ describe('host reset for staged images', () => {
   });
 });
 
+describe('a host left off', () => {
+  it('is powered on to activate staged images, not restarted (iDRAC: no GracefulRestart)', async () => {
+    const t = await single('dell', ['bios']);
+    const client = new RedfishClient(t.server.client, t.deps);
+    try {
+      await client.post('/redfish/v1/Systems/System.Embedded.1/Actions/ComputerSystem.Reset', {
+        ResetType: 'ForceOff',
+      });
+      for (let i = 0; i < 100 && t.bmc.powerState !== 'Off'; i++) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await client.close();
+    }
+    expect(t.bmc.powerState).toBe('Off');
+    const report = await updateServer(t.server, t.serverPlan, t.deps, t.options());
+    expect(report.outcome).toBe('updated');
+    expect(report.hostReset).toBe('graceful');
+    // Powered on, not restarted: the host finishes POST and stays On.
+    for (let i = 0; i < 100 && t.bmc.powerState !== 'On'; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(t.bmc.powerState).toBe('On');
+  });
+});
+
 describe('--at: the user names the time', () => {
   it('uses the BMC maintenance window where offered', async () => {
     const t = await single('generic', ['bios']);
