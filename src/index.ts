@@ -1,4 +1,5 @@
 /** firmwarden's library entry point: the core the CLI, the HTTP API and the jobs are built on. */
+export * from './backup/index.ts';
 export * from './catalog/index.ts';
 export * from './daemon/index.ts';
 export * from './deps.ts';

@@ -6,6 +6,7 @@
 import { defaultDeps } from '../deps.ts';
 import { describeError, FirmwardenError } from '../errors.ts';
 import { EXIT, isInputError } from './args.ts';
+import { BACKUP_HELP, backupCommand } from './backup-command.ts';
 import { CATALOG_HELP, catalogCommand } from './catalog-command.ts';
 import { DAEMON_HELP, daemonCommand } from './daemon-command.ts';
 import { DEMO_HELP, demoCommand } from './demo-command.ts';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, { run: typeof inventoryCommand; help: string }> =
   update: { run: updateCommand, help: UPDATE_HELP },
   rollout: { run: rolloutCommand, help: ROLLOUT_HELP },
   daemon: { run: daemonCommand, help: DAEMON_HELP },
+  backup: { run: backupCommand, help: BACKUP_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
   demo: { run: demoCommand, help: DEMO_HELP },
 };
@@ -37,6 +39,7 @@ commands:
   update      push, apply, reset and verify firmware on chosen servers
   rollout     upgrade a fleet in waves with health gates; start, status, pause, resume, abort
   simulate    run a simulated fleet of Redfish BMCs and write its fleet file
+  backup      backup slice on the RAID controller: init, check, status, restore
   daemon      run the scheduled jobs (inventory scan, catalog watch, rollout window, integrity check)
   demo        the whole story on a simulated fleet
 

@@ -9,6 +9,8 @@
  *   POST  /sim/bmcs/:name/reset-stats       zero the BMC's counters
  *   PATCH /sim/bmcs/:name/update-faults     JSON partial SimUpdateFaults → the BMC's update faults
  *   PATCH /sim/update-faults                JSON partial SimUpdateFaults → every BMC
+ *   PATCH /sim/bmcs/:name/storage-faults    JSON partial SimStorageFaults → the BMC's storage faults
+ *   POST  /sim/bmcs/:name/corrupt           {"component": "bios", "kind": "image-digest"}
  *   GET   /sim/bmcs/:name/history           update history and host availability intervals
  *   GET   /sim/availability                 hosts unavailable now and the peak (POST …/reset)
  */
@@ -17,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
 import { SIM_DEFAULTS } from './defaults.ts';
 import { applyFaults, SimFaultsPatchSchema } from './faults.ts';
+import { SimCorruptionRequestSchema, SimStorageFaultsPatchSchema } from './storage/storage-faults.ts';
 import type { SimBmc, SimFleetAvailability } from './types.ts';
 import { applyUpdateFaults, SimUpdateFaultsPatchSchema } from './update/update-faults.ts';
 
@@ -59,6 +62,8 @@ function describe(b: SimBmc) {
     stats: b.stats,
     faults: b.faults,
     updateFaults: b.updateFaults,
+    storageFaults: b.storageFaults,
+    corruptions: b.corruptions,
   };
 }
 
@@ -101,6 +106,44 @@ const patchUpdateFaults = (req: IncomingMessage, res: ServerResponse, targets: S
     'SimUpdateFaults',
   );
 
+const patchStorageFaults = (req: IncomingMessage, res: ServerResponse, targets: SimBmc[]) =>
+  patchWith(
+    req,
+    res,
+    targets,
+    SimStorageFaultsPatchSchema,
+    (b, p) =>
+      b.setStorageFaults({
+        ...(p.noFreeCapacity === undefined ? {} : { noFreeCapacity: p.noFreeCapacity }),
+        ...(p.sliceCopyCorrupted === undefined ? {} : { sliceCopyCorrupted: p.sliceCopyCorrupted }),
+        ...(p.volumeCreate === undefined ? {} : { volumeCreate: p.volumeCreate ?? undefined }),
+      }),
+    'SimStorageFaults',
+  );
+
+/** POST /sim/bmcs/<name>/corrupt {"component": "bios", "kind": "image-digest"}. */
+async function corrupt(req: IncomingMessage, res: ServerResponse, bmc: SimBmc): Promise<void> {
+  let body: unknown;
+  try {
+    body = await readJson(req);
+  } catch {
+    send(res, 400, { error: 'the body must be a JSON object {component, kind}' });
+    return;
+  }
+  const parsed = SimCorruptionRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    send(res, 400, { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    return;
+  }
+  try {
+    bmc.corrupt(parsed.data.component, parsed.data.kind);
+  } catch (err) {
+    send(res, 404, { error: (err as Error).message });
+    return;
+  }
+  send(res, 200, { corruptions: bmc.corruptions });
+}
+
 export interface AdminExtras {
   /** The fleet's availability counter (GET /sim/availability). */
   availability?: SimFleetAvailability;
@@ -140,6 +183,8 @@ async function handle(
     if (action === '' && method === 'GET') return send(res, 200, describe(bmc));
     if (action === 'faults' && method === 'PATCH') return patchFaults(req, res, [bmc]);
     if (action === 'update-faults' && method === 'PATCH') return patchUpdateFaults(req, res, [bmc]);
+    if (action === 'storage-faults' && method === 'PATCH') return patchStorageFaults(req, res, [bmc]);
+    if (action === 'corrupt' && method === 'POST') return corrupt(req, res, bmc);
     if (action === 'history' && method === 'GET') {
       return send(res, 200, {
         updates: bmc.updateHistory,

@@ -14,6 +14,12 @@ export const SIM_DEFAULTS = {
   retryAfterSeconds: 1,
   /** Largest request body a handler reads at once (update images will stream instead). */
   bodyLimitBytes: 64 * 1024 * 1024,
+  /**
+   * Images up to this size are kept in memory once received (installed image read back through
+   * ImageDataURI, slice copies); larger ones are only verified, so a 256 MiB bench image never
+   * sits in memory. Factory images are 4 KiB.
+   */
+  keepImageBytes: 8 * 1024 * 1024,
   /** Largest admin endpoint body. */
   adminBodyLimitBytes: 64 * 1024,
 } as const;

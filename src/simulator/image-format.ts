@@ -123,6 +123,9 @@ export type SimImageProblem = { reason: 'VerificationFailed'; detail: string };
  * After 'finish', `result()` gives the header or the problem found.
  */
 export class SimImageVerifier extends Writable {
+  /** Keep the bytes for later (a slice copy, ImageDataURI) when the image is at most this long. */
+  readonly #keepBytes: number;
+  #kept: Buffer[] | undefined;
   #head: Buffer[] = [];
   #headLen = 0;
   #header: SimImageHeader | undefined;
@@ -132,8 +135,18 @@ export class SimImageVerifier extends Writable {
   /** Bytes received in total. */
   received = 0;
 
+  constructor(options: { keepBytes?: number } = {}) {
+    super();
+    this.#keepBytes = options.keepBytes ?? 0;
+    this.#kept = this.#keepBytes > 0 ? [] : undefined;
+  }
+
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.received += chunk.length;
+    if (this.#kept !== undefined) {
+      if (this.received > this.#keepBytes) this.#kept = undefined;
+      else this.#kept.push(Buffer.from(chunk));
+    }
     if (this.#problem) {
       cb();
       return;
@@ -171,6 +184,11 @@ export class SimImageVerifier extends Writable {
     this.#hash.update(rest);
     this.#payload += rest.length;
     cb();
+  }
+
+  /** The image bytes when `keepBytes` allowed keeping them (after the stream finished). */
+  kept(): Buffer | undefined {
+    return this.#kept === undefined ? undefined : Buffer.concat(this.#kept);
   }
 
   /** The verified header, or the problem. Call after the stream finished. */

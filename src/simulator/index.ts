@@ -1,4 +1,5 @@
 export { startAdminServer } from './admin-server.ts';
+export { type InstalledCatalogOptions, writeInstalledCatalog } from './catalog/installed-catalog.ts';
 export type {
   SimCatalogComponent,
   SimulatedCatalog,
@@ -20,11 +21,20 @@ export { PROFILES, SIM_VENDORS } from './profiles/registry.ts';
 export type { SimAuth, SimHandler, SimRequest, SimResponse } from './sim-http.ts';
 export { SimulatedBmc } from './simulated-bmc.ts';
 export { startSimulatedBmc } from './start-bmc.ts';
+export { GARBLED_VERSION } from './storage/corruption.ts';
+export {
+  SIM_CORRUPTION_KINDS,
+  SimCorruptionRequestSchema,
+  SimStorageFaultsPatchSchema,
+} from './storage/storage-faults.ts';
+export type { StoragePolicy, VolumeCreateStyle } from './storage/storage-policy.ts';
 export { FAST_TIMING, REALISTIC_TIMING, type SimTimingOption } from './timing.ts';
 export type {
   SimAvailabilityInterval,
   SimBmc,
   SimBmcOptions,
+  SimCorruption,
+  SimCorruptionKind,
   SimFaults,
   SimFleet,
   SimFleetAvailability,
@@ -34,11 +44,13 @@ export type {
   SimImageFetchOptions,
   SimImageUpload,
   SimStats,
+  SimStorageFaults,
   SimTiming,
   SimUnavailableReason,
   SimUpdateFaultFlags,
   SimUpdateFaults,
   SimUpdateRecord,
   SimVendor,
+  SimVolumeCreateStyle,
 } from './types.ts';
 export { SimUpdateFaultsPatchSchema } from './update/update-faults.ts';

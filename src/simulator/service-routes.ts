@@ -81,6 +81,7 @@ const METADATA_NAMESPACES = [
   'Storage',
   'Drive',
   'Volume',
+  'ComponentIntegrity',
 ];
 
 /** A minimal CSDL document naming the DMTF schemas the service uses. */

@@ -7,6 +7,7 @@ import type { AvailabilityTracker } from './power/availability.ts';
 import type { HostPower } from './power/host-power.ts';
 import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
+import type { SimStorage } from './storage/sim-storage.ts';
 import type { TaskService } from './tasks/task-service.ts';
 import type {
   SimImageFetchOptions,
@@ -29,6 +30,8 @@ export interface SimHost extends BmcContext {
   readonly tasks: TaskService;
   readonly power: HostPower;
   readonly updates: UpdateEngine;
+  /** RAID volumes, the backup slice, installed image bytes, corruption and integrity. */
+  readonly storage: SimStorage;
   readonly availabilityTracker: AvailabilityTracker;
   readonly rebooting: boolean;
   /** Reboots the BMC: it stops answering for timing.bmcRebootMs, then listens with no sessions. */

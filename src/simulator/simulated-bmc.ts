@@ -22,14 +22,18 @@ import { registerServiceRoutes } from './service-routes.ts';
 import { SessionStore } from './sessions.ts';
 import type { SimHost } from './sim-host.ts';
 import type { SimHandler } from './sim-http.ts';
+import { SimStorage } from './storage/sim-storage.ts';
 import { TaskService } from './tasks/task-service.ts';
 import { resolveTiming, type SimTimingOption } from './timing.ts';
 import type { SimTlsMaterial } from './tls.ts';
 import type {
   SimBmc,
+  SimCorruption,
+  SimCorruptionKind,
   SimFaults,
   SimImageFetchOptions,
   SimStats,
+  SimStorageFaults,
   SimTiming,
   SimUpdateFaults,
   SimUpdateRecord,
@@ -107,6 +111,7 @@ export class SimulatedBmc implements SimBmc, SimHost, PipelineHost {
   readonly tasks: TaskService;
   readonly power: HostPower;
   readonly updates: UpdateEngine;
+  readonly storage: SimStorage;
   readonly #fetcher: ImageFetcher;
   url = '';
   certFingerprint256?: string;
@@ -139,12 +144,14 @@ export class SimulatedBmc implements SimBmc, SimHost, PipelineHost {
     this.tasks = new TaskService(this);
     this.power = new HostPower(this);
     this.updates = new UpdateEngine(this);
+    this.storage = new SimStorage(this);
     this.#fetcher = new ImageFetcher(this.imageFetch, this.scheduler.signal);
     this.profile.build(this.#builder(o));
     registerServiceRoutes(this);
     this.tasks.register();
     registerUpdateRoutes(this, this.#fetcher, new StagedImages());
     this.power.register();
+    this.storage.register();
   }
 
   #builder(o: SimulatedBmcOptions): BmcBuilder {
@@ -187,6 +194,22 @@ export class SimulatedBmc implements SimBmc, SimHost, PipelineHost {
 
   setUpdateFaults(p: Partial<SimUpdateFaults>): void {
     applyUpdateFaults(this.updateFaults, p);
+  }
+
+  get storageFaults(): SimStorageFaults {
+    return this.storage.faults;
+  }
+
+  setStorageFaults(p: Partial<SimStorageFaults>): void {
+    this.storage.setFaults(p);
+  }
+
+  corrupt(component: string, kind: SimCorruptionKind): void {
+    this.storage.corrupt(component, kind);
+  }
+
+  get corruptions(): readonly SimCorruption[] {
+    return this.storage.corruptions;
   }
 
   get updateHistory(): readonly SimUpdateRecord[] {

@@ -131,6 +131,47 @@ export interface SimUpdateFaults extends SimUpdateFaultFlags {
   nextUpdateOnly?: Partial<SimUpdateFaultFlags>;
 }
 
+/** How POST on a Volumes collection answers (storage/storage-policy.ts VolumeCreateStyle). */
+export type SimVolumeCreateStyle = 'created' | 'task' | 'deferred' | 'unsupported';
+
+/** Storage and backup-slice fault switches of one BMC. Mutable, like SimFaults. */
+export interface SimStorageFaults {
+  /**
+   * Every RAID controller's drives are fully allocated: the BMC shows a data volume ("VD-Data")
+   * taking all free space, so a new volume cannot be created. Off removes that volume.
+   */
+  noFreeCapacity: boolean;
+  /** Backup slice copies read back (ImageDataURI) and restore from them with altered bytes. */
+  sliceCopyCorrupted: boolean;
+  /** Overrides how the profile answers POST on a Volumes collection (absent: the profile's way). */
+  volumeCreate?: SimVolumeCreateStyle;
+}
+
+/**
+ * A corruption injected into an installed firmware component (`SimBmc.corrupt`); flashing a good
+ * image onto the component (an update or a restore) repairs it.
+ * - health-critical: Status.Health Critical;
+ * - offline: Status.State UnavailableOffline;
+ * - image-digest: the image read back through ImageDataURI has different bytes (and the SPDM
+ *   measurement follows them);
+ * - version-garbled: Version reads as erased flash ("ÿÿÿÿ"); version-empty: Version "";
+ * - measurement: the SPDM MutableFirmware measurement changes (ComponentIntegrity).
+ */
+export type SimCorruptionKind =
+  | 'health-critical'
+  | 'offline'
+  | 'image-digest'
+  | 'version-garbled'
+  | 'version-empty'
+  | 'measurement';
+
+/** The corruptions of one component in force now. */
+export interface SimCorruption {
+  /** The FirmwareInventory member Id when it was corrupted. */
+  component: string;
+  kinds: SimCorruptionKind[];
+}
+
 /** What became of one update request, for tests and rollout checks. */
 export interface SimUpdateRecord {
   /** The Task Id (JID_… on Dell). */
@@ -226,6 +267,16 @@ export interface SimBmc {
   /** Update and power fault switches. */
   updateFaults: SimUpdateFaults;
   setUpdateFaults(p: Partial<SimUpdateFaults>): void;
+  /** Storage and backup-slice fault switches (change them with setStorageFaults). */
+  readonly storageFaults: SimStorageFaults;
+  setStorageFaults(p: Partial<SimStorageFaults>): void;
+  /**
+   * Corrupts an installed firmware component: `component` is a kind ("bmc", "bios", ...: the
+   * first running component of that kind) or a FirmwareInventory member Id. Throws when none.
+   */
+  corrupt(component: string, kind: SimCorruptionKind): void;
+  /** Corruptions in force now (a good image flashed onto a component clears its own). */
+  readonly corruptions: readonly SimCorruption[];
   /** Every update request this BMC accepted, oldest first. */
   readonly updateHistory: readonly SimUpdateRecord[];
   readonly availability: SimHostAvailability;

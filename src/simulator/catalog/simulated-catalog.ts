@@ -81,18 +81,18 @@ interface Group {
 }
 
 /** How a component type is told apart across BMCs of a vendor. */
-function groupKey(vendor: Vendor, c: SimComponent): string | undefined {
+export function groupKey(vendor: Vendor, c: SimComponent): string | undefined {
   if (vendor === 'dell') return c.softwareId && c.softwareId !== '0' ? `cid:${c.softwareId}` : undefined;
   if (vendor === 'generic') return c.softwareId ? `sid:${c.softwareId}` : undefined;
   if (vendor === 'openbmc') return `kind:${c.kind}`;
   return `id:${c.id}`;
 }
 
-function displayName(name: string): string {
+export function displayName(name: string): string {
   return name.replace(/ - ([0-9A-F]{2}:){5}[0-9A-F]{2}$/i, '').replace(/^Disk \d+ in /, 'Disks in ');
 }
 
-function slug(s: string): string {
+export function slug(s: string): string {
   return s
     .replace(/[^A-Za-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
@@ -100,7 +100,7 @@ function slug(s: string): string {
 }
 
 /** What the System says about the model: Dell SystemID as 4 hex digits, else a real SKU; Model. */
-function supportedModels(bmc: SimulatedBmc): Array<{ systemId?: string; name?: string }> {
+export function supportedModels(bmc: SimulatedBmc): Array<{ systemId?: string; name?: string }> {
   const systems = bmc.tree.members(`${ROOT}/Systems`);
   const system = systems[0] === undefined ? undefined : bmc.tree.get(systems[0]);
   if (system === undefined) return [];
@@ -127,7 +127,7 @@ function imageMatch(vendor: Vendor, c: SimCatalogComponent): SimImageHeader['mat
   return { id: c.memberId };
 }
 
-function catalogMatch(
+export function catalogMatch(
   vendor: Vendor,
   c: SimCatalogComponent,
   sample: Json,

@@ -104,6 +104,7 @@ export class HostPower {
         if (step === 'on') {
           this.#set('PoweringOn');
           await updates.activateOnHostReset();
+          this.#host.storage.onHostReset();
           await scheduler.sleep(t.powerOnMs);
           this.#set('On');
         } else {

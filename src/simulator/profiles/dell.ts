@@ -271,6 +271,15 @@ export const dellProfile: VendorProfile = {
     resetAnswer: 'no-content',
     powerQuirk: 'dell-409-same-state',
   },
+  // iDRAC 9 creates volumes through a job (JID_, 202); the PERC applies it at once or at the next
+  // reboot. No slice path: Dell keeps the previous image as the Previous- rollback copy.
+  storage: {
+    volumeCreate: 'task',
+    volumeApplyTimes: ['Immediate', 'OnReset'],
+    slicePath: false,
+    imageData: false,
+    componentIntegrity: false,
+  },
   sessions: {
     limit: 8,
     refuse: () =>

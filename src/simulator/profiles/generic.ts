@@ -284,6 +284,14 @@ export const genericProfile: VendorProfile = {
     acceptedBody: 'task',
     resetAnswer: 'no-content',
   },
+  // The DMTF reference service: firmwarden's slice path, ImageDataURI and SPDM measurements.
+  storage: {
+    volumeCreate: 'created',
+    volumeApplyTimes: ['Immediate', 'OnReset'],
+    slicePath: true,
+    imageData: true,
+    componentIntegrity: true,
+  },
   sessions: {
     limit: 32,
     refuse: sessionLimitExceeded(503),

@@ -242,6 +242,16 @@ export const hpeProfile: VendorProfile = {
     resetAnswer: 'success',
     powerQuirk: 'hpe-400-when-off',
   },
+  // iLO 5 Smart Array configuration is applied by the controller at the next boot. No slice path:
+  // the System Recovery Set and the redundant System ROM are iLO's recovery.
+  storage: {
+    volumeCreate: 'deferred',
+    volumeApplyTimes: ['OnReset'],
+    slicePath: false,
+    imageData: false,
+    componentIntegrity: false,
+    recoverySet: true,
+  },
   sessions: {
     limit: 10,
     refuse: sessionLimitExceeded(503),

@@ -233,6 +233,8 @@ export const lenovoProfile: VendorProfile = {
     acceptedBody: 'task',
     resetAnswer: 'no-content',
   },
+  // XCC creates volumes through a task. No slice path: XCC keeps -Backup banks of BMC and UEFI.
+  storage: { volumeCreate: 'task', slicePath: false, imageData: false, componentIntegrity: false },
   sessions: {
     limit: 16,
     refuse: sessionLimitExceeded(400),

@@ -231,6 +231,8 @@ export const openbmcProfile: VendorProfile = {
     acceptedBody: 'task',
     resetAnswer: 'no-content',
   },
+  // bmcweb lists storage but cannot create volumes; the StandbySpare bank is its backup image.
+  storage: { volumeCreate: 'unsupported', slicePath: false, imageData: false, componentIntegrity: false },
   sessions: {
     // bmcweb has no fixed session cap; 64 stands in for the memory limit of a small BMC.
     limit: 64,

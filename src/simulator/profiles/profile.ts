@@ -8,6 +8,7 @@ import type { MessageStyle, SimHttpError } from '../redfish-errors.ts';
 import type { ResourceTree } from '../resource-tree.ts';
 import type { Rng } from '../rng.ts';
 import type { SimHandler } from '../sim-http.ts';
+import type { StoragePolicy } from '../storage/storage-policy.ts';
 import type { SimVendor } from '../types.ts';
 import type { UpdatePolicy } from '../update/update-policy.ts';
 
@@ -60,6 +61,8 @@ export interface VendorProfile {
   readonly sessions: SessionPolicy;
   /** How the vendor runs updates, tasks and resets. */
   readonly updates: UpdatePolicy;
+  /** How the vendor handles RAID volumes, the backup slice and image read-back. */
+  readonly storage: StoragePolicy;
   /** Canonical paths the service answers without authentication besides the standard ones. */
   readonly publicPaths?: readonly string[];
   /** Fills the BMC's resource tree and registers vendor-specific routes. */

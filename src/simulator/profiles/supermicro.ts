@@ -229,6 +229,8 @@ export const supermicroProfile: VendorProfile = {
     acceptedBody: 'smc-accepted',
     resetAnswer: 'success',
   },
+  // X12 creates volumes (201) but offers no image copy of its own: firmwarden's store copy only.
+  storage: { volumeCreate: 'created', slicePath: false, imageData: false, componentIntegrity: false },
   sessions: {
     limit: 10,
     refuse: sessionLimitExceeded(503),

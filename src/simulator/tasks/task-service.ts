@@ -37,7 +37,7 @@ export class SimTask {
   readonly path: string;
   readonly monitorPath: string | undefined;
   readonly name: string;
-  readonly payload: { TargetUri: string; HttpOperation: string };
+  readonly payload: { TargetUri: string; HttpOperation: string; JsonBody?: string };
   state: SimTaskState = 'New';
   status: 'OK' | 'Warning' | 'Critical' = 'OK';
   percent = 0;
@@ -69,6 +69,8 @@ export interface TaskInit {
   name: string;
   /** The URI the request was posted to (Task.Payload.TargetUri). */
   targetUri: string;
+  /** The request body as sent (Task.Payload.JsonBody), when the task shows it. */
+  jsonBody?: string;
 }
 
 export class TaskService {
@@ -125,7 +127,11 @@ export class TaskService {
     let id = policy.taskId(++this.#count, this.#host.idRng);
     while (this.#tasks.has(id)) id = policy.taskId(++this.#count, this.#host.idRng);
     const monitor = policy.monitor === 'dell-job' ? undefined : `${MONITORS_PATH}/${id}`;
-    const task = new SimTask(id, init.name, monitor, { TargetUri: init.targetUri, HttpOperation: 'POST' });
+    const task = new SimTask(id, init.name, monitor, {
+      TargetUri: init.targetUri,
+      HttpOperation: 'POST',
+      ...(init.jsonBody === undefined ? {} : { JsonBody: init.jsonBody }),
+    });
     if (policy.monitor === 'dell-job')
       task.dell = { jobState: 'New', message: 'Task successfully scheduled.' };
     this.#tasks.set(id, task);

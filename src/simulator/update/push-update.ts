@@ -154,7 +154,12 @@ export async function httpPushUpdate(
     const refused = (detail: string) =>
       new SimHttpError(400, [updateMessage(policy.registry, 'VerificationFailed', [image.name, detail])]);
     if ('reason' in image.result) throw refused(image.result.detail);
-    const result = staged.stage(host, { header: image.result, name: image.name, bytes: image.bytes });
+    const result = staged.stage(host, {
+      header: image.result,
+      name: image.name,
+      bytes: image.bytes,
+      ...(image.data === undefined ? {} : { data: image.data }),
+    });
     if ('problem' in result) throw refused(result.problem);
     const first = result.paths[0] as string;
     return { status: 201, headers: { Location: host.location(first) }, body: host.tree.plain(first) };

@@ -4,6 +4,7 @@
  * once with 202 + Location, and only then does the BMC download ImageURI. A download that fails
  * ends the task in Exception with Update.TransferFailed: the POST itself succeeded, as in the field.
  */
+import { SIM_DEFAULTS } from '../defaults.ts';
 import { SimImageVerifier } from '../image-format.ts';
 import { type BaseMessageKey, baseError } from '../redfish-errors.ts';
 import type { Json } from '../resource-tree.ts';
@@ -107,11 +108,16 @@ export async function simpleUpdate(
     }
   }
 
-  // Where the image comes from: a staged member of this BMC (iDRAC), or a URL to download.
+  // Where the image comes from: a backup slice copy or a staged member of this BMC (iDRAC), or a
+  // URL to download.
   const imageUri = b['ImageURI'] as string;
-  const local = host.profile.updates.localImageUri ? deps.staged.lookup(host, imageUri) : undefined;
+  const slice = host.storage.localImage(imageUri);
+  const local =
+    slice === undefined && host.profile.updates.localImageUri
+      ? deps.staged.lookup(host, imageUri)
+      : undefined;
   let url: URL | undefined;
-  if (local === undefined) {
+  if (local === undefined && slice === undefined) {
     const given = b['TransferProtocol'] as string | undefined;
     const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(imageUri)?.[1];
     if (scheme !== undefined && given !== undefined && given.toUpperCase() !== scheme.toUpperCase()) {
@@ -152,13 +158,21 @@ export async function simpleUpdate(
   }
   refuseWhenBusy(host);
 
-  const name = local?.name ?? (url ? baseName(url) : 'image');
+  const name = slice?.name ?? local?.name ?? (url ? baseName(url) : 'image');
   const receive = async (): Promise<ReceivedImage> => {
-    if (local !== undefined) return { name, bytes: local.bytes, result: local.header };
+    if (slice !== undefined) return slice;
+    if (local !== undefined) {
+      return {
+        name,
+        bytes: local.bytes,
+        result: local.header,
+        ...(local.data === undefined ? {} : { data: local.data }),
+      };
+    }
     const target = url as URL;
     const record: SimImageFetch = { url: recordedUrl(target), bytes: 0, ranges: [] };
     host.counters.imageFetches.push(record);
-    const verifier = new SimImageVerifier();
+    const verifier = new SimImageVerifier({ keepBytes: SIM_DEFAULTS.keepImageBytes });
     const creds = {
       ...(typeof b['Username'] === 'string' ? { username: b['Username'] } : {}),
       ...(typeof b['Password'] === 'string' ? { password: b['Password'] } : {}),
@@ -173,7 +187,14 @@ export async function simpleUpdate(
         result: { reason: 'TransferFailed', detail: record.error ?? '' },
       };
     }
-    return { name, url: record.url, bytes: verifier.received, result: verifier.result() };
+    const data = verifier.kept();
+    return {
+      name,
+      url: record.url,
+      bytes: verifier.received,
+      result: verifier.result(),
+      ...(data === undefined ? {} : { data }),
+    };
   };
   const task = host.updates.start(
     {

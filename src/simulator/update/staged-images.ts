@@ -14,6 +14,8 @@ export interface StagedImage {
   header: SimImageHeader;
   name: string;
   bytes: number;
+  /** The image bytes when they were small enough to keep. */
+  data?: Buffer;
 }
 
 export class StagedImages {

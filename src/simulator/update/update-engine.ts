@@ -53,6 +53,9 @@ export class UpdateEngine {
 
   /** Accepts an update: creates its task and history record and runs it in the background. */
   start(request: UpdateRequest, receive: () => Promise<ReceivedImage>): SimTask {
+    // An image staged into a backup slice volume is stored, not installed (storage/slice-copies.ts).
+    const slice = this.#host.storage.sliceTarget(request);
+    if (slice !== undefined) return this.#host.storage.stageCopy(slice, request, receive);
     const job = newJob(this.#host, request, receive);
     this.#jobs.set(job.task.id, job);
     this.#busy++;
@@ -127,6 +130,7 @@ export class UpdateEngine {
     const image = await job.receive();
     job.record.image.bytes = image.bytes;
     job.record.image.name = image.name;
+    if (image.data !== undefined) job.data = image.data;
     await scheduler.sleep(t.transferMs - (Date.now() - began));
     if (job.flags.transferFailed || ('reason' in image.result && image.result.reason === 'TransferFailed')) {
       fail(this.#host, job, 'TransferFailed');
@@ -259,7 +263,10 @@ export class UpdateEngine {
     job.record.targets = job.components.map((c, i) => {
       const before = job.record.targets[i] ?? { uri: c.path, fromVersion: c.version };
       if (job.flags.silentNoChange) return { ...before, toVersion: before.fromVersion };
+      // Flashing a good image repairs an injected corruption; the bytes become the installed image.
+      this.#host.storage.beforeInstall(c.key);
       const after = installVersion(this.#host, c.key, header.version);
+      this.#host.storage.installed(c.key, header, job.data);
       return { uri: after?.path ?? c.path, fromVersion: before.fromVersion, toVersion: header.version };
     });
     job.record.outcome = job.flags.silentNoChange ? 'unchanged' : 'installed';

@@ -20,6 +20,8 @@ export interface ReceivedImage {
   url?: string;
   bytes: number;
   result: SimImageHeader | SimImageProblem | { reason: 'TransferFailed'; detail: string };
+  /** The bytes, when small enough to keep (storage/firmware-images.ts KEEP_IMAGE_BYTES). */
+  data?: Buffer;
 }
 
 export interface UpdateRequest {
@@ -44,6 +46,8 @@ export interface UpdateJob {
   flags: SimUpdateFaultFlags;
   receive: () => Promise<ReceivedImage>;
   header?: SimImageHeader;
+  /** The image bytes as received, when kept. */
+  data?: Buffer;
   components: SimComponent[];
   /** Rejects when the job is cancelled while it waits. */
   cancelled: Promise<never>;

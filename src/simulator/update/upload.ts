@@ -8,6 +8,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { UpdateMethod } from '../../vocab.ts';
+import { SIM_DEFAULTS } from '../defaults.ts';
 import { SimImageVerifier } from '../image-format.ts';
 import { baseMessage, SimHttpError } from '../redfish-errors.ts';
 import type { SimHost } from '../sim-host.ts';
@@ -74,14 +75,15 @@ export function checkDeclaredSize(host: SimHost, req: SimRequest, method: Update
 }
 
 function verdict(name: string, bytes: number, verifier: SimImageVerifier): ReceivedImage {
-  return { name, bytes, result: verifier.result() };
+  const data = verifier.kept();
+  return { name, bytes, result: verifier.result(), ...(data === undefined ? {} : { data }) };
 }
 
 /** Streams a raw octet-stream body into the verifier. */
 export async function receiveRaw(host: SimHost, req: SimRequest, method: UpdateMethod): Promise<Upload> {
   const max = maxImageSize(host);
   const counter = new ByteCounter(max);
-  const verifier = new SimImageVerifier();
+  const verifier = new SimImageVerifier({ keepBytes: SIM_DEFAULTS.keepImageBytes });
   try {
     await pipeline(req.raw, counter, verifier);
   } catch (err) {
@@ -152,7 +154,7 @@ export function receiveMultipart(
         return;
       }
       const counter = new ByteCounter(max);
-      const verifier = new SimImageVerifier();
+      const verifier = new SimImageVerifier({ keepBytes: SIM_DEFAULTS.keepImageBytes });
       const fileName = info.filename || 'image';
       out.image = {
         name: fileName,

@@ -1,0 +1,218 @@
+/**
+ * Restores one corrupted embedded image: from the slice copy when it read back with the catalog's
+ * digest (SimpleUpdate whose ImageURI names the staged member), else from firmwarden's verified
+ * store copy by the best update method the BMC offers. A copy that fails its digest is never used;
+ * with no verified source the restore is refused. The task is followed, a BMC image is waited for
+ * through the BMC's own reset, and the result is judged by reading the inventory back: healthy,
+ * at the expected version, and (where the BMC offers it) reading back as the catalog image.
+ */
+import { describeError, FirmwardenError } from '../errors.ts';
+import { type Delivered, pushHttp, pushMultipart, simpleUpdate } from '../executor/deliver.ts';
+import { resetManager, waitFor } from '../executor/host-reset.ts';
+import { chooseMethod } from '../executor/method-choice.ts';
+import { type Expected, verifyComponent } from '../executor/verify.ts';
+import type { InventoryComponent } from '../inventory/model.ts';
+import { pathOf } from '../redfish/session.ts';
+import { assertNotFailed, followTask } from '../redfish/task-monitor.ts';
+import type { BackupEnv, RestoreReport, ServerFacts } from './backup-env.ts';
+import { BackupError, BackupErrorCode } from './backup-errors.ts';
+import { CopyState } from './backup-vocab.ts';
+import { readFirmwareView } from './firmware-view.ts';
+import type { Inspected } from './inspect-component.ts';
+import { digestMatches, type Reference } from './references.ts';
+
+/** SimpleUpdate Targets for a component: itself, or the Manager/Bios the ActionInfo insists on. */
+function simpleTargets(facts: ServerFacts, c: InventoryComponent): string[] {
+  const allowed = facts.caps.simple?.targets;
+  if (!allowed || allowed.includes(c.uri)) return [c.uri];
+  const pick =
+    c.kind === 'bmc'
+      ? allowed.find((a) => /\/Managers\/[^/]+\/?$/.test(a))
+      : c.kind === 'bios'
+        ? allowed.find((a) => /\/Bios\/?$/.test(a))
+        : undefined;
+  return pick ? [pick] : [c.uri];
+}
+
+async function deliver(
+  env: BackupEnv,
+  facts: ServerFacts,
+  item: Inspected,
+  ref: Reference,
+  source: 'slice' | 'store',
+) {
+  const { client } = env;
+  const caps = facts.caps;
+  const c = item.c;
+  const immediate = caps.simple?.applyTimes?.includes('Immediate')
+    ? { '@Redfish.OperationApplyTime': 'Immediate' }
+    : {};
+  if (source === 'slice') {
+    const res = await client.post(caps.simple?.target as string, {
+      ImageURI: item.report.slice?.copy,
+      Targets: simpleTargets(facts, c),
+      ...immediate,
+    });
+    const location = res.headers['location'];
+    return location ? pathOf(location, client.transport.origin) : undefined;
+  }
+  const sha = ref.sha256 ?? ((await env.store.findByMd5(ref.md5 as string)) as string);
+  const stored = await env.store.verify(sha);
+  const choice = chooseMethod(caps, {
+    imageSize: stored.size,
+    applyTimes: ['Immediate', 'OnReset'],
+    ...(env.imageServer ? { imageServer: env.imageServer.scheme } : {}),
+  });
+  const delivery = {
+    image: { sha256: sha, size: stored.size, fileName: ref.fileName },
+    targets: [c.uri],
+    ...(choice.applyTime ? { applyTime: choice.applyTime } : {}),
+  };
+  let sent: Delivered;
+  if (choice.method === 'multipart') sent = await pushMultipart(client, caps, env.store, delivery);
+  else if (choice.method === 'http-push') {
+    sent = await pushHttp(client, caps, env.store, delivery);
+    // iDRAC stores a pushed image as an Available- member; SimpleUpdate naming it installs it.
+    if (sent.created && !sent.location) {
+      sent = await simpleUpdate(client, caps, {
+        ...delivery,
+        targets: simpleTargets(facts, c),
+        imageUri: sent.created,
+      });
+    }
+  } else {
+    const grant = await env.imageServer?.grant(sha, { label: `${env.server.name} restore ${c.name}` });
+    if (grant === undefined)
+      throw new BackupError(BackupErrorCode.noSource, env.server.name, 'no image server for SimpleUpdate');
+    try {
+      sent = await simpleUpdate(client, caps, {
+        ...delivery,
+        targets: simpleTargets(facts, c),
+        imageUri: grant.url,
+        protocol: choice.protocol ?? 'HTTP',
+      });
+    } finally {
+      env.imageServer?.revoke(grant.token);
+    }
+  }
+  return sent.location;
+}
+
+/** Restores one component; never throws for BMC trouble (the report says what happened). */
+export async function restoreComponent(
+  env: BackupEnv,
+  facts: ServerFacts,
+  item: Inspected,
+): Promise<RestoreReport> {
+  const r = item.report;
+  const ref = item.ref;
+  const server = env.server.name;
+  const sliceOk = r.slice?.state === CopyState.ok || r.slice?.state === CopyState.created;
+  const storeOk = r.store.state === CopyState.ok || r.store.state === CopyState.created;
+  const source = sliceOk && facts.caps.simple ? 'slice' : storeOk ? 'store' : undefined;
+  if (ref === undefined || source === undefined) {
+    const why = [
+      ref === undefined ? 'no catalog entry for the version it should run' : '',
+      r.slice?.state === CopyState.corrupt
+        ? `the slice copy fails its digest and is not used (${r.slice.detail ?? ''})`
+        : '',
+      !storeOk ? `no verified store copy (${r.store.detail ?? r.store.state})` : '',
+    ].filter(Boolean);
+    const message = `${server}: refusing to restore ${item.c.name}: ${why.join('; ')}`;
+    return {
+      source: 'store',
+      outcome: 'refused',
+      detail: message,
+      error: { code: BackupErrorCode.noSource, message },
+    };
+  }
+  const expected: Expected = {
+    id: item.c.id,
+    uri: item.c.uri,
+    name: item.c.name,
+    kind: item.c.kind,
+    ...(item.c.softwareId ? { softwareId: item.c.softwareId } : {}),
+    ...(item.c.identity.fqdd ? { fqdd: item.c.identity.fqdd } : {}),
+    from: item.c.version,
+    to: ref.version,
+  };
+  await env.book.journal(server, 'backup.restore.intent', {
+    component: item.c.name,
+    uri: item.c.uri,
+    version: ref.version,
+    source,
+    findings: r.findings.map((f) => f.kind),
+  });
+  const report: RestoreReport = { source, outcome: 'failed', detail: '' };
+  try {
+    const location = await deliver(env, facts, item, ref, source);
+    let outcome: string | undefined;
+    if (location) {
+      report.task = location;
+      const t = await followTask(env.client, location, env.deps.clock, {
+        timeoutMs: env.timeouts.taskMs,
+        pollMs: env.timeouts.pollMs,
+        unreachableTimeoutMs: env.timeouts.bmcRebootMs,
+      });
+      outcome = assertNotFailed(t, location).outcome;
+    }
+    if (item.c.kind === 'bmc' && outcome === 'staged') await resetManager(env.client);
+    if (item.c.kind !== 'bmc' && outcome === 'staged') {
+      Object.assign(report, {
+        outcome: 'staged',
+        detail: `${item.c.name}: ${ref.version} restored from the ${source}; it runs after the next host reset`,
+      });
+    } else await verify(env, item, ref, expected, report);
+  } catch (err) {
+    report.outcome = 'failed';
+    report.detail = `${item.c.name}: restore from the ${source} failed: ${describeError(err)}`;
+    report.error = {
+      code: err instanceof FirmwardenError ? err.code : 'FW_ERR_UNEXPECTED',
+      message: describeError(err),
+    };
+  }
+  await env.book.journal(server, 'backup.restore', {
+    component: item.c.name,
+    uri: item.c.uri,
+    version: ref.version,
+    source,
+    outcome: report.outcome,
+    detail: report.detail,
+  });
+  return report;
+}
+
+/** Reads the inventory back until the component is healthy at the expected version (a BMC resets). */
+async function verify(
+  env: BackupEnv,
+  item: Inspected,
+  ref: Reference,
+  expected: Expected,
+  report: RestoreReport,
+) {
+  let last = 'not read back';
+  const ok = await waitFor(
+    async () => {
+      const view = await readFirmwareView(env.client, env.server, env.deps.clock);
+      const v = verifyComponent(expected, view.inventory, view.inventory.vendor);
+      last = v.detail;
+      if (v.state !== 'verified' || v.found === undefined) return false;
+      const data = view.members.get(v.found.uri)?.ImageDataURI;
+      if (data) {
+        const read = await env.reader.digest(data, (ref.size ?? 0) * 2 || undefined);
+        if (!digestMatches(ref, read)) {
+          last = `${item.c.name} at ${v.found.version} but its image reads back with sha256 ${read.sha256}`;
+          return false;
+        }
+        last = `${v.detail}, image reads back as the catalog image`;
+      }
+      return true;
+    },
+    env.deps.clock,
+    item.c.kind === 'bmc' ? env.timeouts.bmcRebootMs : env.timeouts.pollMs * 4,
+    env.timeouts.pollMs,
+  );
+  report.outcome = ok ? 'verified' : 'failed';
+  report.detail = ok ? `${last} (restored from the ${report.source})` : `restore delivered but ${last}`;
+  if (!ok) report.error = { code: BackupErrorCode.restoreFailed, message: last };
+}
