@@ -16,12 +16,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } f
 import { join, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  checkDigests,
-  DigestStream,
-  type Digests,
-  type ExpectedImage,
-} from './digest-stream.ts';
+import { checkDigests, DigestStream, type Digests, type ExpectedImage } from './digest-stream.ts';
 import { ImageErrorCode, ImageStoreError } from './image-errors.ts';
 
 const SHA256 = /^[0-9a-f]{64}$/;
