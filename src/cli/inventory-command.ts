@@ -62,6 +62,21 @@ export async function inventoryCommand(
 async function singleBmc(values: Record<string, string | boolean | undefined>): Promise<ResolvedServer> {
   const src = 'firmwarden inventory';
   const url = values['bmc'] as string;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(src, `--bmc ${JSON.stringify(url)} is not a URL (e.g. https://10.0.0.17)`);
+  }
+  if (parsed.protocol === 'http:' && !values['allow-http']) {
+    throw new ConfigError(src, `--bmc ${url}: plain http needs --allow-http (labs, mockups)`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(
+      src,
+      `--bmc must be an https:// (or http:// with --allow-http) URL, got ${parsed.protocol}`,
+    );
+  }
   const user = values['user'] as string | undefined;
   if (!user) throw new ConfigError(src, '--user is required with --bmc');
   const env = values['password-env'] as string | undefined;
@@ -84,7 +99,7 @@ async function singleBmc(values: Record<string, string | boolean | undefined>): 
     throw new ConfigError(src, `--vendor must be one of ${VendorSchema.options.join(', ')}`);
   }
   const ca = values['ca'] ? await readFile(values['ca'] as string, 'utf8') : undefined;
-  const name = new URL(url).host;
+  const name = parsed.host;
   return {
     name,
     bmc: url,
