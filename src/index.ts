@@ -13,6 +13,7 @@ export * from './log.ts';
 export * from './planner/index.ts';
 export * from './redfish/index.ts';
 export * from './rollout/index.ts';
+export * from './simulator/index.ts';
 export * from './store/index.ts';
 export * from './vendors/index.ts';
 export * from './versions/index.ts';
