@@ -5,7 +5,7 @@
  */
 import { type Catalog, ImageStore, loadCatalog, type SyncProgress, syncCatalog } from '../catalog/index.ts';
 import type { Deps } from '../deps.ts';
-import { ConfigError, FirmwardenError } from '../errors.ts';
+import { ConfigError } from '../errors.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { progressBar, table } from './render.ts';
 
@@ -46,7 +46,10 @@ async function syncSubcommand(argv: string[], deps: Deps, out: NodeJS.WritableSt
     );
   }
   const concurrency = intFlag('catalog sync', 'concurrency', values.concurrency, 4);
-  const catalog = await loadCatalogInput('sync', values.catalog, values['base-url']);
+  const catalog = await loadCatalog(
+    values.catalog,
+    values['base-url'] === undefined ? {} : { baseUrl: values['base-url'] },
+  );
   let store: ImageStore;
   try {
     store = await ImageStore.open(values.store);
@@ -98,7 +101,10 @@ async function showSubcommand(argv: string[], out: NodeJS.WritableStream): Promi
   });
   if (!values.catalog)
     throw new ConfigError('firmwarden catalog show', `--catalog FILE is required\n\n${CATALOG_HELP}`);
-  const catalog = await loadCatalogInput('show', values.catalog, values['base-url']);
+  const catalog = await loadCatalog(
+    values.catalog,
+    values['base-url'] === undefined ? {} : { baseUrl: values['base-url'] },
+  );
   const summary = summarize(catalog);
   out.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : `${renderShow(summary)}\n`);
   return EXIT.ok;
@@ -176,17 +182,4 @@ function renderShow(s: CatalogSummary): string {
     );
   }
   return parts.join('\n');
-}
-
-async function loadCatalogInput(sub: string, path: string, baseUrl: string | undefined): Promise<Catalog> {
-  try {
-    return await loadCatalog(path, baseUrl === undefined ? {} : { baseUrl });
-  } catch (err) {
-    if (err instanceof FirmwardenError) {
-      throw new ConfigError(`firmwarden catalog ${sub} --catalog`, `${err.code}: ${err.message}`, {
-        cause: err,
-      });
-    }
-    throw err;
-  }
 }

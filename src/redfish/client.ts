@@ -7,7 +7,6 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { ConfigError, RedfishHttpError, RedfishResponseError } from '../errors.ts';
-import { normalizeUri } from './models/common.ts';
 import { type ServiceRoot, ServiceRootSchema } from './models/service-root.ts';
 import type { RetryPolicy } from './retry.ts';
 import { type AuthMode, type AuthState, type Credentials, login, logout } from './session.ts';
@@ -207,5 +206,3 @@ export function parse<S extends z.ZodType>(schema: S, body: unknown, url: string
     cause: result.error,
   });
 }
-
-export { normalizeUri };

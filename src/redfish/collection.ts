@@ -55,15 +55,6 @@ export async function readMembers<S extends z.ZodType>(
   );
 }
 
-/** The @odata.id links of a collection's members (all pages), without reading the members. */
-export async function readMemberLinks(client: RedfishClient, collectionUri: string): Promise<string[]> {
-  const links = new Set<string>();
-  for await (const page of pages(client, collectionUri)) {
-    for (const m of page.Members) links.add(m['@odata.id']);
-  }
-  return [...links];
-}
-
 /** Yields each page of a collection, following Members@odata.nextLink. */
 async function* pages(client: RedfishClient, first: string): AsyncGenerator<Collection> {
   const seen = new Set<string>();
