@@ -99,6 +99,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'cursors',
+    // Named positions in the journal (the event dispatcher's last delivered seq). Only forward.
+    sql: `
+      CREATE TABLE cursors (
+        name        TEXT PRIMARY KEY CHECK (name <> ''),
+        seq         INTEGER NOT NULL CHECK (seq >= 0),
+        updated_at  TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this firmwarden writes: the last migration's. */

@@ -1,7 +1,8 @@
 /**
  * Leases: exclusive ownership of a name until `expires_ms` (epoch milliseconds from the
  * injected clock of the process that took it). Taking one is a single upsert under
- * `BEGIN IMMEDIATE`, so two processes can never both come away holding it.
+ * `BEGIN IMMEDIATE`, so two processes can never both come away holding it. Cursors (named
+ * journal positions) live here too: both are small coordination rows.
  */
 import { immediate } from './sqlite-connection.ts';
 import type { SqliteContext } from './sqlite-context.ts';
@@ -36,5 +37,31 @@ export function takeLease(c: SqliteContext, name: string, holder: string, ttlMs:
 export function dropLease(c: SqliteContext, name: string, holder: string): void {
   c.run(`release lease "${name}"`, () => {
     c.sql('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+  });
+}
+
+export function readCursor(c: SqliteContext, name: string): number {
+  return c.run(`read cursor "${name}"`, () => {
+    const row = c.sql('SELECT seq FROM cursors WHERE name = ?').get(name);
+    return row ? Number(row['seq']) : 0;
+  });
+}
+
+/** One upsert that only ever moves forward, so two dispatchers cannot move a cursor back. */
+export function moveCursor(c: SqliteContext, name: string, seq: number): number {
+  if (!(Number.isSafeInteger(seq) && seq >= 0)) {
+    throw c.error(StoreErrorCode.input, `cursor "${name}": seq ${seq} is not a non-negative integer`);
+  }
+  return c.run(`advance cursor "${name}"`, () => {
+    const row = c
+      .sql(
+        `INSERT INTO cursors (name, seq, updated_at) VALUES (:name, :seq, :at)
+         ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at
+           WHERE excluded.seq > cursors.seq
+         RETURNING seq`,
+      )
+      .get({ name, seq, at: new Date(c.clock.now()).toISOString() });
+    if (row) return Number(row['seq']);
+    return readCursor(c, name);
   });
 }

@@ -14,7 +14,7 @@ import { applyMigrations } from './migrations.ts';
 import { CONNECTION_DEFAULTS, openConnection } from './sqlite-connection.ts';
 import { SqliteContext } from './sqlite-context.ts';
 import { appendJournal, type JournalFilter, readJournal } from './sqlite-journal.ts';
-import { dropLease, takeLease } from './sqlite-leases.ts';
+import { dropLease, moveCursor, readCursor, takeLease } from './sqlite-leases.ts';
 import {
   casRolloutStatus,
   casServerStep,
@@ -193,5 +193,15 @@ export class SqliteStore implements Store {
   /** Releases the lease if `holder` has it; someone else's lease is left alone. */
   async releaseLease(name: string, holder: string): Promise<void> {
     dropLease(this.#c, name, holder);
+  }
+
+  /** The cursor's seq, 0 when it was never advanced. */
+  async getCursor(name: string): Promise<number> {
+    return readCursor(this.#c, name);
+  }
+
+  /** Advances the cursor to `seq` unless it is already further; returns the value afterwards. */
+  async advanceCursor(name: string, seq: number): Promise<number> {
+    return moveCursor(this.#c, name, seq);
   }
 }

@@ -155,4 +155,9 @@ export interface Store {
    */
   acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease>;
   releaseLease(name: string, holder: string): Promise<void>;
+
+  /** A named position in the journal (e.g. the last seq an event dispatcher delivered); 0 if never set. */
+  getCursor(name: string): Promise<number>;
+  /** Moves a cursor forward to `seq` (never back); returns its value afterwards. */
+  advanceCursor(name: string, seq: number): Promise<number>;
 }

@@ -72,3 +72,19 @@ describe('leases', () => {
     await expect(store.acquireLease('a', 'one', ttl)).rejects.toMatchObject({ code: 'FW_ERR_STORE_INPUT' });
   });
 });
+
+describe('cursors', () => {
+  it('starts at 0 and only moves forward', async () => {
+    expect(await store.getCursor('events:webhook')).toBe(0);
+    expect(await store.advanceCursor('events:webhook', 5)).toBe(5);
+    expect(await store.advanceCursor('events:webhook', 3)).toBe(5);
+    expect(await store.getCursor('events:webhook')).toBe(5);
+    expect(await store.advanceCursor('events:webhook', 9)).toBe(9);
+    expect(await store.getCursor('other')).toBe(0);
+  });
+
+  it('refuses a negative or fractional seq', async () => {
+    await expect(store.advanceCursor('c', -1)).rejects.toThrow(/not a non-negative integer/);
+    await expect(store.advanceCursor('c', 1.5)).rejects.toThrow(/not a non-negative integer/);
+  });
+});

@@ -16,7 +16,15 @@ import { fakeClock } from '../helpers/fake-clock.ts';
 import { tempDir } from './helpers.ts';
 
 const now = () => '2026-11-22T03:00:00.000Z';
-const TABLES = ['acting_versions', 'inventory_snapshots', 'journal', 'leases', 'rollout_servers', 'rollouts'];
+const TABLES = [
+  'cursors',
+  'acting_versions',
+  'inventory_snapshots',
+  'journal',
+  'leases',
+  'rollout_servers',
+  'rollouts',
+];
 
 let dir: string;
 let cleanup: () => Promise<void>;
