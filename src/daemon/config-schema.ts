@@ -81,6 +81,41 @@ export const DaemonConfigSchema = z
       .object({ spec: Path.describe('rollout spec file: created once, then resumed') })
       .strict()
       .optional(),
+    backup: z
+      .object({
+        autoRestore: z
+          .boolean()
+          .default(false)
+          .describe(
+            'integrity-check restores a corrupted image from its verified copy (default false: report only)',
+          ),
+        checkAtStartup: z
+          .boolean()
+          .default(true)
+          .describe('run integrity-check when the daemon starts (when the job is enabled)'),
+        checkAfterChanges: z
+          .boolean()
+          .default(true)
+          .describe('run integrity-check after a rollout updated a server or a BMC/host reset was observed'),
+        sliceName: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('volume name of the backup slice (default firmwarden-backup)'),
+        imageServer: z
+          .object({
+            host: z.string().optional().describe('address to listen on (default 127.0.0.1)'),
+            port: z.number().int().min(0).max(65535).optional(),
+            url: z.string().optional().describe('URL the BMCs reach it by, when not host:port'),
+            tls: z.boolean().optional().describe('serve HTTPS with a self-signed certificate'),
+          })
+          .strict()
+          .optional()
+          .describe('where BMCs pull copies from when staging them into the slice (SimpleUpdate)'),
+      })
+      .strict()
+      .optional()
+      .describe('integrity-check: the backup slice on each RAID controller (needs fleet and catalog)'),
     leaseTtlSeconds: z
       .number()
       .min(1)

@@ -1,13 +1,16 @@
 /**
  * The integrity-check job's registry: named check functions the backup feature (and anything else
  * that inspects installed firmware) plugs in. The job runs every registered check and records each
- * one's own findings; with none registered it records exactly that, and claims nothing about the
- * fleet. Checks are listed in INTEGRITY_CHECK_PROVIDERS, because a job runs in a fresh worker
- * thread: a registration made elsewhere at runtime would not be there.
+ * one's own findings. A check that had nothing to look at (no fleet, no catalog) says so as
+ * `skipped` and claims nothing about the fleet; with every check skipped, or none registered, the
+ * run is skipped. Checks are listed in INTEGRITY_CHECK_PROVIDERS, because a job runs in a fresh
+ * worker thread: a registration made elsewhere at runtime would not be there.
  */
 import type { Deps } from '../deps.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
 import type { Store } from '../store/types.ts';
+import { BACKUP_CHECK_NAME, backupSliceCheck } from './backup-check.ts';
+import type { DaemonConfig } from './load-config.ts';
 
 /** What a check gets. */
 export interface IntegrityCheckContext {
@@ -18,6 +21,10 @@ export interface IntegrityCheckContext {
   /** The daemon's image store folder (verified copies of installed images). */
   images: string;
   stateDir: string;
+  /** The whole daemon config (catalog source, backup settings). */
+  config: DaemonConfig;
+  /** Journal actor of the run. */
+  actor: string;
   signal: AbortSignal;
 }
 
@@ -33,6 +40,8 @@ export interface IntegrityFinding {
 export interface IntegrityCheckResult {
   /** Servers the check actually inspected. */
   checked: number;
+  /** Set when the check could not look at anything, and why ("no catalog is configured"). */
+  skipped?: string;
   findings: IntegrityFinding[];
   /** Anything else to journal (JSON-serializable). */
   data?: Record<string, unknown>;
@@ -60,11 +69,10 @@ export class IntegrityCheckRegistry {
   }
 }
 
-/**
- * Functions that register checks into a registry. The backup feature adds its own here, e.g.
- * `(r) => r.register('backup-slice', checkBackupSlices)` from src/backup. Empty for now.
- */
-export const INTEGRITY_CHECK_PROVIDERS: Array<(registry: IntegrityCheckRegistry) => void> = [];
+/** Functions that register checks into a registry: the backup slice check (backup-check.ts). */
+export const INTEGRITY_CHECK_PROVIDERS: Array<(registry: IntegrityCheckRegistry) => void> = [
+  (r) => r.register(BACKUP_CHECK_NAME, backupSliceCheck),
+];
 
 /** The registry the integrity-check job runs. */
 export function defaultIntegrityChecks(): IntegrityCheckRegistry {

@@ -41,6 +41,14 @@ export interface DaemonConfig {
     concurrency: number;
   };
   rollout?: { spec: string };
+  /** The backup check's settings (defaults applied even when the section is absent). */
+  backup: {
+    autoRestore: boolean;
+    checkAtStartup: boolean;
+    checkAfterChanges: boolean;
+    sliceName?: string;
+    imageServer?: { host?: string; port?: number; url?: string; tls?: boolean };
+  };
   leaseTtlMs: number;
   shutdownGraceMs: number;
   jobs: Record<JobName, DaemonJob>;
@@ -116,6 +124,13 @@ async function resolveConfig(file: DaemonConfigFile, path: string): Promise<Daem
         }
       : {}),
     ...(file.rollout !== undefined ? { rollout: { spec: at(file.rollout.spec) } } : {}),
+    backup: {
+      autoRestore: file.backup?.autoRestore ?? false,
+      checkAtStartup: file.backup?.checkAtStartup ?? true,
+      checkAfterChanges: file.backup?.checkAfterChanges ?? true,
+      ...(file.backup?.sliceName !== undefined ? { sliceName: file.backup.sliceName } : {}),
+      ...(file.backup?.imageServer !== undefined ? { imageServer: file.backup.imageServer } : {}),
+    },
     leaseTtlMs: (file.leaseTtlSeconds ?? DAEMON_DEFAULTS.leaseTtlSeconds) * 1000,
     shutdownGraceMs: (file.shutdownGraceSeconds ?? DAEMON_DEFAULTS.shutdownGraceSeconds) * 1000,
     jobs,

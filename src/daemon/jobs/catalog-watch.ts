@@ -6,13 +6,7 @@
  * index) is read back from this job's own journal entries.
  */
 import { join } from 'node:path';
-import {
-  type Catalog,
-  ImageStore,
-  loadCatalog,
-  parseCatalogBytes,
-  syncCatalog,
-} from '../../catalog/index.ts';
+import { type Catalog, ImageStore, syncCatalog } from '../../catalog/index.ts';
 import { FirmwardenError } from '../../errors.ts';
 import type { JournalRecord } from '../../store/types.ts';
 import {
@@ -22,6 +16,7 @@ import {
   fingerprintCatalog,
 } from '../catalog-changes.ts';
 import { readCatalogSource, type SourceRead, type SourceValidators, sourceLabel } from '../catalog-source.ts';
+import { loadFileCatalog, parseUrlCatalog } from '../configured-catalog.ts';
 import type { JobContext, JobReport } from '../job-context.ts';
 import { JobName, jobEvent } from '../job-names.ts';
 import { foldJournal } from '../journal-fold.ts';
@@ -171,40 +166,12 @@ async function readHistory(ctx: JobContext, source: string): Promise<History> {
   });
 }
 
-/**
- * Loads the catalog that was read. A file goes through loadCatalog (HPE SHA256SUMS beside it) and
- * is read again if it changed meanwhile; a URL's bytes are parsed with package paths relative to
- * the URL unless the catalog names its own download location or catalog.baseUrl is set.
- */
+/** Loads the catalog that was read (configured-catalog.ts says how). */
 async function loadRead(ctx: JobContext, first: SourceRead): Promise<{ catalog: Catalog; read: SourceRead }> {
   const cfg = ctx.config.catalog as NonNullable<DaemonConfig['catalog']>;
-  const base = cfg.baseUrl ? { baseUrl: cfg.baseUrl } : {};
-  if (cfg.source.kind === 'file') {
-    let read = first;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const catalog = await loadCatalog(cfg.source.path, base);
-      const again = await readCatalogSource(cfg.source, undefined);
-      if (again.digest === read.digest) return { catalog, read };
-      read = again;
-    }
-    throw new FirmwardenError(
-      'FW_ERR_CATALOG_SOURCE',
-      `catalog source ${cfg.source.path}: keeps changing while read`,
-    );
-  }
+  if (cfg.source.kind === 'file') return loadFileCatalog(ctx.config, first);
   const url = cfg.source.url;
-  const bytes = first.bytes;
-  if (bytes === undefined) throw new FirmwardenError('FW_ERR_CATALOG_SOURCE', `[GET] "${url}": no content`);
-  const parse = (baseUrl?: string) =>
-    parseCatalogBytes(bytes, {
-      file: url,
-      baseDir: join(ctx.config.stateDir, 'catalog-watch'),
-      ...(baseUrl ? { baseUrl } : {}),
-    });
-  let catalog = await parse(cfg.baseUrl);
-  // Packages given relative to the catalog: beside it on the same server.
-  if (!cfg.baseUrl && catalog.entries.some((e) => e.image.file !== undefined)) {
-    catalog = await parse(new URL('.', url).href);
-  }
-  return { catalog, read: first };
+  if (first.bytes === undefined)
+    throw new FirmwardenError('FW_ERR_CATALOG_SOURCE', `[GET] "${url}": no content`);
+  return { catalog: await parseUrlCatalog(ctx.config, url, first.bytes), read: first };
 }

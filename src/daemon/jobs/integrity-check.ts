@@ -1,8 +1,8 @@
 /**
- * integrity-check: run every registered integrity check (see integrity-checks.ts) over the fleet
- * and record each one's findings. No check is registered yet (the backup feature will add its
- * own): the job then records "no integrity checker is configured" as a skipped run and claims
- * nothing about the fleet.
+ * integrity-check: run every registered integrity check (see integrity-checks.ts; the backup slice
+ * check is the built-in one) over the fleet and record each one's findings. A check with nothing
+ * to look at says why; when no check looked at anything the run is "skipped", never "ok": it
+ * claims nothing about the fleet.
  */
 import { loadFleetFile, type ResolvedServer } from '../../fleet/load.ts';
 import {
@@ -15,6 +15,9 @@ import { errorInfo } from '../job-errors.ts';
 
 /** Findings listed per check in the journal entry; the counts are always complete. */
 const LISTED = 50;
+
+/** Finding problems that mean "found and fixed in this run". */
+const REPAIRED = new Set(['restored']);
 
 export function integrityCheck(ctx: JobContext): Promise<JobReport> {
   return runIntegrityChecks(ctx, defaultIntegrityChecks());
@@ -36,7 +39,9 @@ export async function runIntegrityChecks(
   const servers: ResolvedServer[] = ctx.config.fleet ? await loadFleetFile(ctx.config.fleet) : [];
   const results: Array<Record<string, unknown>> = [];
   let findings = 0;
+  let repaired = 0;
   let failedChecks = 0;
+  const skipped: string[] = [];
   for (const { name, check } of checks) {
     if (ctx.signal.aborted) break;
     try {
@@ -46,9 +51,19 @@ export async function runIntegrityChecks(
         deps: ctx.deps,
         images: ctx.config.images,
         stateDir: ctx.config.stateDir,
+        config: ctx.config,
+        actor: ctx.actor,
         signal: ctx.signal,
       });
-      findings += r.findings.length;
+      if (r.skipped !== undefined) {
+        skipped.push(`${name}: ${r.skipped}`);
+        results.push({ name, skipped: r.skipped });
+        continue;
+      }
+      // A finding that was repaired in the same run ("restored") is reported, not a problem left.
+      const repairedNow = r.findings.filter((f) => REPAIRED.has(f.problem)).length;
+      findings += r.findings.length - repairedNow;
+      repaired += repairedNow;
       results.push({
         name,
         checked: r.checked,
@@ -62,12 +77,26 @@ export async function runIntegrityChecks(
       results.push({ name, error: errorInfo(err) });
     }
   }
+  if (skipped.length === checks.length) {
+    return {
+      outcome: 'skipped',
+      summary: `skipped: ${skipped.join('; ')}`,
+      data: { reason: skipped.join('; '), checks: results },
+    };
+  }
   const summary =
     `${checks.length} integrity checks: ${findings} problems found` +
+    (repaired ? `; ${repaired} repaired` : '') +
+    (skipped.length ? `; ${skipped.length} skipped (${skipped.join('; ')})` : '') +
     (failedChecks ? `; ${failedChecks} checks failed to run` : '');
   return {
-    outcome: failedChecks === checks.length ? 'failed' : findings > 0 || failedChecks > 0 ? 'partial' : 'ok',
+    outcome:
+      failedChecks === checks.length - skipped.length
+        ? 'failed'
+        : findings > 0 || failedChecks > 0
+          ? 'partial'
+          : 'ok',
     summary,
-    data: { checks: results, findings },
+    data: { checks: results, findings, repaired },
   };
 }
