@@ -15,10 +15,11 @@ import type { Deps } from '../deps.ts';
 import { ConfigError, describeError, FirmwardenError } from '../errors.ts';
 import { openStore } from '../store/open-store.ts';
 import { processActor } from '../store/store-journal.ts';
+import { checkTrigger } from './backup-triggers.ts';
 import { DAEMON_DEFAULTS } from './config-schema.ts';
 import type { JobResult } from './job-context.ts';
 import { errorInfo } from './job-errors.ts';
-import { JOB_NAMES, type JobName, jobEvent, jobLeaseName } from './job-names.ts';
+import { JOB_NAMES, JobName, jobEvent, jobLeaseName } from './job-names.ts';
 import type { DaemonConfig } from './load-config.ts';
 import { breeTiming } from './schedule.ts';
 import { isWorkerMessage, workerInput } from './worker-protocol.ts';
@@ -44,6 +45,9 @@ export interface Daemon {
   /** Stops scheduling, lets running jobs stop (or terminates them after the grace), closes the store. */
   stop(): Promise<void>;
 }
+
+/** How often the journal is looked at for changes made outside this daemon's own jobs. */
+const CHANGE_POLL_MS = 30_000;
 
 interface RunState {
   holder?: string;
@@ -99,6 +103,7 @@ export async function startDaemon(
       } else {
         run.result = message.result;
         report(message.result);
+        afterResult(message.result);
       }
     },
     errorHandler: (error, { name }) => {
@@ -109,6 +114,15 @@ export async function startDaemon(
       logger.error({ job: name, err: describeError(error) }, 'job worker failed');
     },
   });
+
+  // integrity-check outside its schedule: at start-up and after changes (backup-triggers.ts).
+  let checks: ReturnType<typeof checkTrigger> | undefined;
+  let stoppingNow = false;
+  function afterResult(result: JobResult): void {
+    if (!checks || stoppingNow) return;
+    if (result.job === JobName.integrityCheck) checks.ended();
+    else if (config.backup.checkAfterChanges) track(checks.poll());
+  }
 
   // bree only logs a run that finds the previous one still busy; journal it as skipped too.
   const breeRun = bree.run;
@@ -174,6 +188,7 @@ export async function startDaemon(
       },
     });
     logger.error({ job: name, exitCode: code }, summary);
+    if (name === JobName.integrityCheck) checks?.ended();
     report({
       job: name,
       runId: run.runId ?? 'unknown',
@@ -193,7 +208,7 @@ export async function startDaemon(
     await store.close();
     throw err;
   }
-  await store.append({
+  const startSeq: number = await store.append({
     actor,
     event: 'daemon-start',
     data: {
@@ -205,7 +220,25 @@ export async function startDaemon(
       })),
     },
   });
+  if (enabled.includes(JobName.integrityCheck)) {
+    checks = checkTrigger({
+      store,
+      afterSeq: startSeq,
+      running: () => bree.workers.has(JobName.integrityCheck),
+      start: (reason) => {
+        if (stoppingNow) return;
+        logger.info({ job: JobName.integrityCheck, reason }, 'integrity check requested');
+        track(bree.run(JobName.integrityCheck));
+      },
+    });
+  }
   logger.info({ jobs: enabled }, 'daemon started');
+  if (checks && config.backup.checkAtStartup) checks.request('daemon start-up');
+  // Changes made by other processes (a CLI rollout on the same store) are seen on this tick too.
+  const changeTimer =
+    checks && config.backup.checkAfterChanges
+      ? setInterval(() => track(checks.poll()), CHANGE_POLL_MS).unref()
+      : undefined;
 
   let stopping: Promise<void> | undefined;
   return {
@@ -215,6 +248,8 @@ export async function startDaemon(
     stop: () => {
       stopping ??= (async () => {
         logger.info('daemon stopping');
+        if (changeTimer) clearInterval(changeTimer);
+        stoppingNow = true;
         const stopped = bree.stop();
         const graceful = await Promise.race([
           stopped.then(() => true),

@@ -56,6 +56,11 @@ export interface ServerInventory {
   serialNumber?: string;
   powerState?: string;
   health?: string;
+  /**
+   * When the host (ComputerSystem) and the BMC (Manager) last came out of a reset, where the BMC
+   * reports LastResetTime: a change between two scans is a reset observed (inventory-scan).
+   */
+  lastReset?: { system?: string; bmc?: string };
   /** ISO 8601 time the sweep finished reading this server. */
   scannedAt: string;
   /** Installed firmware: the images that run now (slot `active`). */

@@ -1,6 +1,7 @@
 /**
  * Reads what one server runs: service root → vendor, UpdateService → FirmwareInventory (all
- * pages, $expand where offered), Systems → model and system id, normalized through the vendor
+ * pages, $expand where offered), Systems → model and system id, Managers and Systems → when they
+ * last reset (LastResetTime, where reported), normalized through the vendor
  * module. Installed images go to `components`, rollback/backup/staged copies to `copies`.
  */
 import type { Clock } from '../deps.ts';
@@ -9,6 +10,7 @@ import { readMembers } from '../redfish/collection.ts';
 import {
   type ComputerSystem,
   ComputerSystemSchema,
+  ManagerSchema,
   normalizeUri,
   type SoftwareInventory,
   SoftwareInventorySchema,
@@ -35,7 +37,7 @@ export async function scanServer(
   const root = await client.root();
   const quirks = detectVendor(root, target.vendor);
   const updateServiceUri = root.UpdateService?.['@odata.id'] ?? '/redfish/v1/UpdateService';
-  const [members, system] = await Promise.all([
+  const [members, system, manager] = await Promise.all([
     client
       .get(updateServiceUri, UpdateServiceSchema)
       .then((us) =>
@@ -48,7 +50,15 @@ export async function scanServer(
     root.Systems
       ? readMembers(client, root.Systems['@odata.id'], ComputerSystemSchema).then((s) => s[0])
       : undefined,
+    // Only for LastResetTime: one more round trip, in parallel with the others.
+    root.Managers
+      ? readMembers(client, root.Managers['@odata.id'], ManagerSchema).then((m) => m[0])
+      : undefined,
   ]);
+  const lastReset = {
+    ...(system?.LastResetTime ? { system: system.LastResetTime } : {}),
+    ...(manager?.LastResetTime ? { bmc: manager.LastResetTime } : {}),
+  };
   const all = members.map((m) => normalizeMember(m, quirks)).sort(byKindThenName);
   return {
     server: target.name,
@@ -56,6 +66,7 @@ export async function scanServer(
     vendor: quirks.vendor,
     labels: target.labels ?? {},
     ...systemFacts(system, quirks),
+    ...(lastReset.system || lastReset.bmc ? { lastReset } : {}),
     scannedAt: new Date(clock.now()).toISOString(),
     components: all.filter((c) => c.slot === 'active'),
     copies: all.filter((c) => c.slot !== 'active'),

@@ -4,12 +4,14 @@
  * task and power modules add their routes with `route()` and change resources in `tree`. A BMC
  * reboot closes the listener and every open socket, then listens again on the same port.
  */
+
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { applyFaults, defaultFaults } from './faults.ts';
 import { AvailabilityTracker } from './power/availability.ts';
 import { HostPower } from './power/host-power.ts';
+import { stampLastReset } from './profiles/last-reset.ts';
 import type { BmcBuilder, VendorProfile } from './profiles/profile.ts';
 import { profileFor } from './profiles/registry.ts';
 import { baseError } from './redfish-errors.ts';
@@ -249,6 +251,9 @@ export class SimulatedBmc implements SimBmc, SimHost, PipelineHost {
       await down;
       await this.scheduler.sleep(this.timing.bmcRebootMs);
       this.updates.activateOnBmcReboot();
+      const managers = `/redfish/v1/Managers`;
+      for (const m of this.tree.has(managers) ? this.tree.members(managers) : [])
+        this.tree.update(m, stampLastReset);
       await this.#startListening();
       this.#rebooting = false;
       this.availabilityTracker.set('bmc-reboot', false);

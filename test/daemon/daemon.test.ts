@@ -66,9 +66,9 @@ describe('daemon', () => {
     expect(dataOf(entry)).toMatchObject({ outcome: 'ok', runId: scan.runId, read: 2 });
     expect(dataOf(entry)['worker']).toBeGreaterThan(0);
     expect((await store.latestInventory()).servers).toHaveLength(2);
-    expect((await entries(store, 'job-integrity-check')).map((e) => dataOf(e)['reason'])).toContain(
-      'no integrity checker is configured',
-    );
+    expect(
+      (await entries(store, 'job-integrity-check')).map((e) => String(dataOf(e)['reason'])),
+    ).toContainEqual(expect.stringMatching(/^backup-slice: no catalog is configured/));
     expect(await entries(store, 'daemon-start')).toHaveLength(1);
     expect(dataOf((await entries(store, 'daemon-stop'))[0])).toEqual({ graceful: true });
     for (const job of ['inventory-scan', 'integrity-check']) {
@@ -132,6 +132,33 @@ setTimeout(() => {
     const journal = await entries(store, 'job-inventory-scan');
     expect(dataOf(journal[0])).toMatchObject({ outcome: 'failed', exitCode: 3, runId: 'doomed' });
     await store.close();
+  });
+
+  it('runs integrity-check at start-up and again after a change is journalled, not only on its schedule', async () => {
+    const config = await bed.config(
+      {
+        store: { sqlite: 'state/triggers.db' },
+        jobs: { 'inventory-scan': { schedule: '1s' }, 'integrity-check': { schedule: '24 hours' } },
+      },
+      'triggers.yaml',
+    );
+    const results: JobResult[] = [];
+    const checks = () => results.filter((r) => r.job === 'integrity-check' && r.runId !== 'overlap');
+    const daemon = await startDaemon(config, bed.deps, { onResult: (r) => results.push(r) });
+    const { SqliteStore } = await import('../../src/store/sqlite-store.ts');
+    const store = await SqliteStore.open(config.store.sqlite, bed.deps);
+    try {
+      await waitFor(results, (r) => r.job === 'integrity-check');
+      expect(checks()).toHaveLength(1);
+      // Another process (a CLI rollout on the same store) finishes a server.
+      const seq = await store.append({ actor: 'cli:1@elsewhere', server: 'sim-0001', event: 'step-done' });
+      // The next inventory-scan result makes the daemon look at the journal.
+      await waitFor(results, (r) => r.job === 'inventory-scan' && (r.seq ?? 0) > seq);
+      await waitFor(results, () => checks().length === 2);
+    } finally {
+      await daemon.stop();
+      await store.close();
+    }
   });
 
   it('--once runs one job in the foreground and exits with its outcome', async () => {

@@ -1,12 +1,17 @@
 /**
  * inventory-scan against a simulated fleet over loopback HTTPS: every server's snapshot lands in
- * the store and the run is journalled; one job at a time (the store lease), whoever asks.
+ * the store and the run is journalled; one job at a time (the store lease), whoever asks. A host
+ * or BMC reset made by someone else shows as a moved LastResetTime and is journalled.
  */
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { observedResets } from '../../src/daemon/jobs/inventory-scan.ts';
 import type { DaemonConfig } from '../../src/daemon/load-config.ts';
 import { runJob } from '../../src/daemon/run-job.ts';
+import { loadFleetFile } from '../../src/fleet/load.ts';
+import type { ServerInventory } from '../../src/inventory/model.ts';
+import { RedfishClient } from '../../src/redfish/client.ts';
 import { type Bed, daemonBed, dataOf, entries } from './helpers.ts';
 
 let bed: Bed;
@@ -101,5 +106,81 @@ describe('inventory-scan', () => {
       for (const b of bed.fleet!.bmcs) b.setFaults({ latencyMs: 0 });
     }
     expect((await runJob('inventory-scan', config, bed.deps)).outcome).toBe('ok');
+  });
+
+  it('journals resets made outside firmwarden: LastResetTime of the host and of the BMC moved', async () => {
+    const store = await bed.store();
+    expect((await runJob('inventory-scan', config, bed.deps)).outcome).toBe('ok');
+    const sim = bed.fleet!.bmcs.find((b) => b.vendor === 'openbmc')!;
+    const server = (await loadFleetFile(bed.fleetFile!)).find((s) => s.name === sim.name)!;
+    const before = (await store.latestInventory([sim.name])).servers[0]!;
+    expect(before.lastReset).toEqual({ system: expect.any(String), bmc: expect.any(String) });
+    // Somebody resets the host and the BMC by hand (Redfish actions, as an operator's script would).
+    const client = new RedfishClient(server.client, bed.deps);
+    try {
+      await client.post('/redfish/v1/Systems/system/Actions/ComputerSystem.Reset', {
+        ResetType: 'ForceRestart',
+      });
+      while (sim.powerState !== 'On' || !sim.availability.available)
+        await new Promise((r) => setTimeout(r, 20));
+      await client.post('/redfish/v1/Managers/bmc/Actions/Manager.Reset', { ResetType: 'GracefulRestart' });
+    } finally {
+      await client.close();
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    while (sim.rebooting) await new Promise((r) => setTimeout(r, 20));
+    const result = await runJob('inventory-scan', config, bed.deps);
+    expect(result.summary).toMatch(/; 2 resets observed$/);
+    const resets = (await entries(store, 'reset-observed')).filter((e) => e.server === sim.name);
+    expect(resets.map((e) => dataOf(e)['which']).sort()).toEqual(['bmc', 'system']);
+    for (const e of resets) {
+      const which = dataOf(e)['which'] as 'bmc' | 'system';
+      expect(dataOf(e)['from']).toBe(before.lastReset?.[which]);
+      expect(Date.parse(dataOf(e)['to'] as string)).toBeGreaterThan(Date.parse(before.scannedAt));
+    }
+    // Servers whose BMC does not report LastResetTime (HPE here) never produce one.
+    const hpe = bed.fleet!.bmcs.find((b) => b.vendor === 'hpe')!;
+    expect((await store.latestInventory([hpe.name])).servers[0]?.lastReset).toBeUndefined();
+  });
+});
+
+describe('observedResets', () => {
+  const inv = (
+    lastReset?: ServerInventory['lastReset'],
+    extra: Partial<ServerInventory> = {},
+  ): ServerInventory => ({
+    server: 's1',
+    bmc: 'https://bmc',
+    vendor: 'generic',
+    labels: {},
+    scannedAt: '2026-11-22T03:00:00.000Z',
+    components: [],
+    copies: [],
+    ...(lastReset ? { lastReset } : {}),
+    ...extra,
+  });
+
+  it('is empty for a first sighting and for unchanged times', () => {
+    expect(observedResets(undefined, inv({ system: 'a' }))).toEqual([]);
+    expect(observedResets(inv({ system: 'a', bmc: 'b' }), inv({ system: 'a', bmc: 'b' }))).toEqual([]);
+  });
+
+  it('reports each time that moved', () => {
+    expect(observedResets(inv({ system: 'a', bmc: 'b' }), inv({ system: 'a2', bmc: 'b' }))).toEqual([
+      { server: 's1', which: 'system', from: 'a', to: 'a2' },
+    ]);
+  });
+
+  it('after a failed scan, a reset time later than that scan is a reset', () => {
+    const failed = inv(undefined, { error: { code: 'FW_ERR_CONNECTION', message: 'refused' } });
+    expect(observedResets(failed, inv({ bmc: '2026-11-22T03:01:00Z' }))).toEqual([
+      {
+        server: 's1',
+        which: 'bmc',
+        from: 'unknown (the scan at 2026-11-22T03:00:00.000Z failed)',
+        to: '2026-11-22T03:01:00Z',
+      },
+    ]);
+    expect(observedResets(failed, inv({ bmc: '2026-11-22T02:59:00Z' }))).toEqual([]);
   });
 });

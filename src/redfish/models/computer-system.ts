@@ -9,6 +9,12 @@ export const ComputerSystemSchema = ResourceSchema.extend({
   SerialNumber: z.string().nullish(),
   PartNumber: z.string().nullish(),
   PowerState: z.string().nullish(),
+  /** When the host last came out of a reset (ComputerSystem v1_12+; not every BMC reports it). */
+  LastResetTime: z.string().nullish(),
+  Links: z
+    .object({ ManagedBy: z.array(ODataIdSchema).optional() })
+    .loose()
+    .optional(),
   BiosVersion: z.string().nullish(),
   Status: StatusSchema.optional(),
   Storage: ODataIdSchema.optional(),

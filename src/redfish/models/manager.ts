@@ -9,5 +9,7 @@ export const ManagerSchema = ResourceSchema.extend({
   FirmwareVersion: z.string().nullish(),
   UUID: z.string().nullish(),
   Status: StatusSchema.optional(),
+  /** When the BMC last reset or rebooted (Manager v1_9+; not every BMC reports it). */
+  LastResetTime: z.string().nullish(),
 });
 export type Manager = z.infer<typeof ManagerSchema>;

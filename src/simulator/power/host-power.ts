@@ -5,6 +5,7 @@
  * GracefulShutdown/GracefulRestart without effect so a client has to fall back to ForceOff.
  * Manager.Reset reboots the BMC. ResetType values are checked against the announced ones.
  */
+import { stampLastReset } from '../profiles/last-reset.ts';
 import { baseError, baseMessage, renderMessage, SimHttpError } from '../redfish-errors.ts';
 import type { Json } from '../resource-tree.ts';
 import type { SimHost } from '../sim-host.ts';
@@ -107,6 +108,7 @@ export class HostPower {
           this.#host.storage.onHostReset();
           await scheduler.sleep(t.powerOnMs);
           this.#set('On');
+          if (this.#system !== undefined) this.#host.tree.update(this.#system, stampLastReset);
         } else {
           this.#set('PoweringOff');
           await scheduler.sleep(step === 'off-graceful' ? t.gracefulShutdownMs : t.powerOffMs);

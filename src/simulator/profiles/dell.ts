@@ -9,6 +9,7 @@
  * pairing its data with an iDRAC 9 surface is what lets a test plan against that real catalog.)
  * Session limit 8 with RAC0218 (iDRAC 8/9 documentation).
  */
+
 import { SimHttpError } from '../redfish-errors.ts';
 import type { Json } from '../resource-tree.ts';
 import { dellJobId } from '../update/update-policy.ts';
@@ -30,6 +31,7 @@ import {
   sasDrive,
 } from './common.ts';
 import { type DellComponent, dellMembers, R710_COMPONENTS } from './dell-inventory.ts';
+import { BOOTED_AT } from './last-reset.ts';
 import type { BmcBuilder, VendorProfile } from './profile.ts';
 import { randomHex } from './session-styles.ts';
 
@@ -89,6 +91,7 @@ function build(b: BmcBuilder): void {
     HostName: '',
     SystemType: 'Physical',
     PowerState: 'On',
+    LastResetTime: BOOTED_AT,
     BiosVersion: biosVersion,
     UUID: b.rng.uuid(),
     Status: { State: 'Enabled', Health: 'OK', HealthRollup: 'OK' },
@@ -139,6 +142,7 @@ function build(b: BmcBuilder): void {
     FirmwareVersion: idracVersion,
     Model: '11G Monolithic',
     PowerState: 'On',
+    LastResetTime: BOOTED_AT,
     Status: { State: 'Enabled', Health: 'OK' },
     Links: {
       'ManagerForServers@odata.count': 1,

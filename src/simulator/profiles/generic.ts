@@ -20,6 +20,7 @@ import {
   ROOT,
   sasDrive,
 } from './common.ts';
+import { BOOTED_AT } from './last-reset.ts';
 import type { BmcBuilder, VendorProfile } from './profile.ts';
 import { randomHex, sessionLimitExceeded } from './session-styles.ts';
 
@@ -68,6 +69,7 @@ function build(b: BmcBuilder): void {
     SerialNumber: serial,
     UUID: b.rng.uuid(),
     PowerState: 'On',
+    LastResetTime: BOOTED_AT,
     BiosVersion: biosVersion,
     Status: { State: 'Enabled', Health: 'OK', HealthRollup: 'OK' },
     Storage: link(`${system}/Storage`),
@@ -94,6 +96,7 @@ function build(b: BmcBuilder): void {
     FirmwareVersion: bmcVersion,
     UUID: b.rng.uuid(),
     PowerState: 'On',
+    LastResetTime: BOOTED_AT,
     Status: { State: 'Enabled', Health: 'OK' },
     Links: { ManagerForServers: [link(system)], ManagerForChassis: [link(chassis)] },
     Actions: {

@@ -10,6 +10,7 @@
  * Every image is named "Software Inventory"; as in bmcweb, RelatedItem tells them apart: the
  * Manager for BMC images, the System's Bios for the host image.
  */
+
 import { hashString } from '../rng.ts';
 import { numericTaskId } from '../update/update-policy.ts';
 import {
@@ -28,6 +29,7 @@ import {
   ROOT,
   sasDrive,
 } from './common.ts';
+import { BOOTED_AT } from './last-reset.ts';
 import type { BmcBuilder, VendorProfile } from './profile.ts';
 import { randomAlnum, sessionLimitExceeded } from './session-styles.ts';
 
@@ -90,6 +92,7 @@ function build(b: BmcBuilder): void {
     SerialNumber: serial,
     SystemType: 'Physical',
     PowerState: 'On',
+    LastResetTime: BOOTED_AT,
     BiosVersion: hostVersion,
     Status: { State: 'Enabled', Health: 'OK', HealthRollup: 'OK' },
     Bios: link(`${SYSTEM}/Bios`),
@@ -112,6 +115,7 @@ function build(b: BmcBuilder): void {
     FirmwareVersion: bmcVersion,
     UUID: b.rng.uuid(),
     PowerState: 'On',
+    LastResetTime: BOOTED_AT,
     Status: { State: 'Enabled', Health: 'OK' },
     Links: {
       ManagerForServers: [link(SYSTEM)],
