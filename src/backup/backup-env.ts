@@ -24,6 +24,8 @@ export interface BackupTimeouts {
   taskMs: number;
   /** A BMC coming back after a restored BMC image reset it. */
   bmcRebootMs: number;
+  /** A host reset for staged restores: graceful first, then (if allowed) forced, and back. */
+  hostResetMs: number;
   pollMs: number;
 }
 
@@ -31,6 +33,7 @@ export interface BackupTimeouts {
 export const BACKUP_DEFAULTS: BackupTimeouts = {
   taskMs: 30 * 60_000,
   bmcRebootMs: 15 * 60_000,
+  hostResetMs: 20 * 60_000,
   pollMs: 5_000,
 };
 

@@ -13,7 +13,7 @@ import { type BackupMechanism, CopyState, isComponentFinding } from './backup-vo
 import { readFirmwareView } from './firmware-view.ts';
 import { embedded, type Inspected, inspectComponent } from './inspect-component.ts';
 import { readMeasurements } from './measurements.ts';
-import { restoreComponent } from './restore.ts';
+import { finishStaged, type HostResetPolicy, restoreComponent } from './restore.ts';
 import { checkSliceCopies } from './slice-copies.ts';
 import { readControllers } from './storage-read.ts';
 
@@ -40,6 +40,11 @@ export interface BackupRunOptions {
   autoRestore?: boolean;
   /** `restore`: only these components (names or URIs); default every corrupted one. */
   only?: string[];
+  /**
+   * A restored host image that activates at the next host reset: reset the host (once per server)
+   * and verify. Absent: the restore is reported "staged" and the host is left alone.
+   */
+  resetHost?: HostResetPolicy;
 }
 
 async function readFacts(env: BackupEnv): Promise<ServerFacts> {
@@ -98,6 +103,7 @@ export async function backupServer(
           item.report.restore = await restoreComponent(env, facts, item);
         }
       }
+      if (opts.resetHost) await finishStaged(env, items, opts.resetHost);
     }
     report.components = items.map((i) => i.report);
     for (const r of report.components) {

@@ -5,10 +5,12 @@
  * with no verified source the restore is refused. The task is followed, a BMC image is waited for
  * through the BMC's own reset, and the result is judged by reading the inventory back: healthy,
  * at the expected version, and (where the BMC offers it) reading back as the catalog image.
+ * A host image that only activates at the next host reset is "staged"; finishStaged resets the
+ * host once for all of them (when the caller allows it) and verifies each.
  */
 import { describeError, FirmwardenError } from '../errors.ts';
 import { type Delivered, pushHttp, pushMultipart, simpleUpdate } from '../executor/deliver.ts';
-import { resetManager, waitFor } from '../executor/host-reset.ts';
+import { resetHost, resetManager, waitFor } from '../executor/host-reset.ts';
 import { chooseMethod } from '../executor/method-choice.ts';
 import { type Expected, verifyComponent } from '../executor/verify.ts';
 import type { InventoryComponent } from '../inventory/model.ts';
@@ -126,16 +128,7 @@ export async function restoreComponent(
       error: { code: BackupErrorCode.noSource, message },
     };
   }
-  const expected: Expected = {
-    id: item.c.id,
-    uri: item.c.uri,
-    name: item.c.name,
-    kind: item.c.kind,
-    ...(item.c.softwareId ? { softwareId: item.c.softwareId } : {}),
-    ...(item.c.identity.fqdd ? { fqdd: item.c.identity.fqdd } : {}),
-    from: item.c.version,
-    to: ref.version,
-  };
+  const expected = expectedOf(item, ref);
   await env.book.journal(server, 'backup.restore.intent', {
     component: item.c.name,
     uri: item.c.uri,
@@ -215,4 +208,88 @@ async function verify(
   report.outcome = ok ? 'verified' : 'failed';
   report.detail = ok ? `${last} (restored from the ${report.source})` : `restore delivered but ${last}`;
   if (!ok) report.error = { code: BackupErrorCode.restoreFailed, message: last };
+}
+
+function expectedOf(item: Inspected, ref: Reference): Expected {
+  return {
+    id: item.c.id,
+    uri: item.c.uri,
+    name: item.c.name,
+    kind: item.c.kind,
+    ...(item.c.softwareId ? { softwareId: item.c.softwareId } : {}),
+    ...(item.c.identity.fqdd ? { fqdd: item.c.identity.fqdd } : {}),
+    from: item.c.version,
+    to: ref.version,
+  };
+}
+
+/** What a restore may do to the host to finish a staged restore. */
+export interface HostResetPolicy {
+  /** A forced restart may follow a graceful one the OS ignored. */
+  allowForce: boolean;
+}
+
+/**
+ * Resets the host once for every restore that is staged (it activates at the next host reset),
+ * then verifies each by reading the inventory back, as an immediate restore is. Journals the
+ * reset and each outcome. Never throws for BMC trouble: the reports say what happened.
+ */
+export async function finishStaged(
+  env: BackupEnv,
+  items: Inspected[],
+  policy: HostResetPolicy,
+): Promise<void> {
+  const staged = items.filter((i) => i.report.restore?.outcome === 'staged' && i.ref !== undefined);
+  if (staged.length === 0) return;
+  const server = env.server.name;
+  const components = staged.map((i) => i.c.name);
+  await env.book.journal(server, 'host-reset', { reason: 'staged restore', components });
+  let how: string;
+  try {
+    how = await resetHost(env.client, env.deps.clock, {
+      graceMs: env.timeouts.hostResetMs,
+      allowForce: policy.allowForce,
+      pollMs: env.timeouts.pollMs,
+      done: async () => {
+        const view = await readFirmwareView(env.client, env.server, env.deps.clock).catch(() => undefined);
+        // Back in normal operation: the host running again, every staged image active.
+        if (view === undefined || view.inventory.powerState !== 'On') return false;
+        return staged.every(
+          (i) =>
+            verifyComponent(expectedOf(i, i.ref as Reference), view.inventory, view.inventory.vendor)
+              .state === 'verified',
+        );
+      },
+    });
+  } catch (err) {
+    for (const i of staged) {
+      const r = i.report.restore as RestoreReport;
+      r.outcome = 'failed';
+      r.detail = `${i.c.name}: restored image staged, but the host reset failed: ${describeError(err)}`;
+      r.error = {
+        code: err instanceof FirmwardenError ? err.code : 'FW_ERR_UNEXPECTED',
+        message: describeError(err),
+      };
+    }
+    await env.book.journal(server, 'backup.restore', {
+      components,
+      outcome: 'failed',
+      detail: describeError(err),
+    });
+    return;
+  }
+  for (const i of staged) {
+    const ref = i.ref as Reference;
+    const r = i.report.restore as RestoreReport;
+    await verify(env, i, ref, expectedOf(i, ref), r);
+    r.detail = `${r.detail}; after a ${how} host reset`;
+    await env.book.journal(server, 'backup.restore', {
+      component: i.c.name,
+      uri: i.c.uri,
+      version: ref.version,
+      source: r.source,
+      outcome: r.outcome,
+      detail: r.detail,
+    });
+  }
 }

@@ -24,7 +24,8 @@ import { progressBar, table } from './render.ts';
 
 export const BACKUP_HELP = `firmwarden backup init|check|status|restore --fleet FILE [--catalog FILE]
                   [--server NAME ... | --all] [--store DIR] [--state DIR] [--json]
-                  [--auto-restore] [--image-server HOST[:PORT]] [--image-server-url URL]
+                  [--auto-restore] [--reset-host [--allow-force-reset]]
+                  [--image-server HOST[:PORT]] [--image-server-url URL]
                   [--concurrency N]
 
 init     carves a small slice ("firmwarden-backup", RAID1 on two drives, else RAID0) out of each
@@ -36,6 +37,9 @@ check    inspects the embedded images (BMC, BIOS, anything the catalog holds): h
 status   the mechanism each server can use, the state of its copies, what is corrupted.
 restore  pushes the verified copy (slice, else image store) back onto each corrupted image and
          verifies it by reading the inventory back. A copy failing its digest is never used.
+         A host image that activates at the next host reset is reported "staged"; with
+         --reset-host the host is restarted once (graceful; forced only with
+         --allow-force-reset) and the restore verified once it runs again.
 --catalog is the reference for digests (required by check and restore). Images live in --store
 (default DIR/images), baselines and the journal in --state (default .firmwarden/state.db).`;
 
@@ -57,6 +61,8 @@ export async function backupCommand(argv: string[], deps: Deps, out: NodeJS.Writ
     state: { type: 'string' },
     json: { type: 'boolean' },
     'auto-restore': { type: 'boolean' },
+    'reset-host': { type: 'boolean' },
+    'allow-force-reset': { type: 'boolean' },
     'image-server': { type: 'string' },
     'image-server-url': { type: 'string' },
     concurrency: { type: 'string' },
@@ -69,6 +75,11 @@ export async function backupCommand(argv: string[], deps: Deps, out: NodeJS.Writ
     throw new ConfigError(src, 'give --server NAME (repeatable) or --all, not both');
   if (values['auto-restore'] && command !== 'check')
     throw new ConfigError(src, '--auto-restore belongs to check');
+  const restoring = command === 'restore' || (command === 'check' && values['auto-restore']);
+  if (values['reset-host'] && !restoring)
+    throw new ConfigError(src, '--reset-host belongs to restore (or check --auto-restore)');
+  if (values['allow-force-reset'] && !values['reset-host'])
+    throw new ConfigError(src, '--allow-force-reset needs --reset-host');
   const catalog = values.catalog ? await loadCatalog(values.catalog) : undefined;
   const servers = select(await loadFleetFile(values.fleet), values.server, values.fleet);
   const stateDir = values.state ?? '.firmwarden';
@@ -110,7 +121,10 @@ export async function backupCommand(argv: string[], deps: Deps, out: NodeJS.Writ
       );
       return reports.some((r) => r.error) ? EXIT.partial : EXIT.ok;
     }
-    const reports = await backupFleet(command, input, deps, { autoRestore: Boolean(values['auto-restore']) });
+    const reports = await backupFleet(command, input, deps, {
+      autoRestore: Boolean(values['auto-restore']),
+      ...(values['reset-host'] ? { resetHost: { allowForce: Boolean(values['allow-force-reset']) } } : {}),
+    });
     bar.done();
     out.write(
       values.json

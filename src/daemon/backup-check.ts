@@ -50,7 +50,10 @@ export async function backupSliceCheck(ctx: IntegrityCheckContext): Promise<Inte
         ...(cfg.sliceName ? { sliceName: cfg.sliceName } : {}),
       },
       ctx.deps,
-      { autoRestore: cfg.autoRestore },
+      {
+        autoRestore: cfg.autoRestore,
+        ...(cfg.resetHost ? { resetHost: { allowForce: cfg.allowForceReset } } : {}),
+      },
     );
     return summarize(reports, cfg.autoRestore);
   } finally {

@@ -89,6 +89,16 @@ export const DaemonConfigSchema = z
           .describe(
             'integrity-check restores a corrupted image from its verified copy (default false: report only)',
           ),
+        resetHost: z
+          .boolean()
+          .default(false)
+          .describe(
+            'a restored host image that activates at the next host reset: restart the host (graceful) and verify',
+          ),
+        allowForceReset: z
+          .boolean()
+          .default(false)
+          .describe('with resetHost: force the restart when the OS ignores the graceful one'),
         checkAtStartup: z
           .boolean()
           .default(true)

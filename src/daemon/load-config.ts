@@ -44,6 +44,9 @@ export interface DaemonConfig {
   /** The backup check's settings (defaults applied even when the section is absent). */
   backup: {
     autoRestore: boolean;
+    /** Restart the host for staged restores (forced only with allowForceReset). */
+    resetHost: boolean;
+    allowForceReset: boolean;
     checkAtStartup: boolean;
     checkAfterChanges: boolean;
     sliceName?: string;
@@ -126,6 +129,8 @@ async function resolveConfig(file: DaemonConfigFile, path: string): Promise<Daem
     ...(file.rollout !== undefined ? { rollout: { spec: at(file.rollout.spec) } } : {}),
     backup: {
       autoRestore: file.backup?.autoRestore ?? false,
+      resetHost: file.backup?.resetHost ?? false,
+      allowForceReset: file.backup?.allowForceReset ?? false,
       checkAtStartup: file.backup?.checkAtStartup ?? true,
       checkAfterChanges: file.backup?.checkAfterChanges ?? true,
       ...(file.backup?.sliceName !== undefined ? { sliceName: file.backup.sliceName } : {}),

@@ -75,5 +75,27 @@ describe('fallbacks per vendor profile', () => {
     const bios = r?.components.find((c) => c.kind === 'bios') as ComponentBackup;
     expect(bios.restore).toMatchObject({ source: 'store', outcome: 'staged' });
     expect(bios.restore?.detail).toMatch(/runs after the next host reset/);
+    expect(r?.corrupted).toBe(1);
+  });
+
+  it('with resetHost, a staged restore resets the host once and is verified by reading the inventory back (Lenovo UEFI)', async () => {
+    const sim = bf.bmc('lenovo');
+    // Still corrupted: the previous test's restore waits for a host reset that never came.
+    expect(sim.corruptions).toHaveLength(1);
+    const resetsBefore = sim.availability.intervals.filter((i) => i.reasons.includes('host-reset')).length;
+    const [r] = await runBackup('restore', bf.input([bf.server('lenovo')]), bf.deps, {
+      resetHost: { allowForce: false },
+    });
+    const bios = r?.components.find((c) => c.kind === 'bios') as ComponentBackup;
+    expect(bios.restore).toMatchObject({ source: 'store', outcome: 'verified' });
+    expect(bios.restore?.detail).toMatch(/after a graceful host reset$/);
+    expect(r?.corrupted).toBe(0);
+    expect(sim.corruptions).toEqual([]);
+    expect(sim.availability.intervals.filter((i) => i.reasons.includes('host-reset')).length).toBeGreaterThan(
+      resetsBefore,
+    );
+    expect(sim.powerState).toBe('On');
+    const journal = (await bf.state.journal({ server: bf.server('lenovo').name })).map((e) => e.event);
+    expect(journal.slice(-2)).toEqual(['host-reset', 'backup.restore']);
   });
 });
