@@ -16,6 +16,8 @@ import { type FleetUpdateReport, updateFleet } from '../executor/update-fleet.ts
 import { planFleet } from '../fleet/plan-fleet.ts';
 import type { ServerPlan } from '../planner/index.ts';
 import { RedfishClient } from '../redfish/client.ts';
+import { openStore } from '../store/open-store.ts';
+import { processActor } from '../store/store-journal.ts';
 import { type UpdateMethod, UpdateMethodSchema } from '../vocab.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { progressView } from './progress-view.ts';
@@ -121,8 +123,45 @@ export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.Writ
     view.done();
     await imageServer.close();
   }
+  await recordOutcomes(report, join(state, 'state.db'), deps);
   out.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderUpdateReport(report)}\n`);
   return report.failed > 0 ? EXIT.partial : EXIT.ok;
+}
+
+/**
+ * Journals every server's outcome in the state store beside the executor's journal, where the
+ * daemon (backup check after every update), the API and event webhooks see it. The executor's
+ * own file journal stays the record of intents; this is the shared history.
+ */
+async function recordOutcomes(report: FleetUpdateReport, file: string, deps: Deps): Promise<void> {
+  const changed = report.servers.filter((s) => s.outcome !== 'nothing-to-do');
+  if (changed.length === 0) return;
+  const store = await openStore({ sqlite: file }, deps);
+  const actor = processActor('cli');
+  try {
+    for (const s of changed) {
+      await store.append({
+        actor,
+        server: s.server,
+        event: s.outcome === 'updated' ? 'update-verified' : 'update-failed',
+        data: {
+          outcome: s.outcome,
+          actions: s.actions.map((a) => ({
+            component: a.component,
+            kind: a.kind,
+            from: a.from,
+            to: a.to,
+            outcome: a.outcome,
+            ...(a.method ? { method: a.method } : {}),
+          })),
+          ...(s.hostReset ? { hostReset: s.hostReset } : {}),
+          ...(s.error ? { error: s.error } : {}),
+        },
+      });
+    }
+  } finally {
+    await store.close();
+  }
 }
 
 /** Says per server and action what would happen and by which method; changes nothing. */

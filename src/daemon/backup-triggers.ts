@@ -1,8 +1,9 @@
 /**
  * When the daemon runs integrity-check outside its schedule: once at start-up, and whenever the
  * journal shows something that may have changed an embedded image since the last check began —
- * a rollout finished a server (`step-done`), reset a host (`host-reset`), or an inventory scan saw
- * a BMC or host reset that firmwarden did not make (`reset-observed`). A check asked for while one
+ * a rollout finished a server (`step-done`), reset a host (`host-reset`), `firmwarden update`
+ * updated one (`update-verified`, `update-failed`), or an inventory scan saw a BMC or host reset
+ * that firmwarden did not make (`reset-observed`). A check asked for while one
  * runs is remembered and started when it ends, so a change is never left unchecked.
  */
 import type { JournalRecord, Store } from '../store/types.ts';
@@ -10,7 +11,13 @@ import type { JournalRecord, Store } from '../store/types.ts';
 const PAGE = 1_000;
 
 /** Journal events after which the backup copies and image integrity are checked again. */
-export const CHECK_AFTER_EVENTS: ReadonlySet<string> = new Set(['step-done', 'host-reset', 'reset-observed']);
+export const CHECK_AFTER_EVENTS: ReadonlySet<string> = new Set([
+  'step-done',
+  'host-reset',
+  'reset-observed',
+  'update-verified',
+  'update-failed',
+]);
 
 export interface CheckTrigger {
   /** Looks at the journal since the last look; asks for a check if something changed. */

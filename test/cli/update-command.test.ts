@@ -1,9 +1,13 @@
-/** `firmwarden update` as a user runs it: dry run changes nothing; a real run updates, journals, exits 0. */
+/**
+ * `firmwarden update` as a user runs it: dry run changes nothing; a real run updates, journals
+ * (intents in the executor journal, outcomes in the shared state store), exits 0.
+ */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateCommand } from '../../src/cli/update-command.ts';
+import { openStore } from '../../src/store/open-store.ts';
 import { updatableFleet } from '../executor/helpers.ts';
 
 let f: Awaited<ReturnType<typeof updatableFleet>>;
@@ -60,6 +64,19 @@ describe('firmwarden update', () => {
       .map((l) => JSON.parse(l));
     expect(journal.map((j) => j.event)).toEqual(expect.arrayContaining(['intent', 'outcome']));
     expect(journal.every((j) => j.server === 'sim-0002')).toBe(true);
+    // The shared history (state store) says it too: the daemon checks backups after it.
+    const store = await openStore({ sqlite: join(f.dir, 'state', 'state.db') }, f.deps);
+    try {
+      const entries = await store.journal({ server: 'sim-0002' });
+      expect(entries.map((e) => e.event)).toEqual(['update-verified']);
+      expect(entries[0]?.actor).toMatch(/^cli:\d+@/);
+      expect(entries[0]?.data).toMatchObject({
+        outcome: 'updated',
+        actions: [{ kind: 'bios', outcome: 'verified', to: report.servers[0].actions[0].to }],
+      });
+    } finally {
+      await store.close();
+    }
   });
 
   it.each([
