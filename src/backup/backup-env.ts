@@ -62,7 +62,14 @@ export interface ServerFacts {
 
 /** How a restore went. */
 export interface RestoreReport {
-  source: 'slice' | 'store';
+  /**
+   * slice / store: a verified copy of the expected image. fallback: what the BMC keeps itself
+   * (iDRAC's Previous- rollback copy), used only when no verified copy exists; it installs the
+   * version the component ran before, so the component is healthy but not at the expected version.
+   */
+  source: 'slice' | 'store' | 'fallback';
+  /** With source fallback: the mechanism and the version it restored. */
+  fallback?: { mechanism: string; version: string; copy: string };
   /** verified: healthy at the expected version, read back; staged: waits for a host reset. */
   outcome: 'verified' | 'staged' | 'failed' | 'refused';
   detail: string;

@@ -112,6 +112,10 @@ export async function restoreComponent(
   const sliceOk = r.slice?.state === CopyState.ok || r.slice?.state === CopyState.created;
   const storeOk = r.store.state === CopyState.ok || r.store.state === CopyState.created;
   const source = sliceOk && facts.caps.simple ? 'slice' : storeOk ? 'store' : undefined;
+  if (source === undefined) {
+    const copy = rollbackCopy(facts, item);
+    if (copy !== undefined) return restoreByRollback(env, facts, item, copy);
+  }
   if (ref === undefined || source === undefined) {
     const why = [
       ref === undefined ? 'no catalog entry for the version it should run' : '',
@@ -239,7 +243,9 @@ export async function finishStaged(
   items: Inspected[],
   policy: HostResetPolicy,
 ): Promise<void> {
-  const staged = items.filter((i) => i.report.restore?.outcome === 'staged' && i.ref !== undefined);
+  const staged = items.filter(
+    (i) => i.report.restore?.outcome === 'staged' && (i.ref !== undefined || i.report.restore.fallback),
+  );
   if (staged.length === 0) return;
   const server = env.server.name;
   const components = staged.map((i) => i.c.name);
@@ -256,8 +262,8 @@ export async function finishStaged(
         if (view === undefined || view.inventory.powerState !== 'On') return false;
         return staged.every(
           (i) =>
-            verifyComponent(expectedOf(i, i.ref as Reference), view.inventory, view.inventory.vendor)
-              .state === 'verified',
+            verifyComponent(expectedOf(i, targetOf(i)), view.inventory, view.inventory.vendor).state ===
+            'verified',
         );
       },
     });
@@ -279,9 +285,13 @@ export async function finishStaged(
     return;
   }
   for (const i of staged) {
-    const ref = i.ref as Reference;
+    const ref = targetOf(i);
     const r = i.report.restore as RestoreReport;
-    await verify(env, i, ref, expectedOf(i, ref), r);
+    if (r.source === 'fallback') {
+      // `done` saw it at the rollback version: no catalog image to read it back against.
+      r.outcome = 'verified';
+      r.detail = r.detail.replace(/; it runs after the next host reset$/, '');
+    } else await verify(env, i, ref, expectedOf(i, ref), r);
     r.detail = `${r.detail}; after a ${how} host reset`;
     await env.book.journal(server, 'backup.restore', {
       component: i.c.name,
@@ -292,4 +302,107 @@ export async function finishStaged(
       detail: r.detail,
     });
   }
+}
+
+/**
+ * iDRAC's rollback copy of this component (Previous-<ComponentID>-<Version>__<FQDD>, same FQDD),
+ * when the server falls back to rollback and the BMC installs local members through SimpleUpdate.
+ */
+function rollbackCopy(facts: ServerFacts, item: Inspected): InventoryComponent | undefined {
+  if (facts.support.mechanism !== 'rollback' || !facts.caps.simple) return undefined;
+  const fqdd = item.c.identity.fqdd;
+  if (fqdd === undefined) return undefined;
+  return facts.view.inventory.copies.find(
+    (c) => /^Previous-/.test(c.id) && c.identity.fqdd === fqdd && c.version.trim() !== '',
+  );
+}
+
+/**
+ * Restores from the BMC's rollback copy: SimpleUpdate naming the Previous- member (iDRAC's
+ * rollback), follow the task, then read the inventory back until the component is healthy at the
+ * previous version. Marked as a fallback: the component no longer runs the expected version, so
+ * the plan shows it outdated until an update brings it back.
+ */
+async function restoreByRollback(
+  env: BackupEnv,
+  facts: ServerFacts,
+  item: Inspected,
+  copy: InventoryComponent,
+): Promise<RestoreReport> {
+  const server = env.server.name;
+  const fallback = { mechanism: 'rollback', version: copy.version, copy: copy.uri };
+  const report: RestoreReport = { source: 'fallback', fallback, outcome: 'failed', detail: '' };
+  await env.book.journal(server, 'backup.restore.intent', {
+    component: item.c.name,
+    uri: item.c.uri,
+    version: copy.version,
+    source: 'fallback',
+    fallback,
+    findings: item.report.findings.map((f) => f.kind),
+  });
+  try {
+    const sent = await simpleUpdate(env.client, facts.caps, {
+      image: { sha256: '', size: 0, fileName: copy.id },
+      targets: simpleTargets(facts, item.c),
+      imageUri: copy.uri,
+    });
+    let outcome: string | undefined;
+    if (sent.location) {
+      report.task = sent.location;
+      const t = await followTask(env.client, sent.location, env.deps.clock, {
+        timeoutMs: env.timeouts.taskMs,
+        pollMs: env.timeouts.pollMs,
+        unreachableTimeoutMs: env.timeouts.bmcRebootMs,
+      });
+      outcome = assertNotFailed(t, sent.location).outcome;
+    }
+    if (item.c.kind === 'bmc' && outcome === 'staged') await resetManager(env.client);
+    const words = `rolled back to ${copy.version} from the BMC's rollback copy (fallback: no verified copy of ${item.report.expectedVersion ?? 'the expected version'})`;
+    if (item.c.kind !== 'bmc' && outcome === 'staged') {
+      Object.assign(report, {
+        outcome: 'staged',
+        detail: `${item.c.name}: ${words}; it runs after the next host reset`,
+      });
+    } else {
+      const expected = { ...expectedOf(item, { version: copy.version } as Reference) };
+      let last = 'not read back';
+      const ok = await waitFor(
+        async () => {
+          const view = await readFirmwareView(env.client, env.server, env.deps.clock);
+          const v = verifyComponent(expected, view.inventory, view.inventory.vendor);
+          last = v.detail;
+          return v.state === 'verified';
+        },
+        env.deps.clock,
+        item.c.kind === 'bmc' ? env.timeouts.bmcRebootMs : env.timeouts.pollMs * 4,
+        env.timeouts.pollMs,
+      );
+      report.outcome = ok ? 'verified' : 'failed';
+      report.detail = ok ? `${last}: ${words}` : `rollback delivered but ${last}`;
+      if (!ok) report.error = { code: BackupErrorCode.restoreFailed, message: last };
+    }
+  } catch (err) {
+    report.outcome = 'failed';
+    report.detail = `${item.c.name}: rollback from ${copy.id} failed: ${describeError(err)}`;
+    report.error = {
+      code: err instanceof FirmwardenError ? err.code : 'FW_ERR_UNEXPECTED',
+      message: describeError(err),
+    };
+  }
+  await env.book.journal(server, 'backup.restore', {
+    component: item.c.name,
+    uri: item.c.uri,
+    version: copy.version,
+    source: 'fallback',
+    fallback,
+    outcome: report.outcome,
+    detail: report.detail,
+  });
+  return report;
+}
+
+/** The version a staged restore should bring: the rollback copy's, else the catalog reference's. */
+function targetOf(i: Inspected): Reference {
+  const fb = i.report.restore?.fallback;
+  return fb ? ({ ...(i.ref ?? {}), version: fb.version } as Reference) : (i.ref as Reference);
 }

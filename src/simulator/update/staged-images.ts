@@ -4,11 +4,12 @@
  * SimpleUpdate whose ImageURI names that member installs it. The image's header is kept; its
  * bytes are not (the verifier has seen them).
  */
-import type { SimImageHeader } from '../image-format.ts';
+import { type SimImageHeader, verifySimImage } from '../image-format.ts';
 import { FIRMWARE_INVENTORY } from '../profiles/common.ts';
 import type { Json } from '../resource-tree.ts';
 import type { SimHost } from '../sim-host.ts';
-import { resolveTargets, targetPath } from './components.ts';
+import { factoryImage } from '../storage/firmware-images.ts';
+import { componentByKey, resolveTargets, targetPath } from './components.ts';
 
 export interface StagedImage {
   header: SimImageHeader;
@@ -49,10 +50,32 @@ export class StagedImages {
     return { paths };
   }
 
-  /** The staged image an ImageURI names (a path or a URL of this BMC), if any. */
+  /**
+   * The local image an ImageURI names (a path or a URL of this BMC), if any: a staged Available-
+   * member, or a Previous- rollback copy (installing it is iDRAC's firmware rollback).
+   */
   lookup(host: SimHost, imageUri: string): StagedImage | undefined {
     const path = targetPath(imageUri);
     if (!host.tree.has(path)) return undefined;
-    return this.#byPath.get(path);
+    return this.#byPath.get(path) ?? rollbackImage(host, path);
   }
+}
+
+/**
+ * The image a Previous-<ComponentID>-<Version>__<FQDD> member stands for: the version the
+ * component ran before, for the component with that FQDD. iDRAC keeps the image itself; the
+ * simulator rebuilds it (the factory image of that version).
+ */
+function rollbackImage(host: SimHost, path: string): StagedImage | undefined {
+  const member = host.tree.get(path);
+  const id = String(member?.['Id'] ?? '');
+  const fqdd = /^Previous-[^_]*__(.+)$/.exec(id)?.[1];
+  const version = member?.['Version'];
+  if (fqdd === undefined || typeof version !== 'string') return undefined;
+  const c = componentByKey(host, fqdd);
+  if (c === undefined) return undefined;
+  const data = factoryImage(host.vendor, c, version);
+  const header = verifySimImage(data);
+  if ('reason' in header) return undefined;
+  return { header, name: `${id}.bin`, bytes: data.length, data };
 }
