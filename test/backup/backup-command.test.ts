@@ -93,7 +93,10 @@ describe('firmwarden backup', () => {
     [['frobnicate'], /expected one of init, check, status, restore/],
     [['status', '--server', 'nope'], /no server named nope/],
     [['status', '--auto-restore'], /--auto-restore belongs to check/],
-    [['check', '--catalog', 'c.json', '--reset-host'], /--reset-host belongs to restore \(or check --auto-restore\)/],
+    [
+      ['check', '--catalog', 'c.json', '--reset-host'],
+      /--reset-host belongs to restore \(or check --auto-restore\)/,
+    ],
     [['status', '--reset-host'], /--reset-host belongs to restore/],
     [['restore', '--catalog', 'c.json', '--allow-force-reset'], /--allow-force-reset needs --reset-host/],
   ])('refuses %j', async (args, words) => {
