@@ -94,6 +94,7 @@ export async function backupServer(
     await checkSliceCopies(env, facts, items, create);
     for (const item of items) markFallback(item, s);
     if (create) await recordBaselines(env, facts, items);
+    if (mode !== 'status') await journalCorruption(env, items);
     const restoring = mode === 'restore' || (mode === 'check' && opts.autoRestore === true);
     if (restoring) {
       for (const item of items) {
@@ -153,5 +154,20 @@ async function recordBaselines(env: BackupEnv, facts: ServerFacts, items: Inspec
       },
       facts.baselines.get(r.key),
     );
+  }
+}
+
+/** Journals each corrupted image found by check or restore (what was seen), before any repair. */
+async function journalCorruption(env: BackupEnv, items: Inspected[]): Promise<void> {
+  for (const item of items) {
+    const findings = item.report.findings.filter(isComponentFinding);
+    if (findings.length === 0) continue;
+    await env.book.journal(env.server.name, 'backup.corruption', {
+      component: item.c.name,
+      uri: item.c.uri,
+      version: item.c.version,
+      ...(item.report.expectedVersion ? { expectedVersion: item.report.expectedVersion } : {}),
+      findings: findings.map((f) => ({ kind: f.kind, detail: f.detail })),
+    });
   }
 }

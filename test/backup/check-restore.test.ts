@@ -120,6 +120,14 @@ describe('backup check on the slice path', () => {
         (e) => e.event === 'backup.restore',
       );
       expect(journal.at(-1)?.data).toMatchObject({ outcome: 'verified', source: 'slice' });
+      // What was seen is journaled before the repair (event: backup.corruption-detected).
+      const seenEntries = (await bf.state.journal({ server: 'sim-0001' })).filter(
+        (e) => e.event === 'backup.corruption',
+      );
+      expect(seenEntries.at(-1)?.data).toMatchObject({
+        component: bios(seen).component,
+        findings: expect.arrayContaining([{ kind: finding, detail: expect.stringMatching(words) }]),
+      });
     },
   );
 
