@@ -99,6 +99,21 @@ function rng(seed: number) {
   };
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** How many drivers have started on the rollout so far (0 before the store exists). */
+async function driveStarts(state: string): Promise<number> {
+  let store: SqliteStore | undefined;
+  try {
+    store = await SqliteStore.open(join(state, 'state.db'), { clock: { now: Date.now, sleep } });
+    return (await store.journal({ rolloutId: 'crash' })).filter((e) => e.event === 'drive-start').length;
+  } catch {
+    return 0;
+  } finally {
+    await store?.close();
+  }
+}
+
 describe('kill -9 during a rollout, then resume', () => {
   it('ends with every server at target, nothing installed twice, every server done once', async () => {
     const state = join(dir, 'state');
@@ -110,12 +125,21 @@ describe('kill -9 during a rollout, then resume', () => {
       const args = created
         ? ['rollout', 'resume', '--id', 'crash', '--state', state]
         : ['rollout', 'start', '--spec', join(dir, 'rollout.yaml'), '--id', 'crash', '--state', state];
+      const drives = await driveStarts(state);
       const child = run(args);
-      // Node start-up takes ~0.5 s: kill somewhere in the first seconds of driving.
-      const delay = 900 + Math.floor(random() * 1800);
-      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
-      const result = await child.done;
-      clearTimeout(timer);
+      // Kill somewhere in the first seconds of driving, counted from when this driver started
+      // (journal drive-start): a loaded machine's slow start-up must not eat the whole delay.
+      let exited = false;
+      const done = child.done.finally(() => {
+        exited = true;
+      });
+      const timer = (async () => {
+        while (!exited && (await driveStarts(state)) <= drives) await sleep(50);
+        if (!exited) await sleep(100 + Math.floor(random() * 1500));
+        if (!exited) child.kill('SIGKILL');
+      })();
+      const result = await done;
+      await timer;
       // Created, or created by a run killed before it could say so (the id is then taken).
       if (/rollout crash created|FW_ERR_STORE_CONFLICT/.test(result.out)) created = true;
       if (result.signal === 'SIGKILL') killed++;
