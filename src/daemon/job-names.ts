@@ -41,9 +41,14 @@ export function jobEvent(name: JobName): string {
   return `job-${name}`;
 }
 
-/** The store lease a run holds while it works. */
-export function jobLeaseName(name: JobName): string {
-  return `job:${name}`;
+/**
+ * The store lease a run holds while it works. In a cluster, rollout-window runs on every
+ * instance at once (they share the rollout through claims), so its lease is per instance.
+ */
+export function jobLeaseName(name: JobName, clusterInstance?: string): string {
+  return name === 'rollout-window' && clusterInstance !== undefined
+    ? `job:${name}@${clusterInstance}`
+    : `job:${name}`;
 }
 
 /** Exit code of a worker or of `daemon --once`: 0 when nothing went wrong, 1 otherwise. */

@@ -60,11 +60,17 @@ export async function runJob(
   const store = options.store ?? (await openStore(config.store, { clock: deps.clock }));
   try {
     const holder = runHolder(actor, runId);
-    const lease = await takeJobLease(store, jobLeaseName(name), holder, config.leaseTtlMs, logger);
+    const lease = await takeJobLease(
+      store,
+      jobLeaseName(name, config.cluster ? actor : undefined),
+      holder,
+      config.leaseTtlMs,
+      logger,
+    );
     if (!lease.held) {
       const report: JobReport = {
         outcome: 'skipped',
-        summary: `skipped: already running (${lease.holder} holds ${jobLeaseName(name)} until ${lease.expiresAt})`,
+        summary: `skipped: already running (${lease.holder} holds ${jobLeaseName(name, config.cluster ? actor : undefined)} until ${lease.expiresAt})`,
         data: { reason: 'already running', holder: lease.holder, until: lease.expiresAt },
       };
       logger.info({ holder: lease.holder }, report.summary);

@@ -11,7 +11,9 @@ import type { RolloutSpec } from './spec.ts';
 export type RolloutEvent =
   | { type: 'server'; server: string; step: ServerStep | string; detail?: string }
   | { type: 'acting'; lines: ActingVersionRecord[] }
-  | { type: 'rollout'; status: string; note?: string };
+  | { type: 'rollout'; status: string; note?: string }
+  /** This instance's role in a shared rollout changed. */
+  | { type: 'cluster'; role: 'coordinator' | 'worker'; note: string };
 
 export interface RolloutContext {
   id: string;

@@ -1,4 +1,5 @@
 export * from './acting-version.ts';
+export * from './completion.ts';
 export * from './context.ts';
 export * from './create.ts';
 export * from './driver.ts';

@@ -20,8 +20,16 @@ import { runHook } from './hooks.ts';
 
 const IN_FLIGHT = ['claimed', 'drained', 'updating', 'verifying'] as const;
 
-/** Drives one server from its recorded step to done, skipped or failed. */
-export async function processServer(ctx: RolloutContext, rec: RolloutServerRecord): Promise<void> {
+/**
+ * Drives one server from its recorded step to done, skipped or failed. `how`: the driver just
+ * claimed it (claimServers), or resumes it (its own earlier work, or adopted from a dead
+ * instance); a pending record is claimed here by compare-and-set.
+ */
+export async function processServer(
+  ctx: RolloutContext,
+  rec: RolloutServerRecord,
+  how: 'claimed' | 'resumed' = 'resumed',
+): Promise<void> {
   const name = rec.server;
   const server = ctx.servers.get(name);
   const note = (step: string, detail?: string) =>
@@ -41,6 +49,8 @@ export async function processServer(ctx: RolloutContext, rec: RolloutServerRecor
     )
       return;
     step = 'claimed';
+  } else if (how === 'claimed') {
+    await log(ctx, name, 'step-claimed', { holder: ctx.actor });
   } else {
     await log(ctx, name, 'resume', { from: step });
   }
@@ -123,6 +133,13 @@ export async function processServer(ctx: RolloutContext, rec: RolloutServerRecor
       note('done');
     }
   } catch (err) {
+    const fenced = (ctx.signal?.reason as { code?: string } | undefined)?.code === 'FW_ERR_CLUSTER_FENCED';
+    if ((err instanceof FirmwardenError && err.code === 'FW_ERR_ROLLOUT_CONFLICT') || fenced) {
+      // Another driver moved it, or will adopt it (this one was fenced): leave the record be.
+      await log(ctx, name, 'server-given-up', { error: describeError(err) });
+      note(step, 'handed over to another driver');
+      return;
+    }
     const detail = {
       error: describeError(err),
       code: err instanceof FirmwardenError ? err.code : 'FW_ERR_UNEXPECTED',

@@ -1,6 +1,11 @@
+export * from './claim-pick.ts';
 export * from './migrations.ts';
 export * from './open-store.ts';
+export { describePgUrl, PG_DEFAULTS } from './postgres-connection.ts';
+export { PG_MIGRATIONS } from './postgres-migrations.ts';
+export * from './postgres-store.ts';
 export * from './sqlite-store.ts';
+export * from './store-config.ts';
 export * from './store-errors.ts';
 export * from './store-journal.ts';
 export * from './types.ts';

@@ -111,6 +111,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: 'cluster',
+    // Several drivers on one rollout: who holds each server (an instance id), and the instances'
+    // heartbeats (an instance whose row expired is dead: its in-flight servers get adopted).
+    sql: `
+      ALTER TABLE rollout_servers ADD COLUMN holder TEXT;
+      CREATE TABLE instances (
+        id          TEXT PRIMARY KEY CHECK (id <> ''),
+        name        TEXT NOT NULL CHECK (name <> ''),
+        labels      TEXT NOT NULL,
+        started_at  TEXT NOT NULL,
+        seen_at     TEXT NOT NULL,
+        expires_ms  INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this firmwarden writes: the last migration's. */
@@ -149,25 +166,9 @@ export function applyMigrations(
 ): number[] {
   checkList(list);
   const known = new Set(list.map((m) => m.version));
-  const latest = list.at(-1)?.version ?? 0;
   const refuseUnknown = () => {
     const applied = appliedVersions(db);
-    const newest = applied.at(-1) ?? 0;
-    if (newest > latest) {
-      throw new StoreError(
-        StoreErrorCode.schema,
-        source,
-        `schema version ${newest} is newer than this firmwarden knows (${latest}); upgrade firmwarden`,
-      );
-    }
-    const stranger = applied.find((v) => !known.has(v));
-    if (stranger !== undefined) {
-      throw new StoreError(
-        StoreErrorCode.schema,
-        source,
-        `schema version ${stranger} is applied but unknown to this firmwarden (knows ${[...known].join(', ')})`,
-      );
-    }
+    refuseUnknownVersions(applied, list, source);
     return new Set(applied);
   };
 
@@ -197,8 +198,33 @@ export function applyMigrations(
   return done;
 }
 
+/**
+ * Refuses (FW_ERR_STORE_SCHEMA) applied versions `list` does not know: a newer firmwarden wrote
+ * them, or another branch. Shared by both backends so they refuse the same databases.
+ */
+export function refuseUnknownVersions(applied: number[], list: readonly Migration[], source: string): void {
+  const known = new Set(list.map((m) => m.version));
+  const latest = list.at(-1)?.version ?? 0;
+  const newest = applied.at(-1) ?? 0;
+  if (newest > latest) {
+    throw new StoreError(
+      StoreErrorCode.schema,
+      source,
+      `schema version ${newest} is newer than this firmwarden knows (${latest}); upgrade firmwarden`,
+    );
+  }
+  const stranger = applied.find((v) => !known.has(v));
+  if (stranger !== undefined) {
+    throw new StoreError(
+      StoreErrorCode.schema,
+      source,
+      `schema version ${stranger} is applied but unknown to this firmwarden (knows ${[...known].join(', ')})`,
+    );
+  }
+}
+
 /** A migration list out of order is a programming error: fail loudly, never guess. */
-function checkList(list: readonly Migration[]): void {
+export function checkList(list: readonly Migration[]): void {
   list.forEach((m, i) => {
     const prev = i === 0 ? 0 : (list[i - 1] as Migration).version;
     if (!Number.isInteger(m.version) || m.version <= prev) {

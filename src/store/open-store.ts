@@ -1,20 +1,27 @@
 /**
- * Picks and opens the state store from configuration. SQLite (one file) is the default; a
- * PostgreSQL backend for several managers will plug in here behind the same Store contract.
+ * Picks and opens the state store from configuration: SQLite (one file, the processes of one
+ * machine) by default, PostgreSQL (a connection URL) when several instances share their state.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Clock } from '../deps.ts';
-import { ConfigError, UnsupportedError } from '../errors.ts';
+import { ConfigError } from '../errors.ts';
+import { PostgresStore } from './postgres-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import type { Store } from './types.ts';
 
-/** Where the state lives. At most one backend; none means SQLite at the default path. */
+/** Where the state lives. At most one backend ('' counts as unset); none means SQLite at the default path. */
 export interface StoreConfig {
   /** SQLite database file (':memory:' for a throwaway store). */
   sqlite?: string;
-  /** PostgreSQL connection URL: not implemented yet. */
+  /** PostgreSQL connection URL (postgres://user@host:5432/db); keep the password out of it. */
   postgres?: string;
+  /** PostgreSQL: the password (programmatic use; configs name an env var instead). */
+  password?: string;
+  /** PostgreSQL: the environment variable holding the password, read when the store opens. */
+  passwordEnv?: string;
+  /** PostgreSQL: the schema holding firmwarden's tables (created by migrate); default search_path. */
+  schema?: string;
 }
 
 /** Next to the executor's other state (`--state`, default .firmwarden), relative to the cwd. */
@@ -28,11 +35,16 @@ export async function openStore(
   if (config?.postgres !== undefined) {
     if (config.sqlite !== undefined)
       throw new ConfigError('store', 'set either sqlite or postgres, not both');
-    throw new UnsupportedError(
-      'store: the postgres backend is not implemented yet; use sqlite (one file shared by the processes of one machine)',
+    return PostgresStore.open(
+      {
+        url: config.postgres,
+        ...(config.password !== undefined ? { password: config.password } : {}),
+        ...(config.schema !== undefined ? { schema: config.schema } : {}),
+      },
+      deps,
     );
   }
-  const file = config?.sqlite ?? DEFAULT_STORE_PATH;
+  const file = config?.sqlite || DEFAULT_STORE_PATH;
   if (file !== ':memory:') await mkdir(dirname(file), { recursive: true });
   return SqliteStore.open(file, deps);
 }

@@ -65,3 +65,12 @@ export function moveCursor(c: SqliteContext, name: string, seq: number): number 
     return readCursor(c, name);
   });
 }
+
+export function selectLeases(c: SqliteContext, prefix: string): Lease[] {
+  return c.run('list leases', () =>
+    c
+      .sql('SELECT * FROM leases WHERE substr(name, 1, length(:prefix)) = :prefix ORDER BY name')
+      .all({ prefix })
+      .map((r) => leaseFromRow(r)),
+  );
+}

@@ -1,5 +1,6 @@
 /**
- * Between SQLite rows and the store's records: JSON columns serialized on write and parsed on
+ * Between database rows and the store's records (SQLite and PostgreSQL rows have the same column
+ * names and JSON-as-text columns, so both backends read through here): JSON columns serialized on write and parsed on
  * read (a corrupt column is FW_ERR_STORE_CORRUPT naming the table, row and column, never a bare
  * SyntaxError), NULLs folded into absent optional fields.
  */
@@ -7,6 +8,7 @@ import type { ServerInventory } from '../inventory/model.ts';
 import { StoreError, StoreErrorCode } from './store-errors.ts';
 import type {
   ActingVersionRecord,
+  InstanceRecord,
   JournalRecord,
   Lease,
   RolloutRecord,
@@ -82,6 +84,23 @@ export function rolloutServerFromRow(source: string, r: Row): RolloutServerRecor
     updatedAt: str(r['updated_at']),
     ...(r['detail'] === null ? {} : { detail: fromJson(source, where, 'detail', r['detail']) }),
     labels: objectJson(source, where, 'labels', r['labels']) as Record<string, string>,
+    ...optional('holder', r['holder']),
+  };
+}
+
+export function instanceFromRow(source: string, r: Row): InstanceRecord {
+  return {
+    id: str(r['id']),
+    name: str(r['name']),
+    labels: objectJson(
+      source,
+      `instance "${str(r['id'])}"`,
+      'labels',
+      r['labels'],
+    ) as InstanceRecord['labels'],
+    startedAt: str(r['started_at']),
+    seenAt: str(r['seen_at']),
+    expiresAt: new Date(Number(r['expires_ms'])).toISOString(),
   };
 }
 
@@ -93,7 +112,7 @@ export function actingVersionFromRow(r: Row): ActingVersionRecord {
     ...optional('lowest', r['lowest']),
     ...optional('highest', r['highest']),
     ...optional('target', r['target']),
-    converged: r['converged'] === 1,
+    converged: r['converged'] === 1 || r['converged'] === true,
     at: str(r['at']),
   };
 }

@@ -11,10 +11,11 @@
 import type { Clock } from '../deps.ts';
 import type { FleetInventory, ServerInventory } from '../inventory/model.ts';
 import { applyMigrations } from './migrations.ts';
+import { beat, claim, dropInstance, handOver, selectInstances } from './sqlite-cluster.ts';
 import { CONNECTION_DEFAULTS, openConnection } from './sqlite-connection.ts';
 import { SqliteContext } from './sqlite-context.ts';
 import { appendJournal, type JournalFilter, readJournal } from './sqlite-journal.ts';
-import { dropLease, moveCursor, readCursor, takeLease } from './sqlite-leases.ts';
+import { dropLease, moveCursor, readCursor, selectLeases, takeLease } from './sqlite-leases.ts';
 import {
   casRolloutStatus,
   casServerStep,
@@ -30,6 +31,8 @@ import { latestSnapshots, saveSnapshot } from './sqlite-snapshots.ts';
 import { storeError } from './store-errors.ts';
 import type {
   ActingVersionRecord,
+  ClaimLimits,
+  InstanceRecord,
   JournalAppend,
   JournalRecord,
   Lease,
@@ -82,7 +85,12 @@ export class SqliteStore implements Store {
 
   /** Applies missing migrations; refuses a schema newer than this firmwarden knows. */
   async migrate(): Promise<void> {
-    this.#c.run('migrate', () => applyMigrations(this.#c.db, this.file, () => this.#c.now()));
+    await this.migrateReport();
+  }
+
+  /** `migrate`, returning the versions it applied (for `firmwarden store migrate`). */
+  async migrateReport(): Promise<number[]> {
+    return this.#c.run('migrate', () => applyMigrations(this.#c.db, this.file, () => this.#c.now()));
   }
 
   /** Closes the connection (idempotent), after letting SQLite refresh its planner statistics. */
@@ -160,6 +168,37 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** Picks and claims under BEGIN IMMEDIATE: the limits hold over every process on the file. */
+  async claimServers(rolloutId: string, holder: string, limits: ClaimLimits): Promise<RolloutServerRecord[]> {
+    return claim(this.#c, rolloutId, holder, limits);
+  }
+
+  /** Compare-and-set on the holder (null matches a server never claimed through claimServers). */
+  async setServerHolder(
+    rolloutId: string,
+    server: string,
+    from: string | null,
+    to: string,
+  ): Promise<boolean> {
+    return handOver(this.#c, rolloutId, server, from, to);
+  }
+
+  /** Upserts the instance row with expiry now + ttl (injected clock); prunes rows dead for a day. */
+  async heartbeat(
+    instance: { id: string; name: string; labels: Record<string, string | string[]> },
+    ttlMs: number,
+  ): Promise<InstanceRecord> {
+    return beat(this.#c, instance, ttlMs);
+  }
+
+  async instances(): Promise<InstanceRecord[]> {
+    return selectInstances(this.#c);
+  }
+
+  async leaveCluster(id: string): Promise<void> {
+    dropInstance(this.#c, id);
+  }
+
   /** Appends to the history in one transaction; an unknown rollout is FW_ERR_STORE_NOT_FOUND. */
   async recordActingVersions(records: ActingVersionRecord[]): Promise<void> {
     insertActingVersions(this.#c, records);
@@ -193,6 +232,10 @@ export class SqliteStore implements Store {
   /** Releases the lease if `holder` has it; someone else's lease is left alone. */
   async releaseLease(name: string, holder: string): Promise<void> {
     dropLease(this.#c, name, holder);
+  }
+
+  async leases(prefix = ''): Promise<Lease[]> {
+    return selectLeases(this.#c, prefix);
   }
 
   /** The cursor's seq, 0 when it was never advanced. */

@@ -1,7 +1,7 @@
 /**
  * The state store: what firmwarden must remember across processes and crashes. One narrow,
- * async interface; SQLite (node:sqlite, one file) is the embedded default and PostgreSQL can
- * implement the same contract for several managers. Every mutation that coordinates processes
+ * async interface; SQLite (node:sqlite, one file) is the embedded default and PostgreSQL
+ * implements the same contract for several managers sharing one database. Every mutation that coordinates processes
  * is a compare-and-set, so two processes can never both believe they own the same thing.
  */
 import type { FleetInventory, ServerInventory } from '../inventory/model.ts';
@@ -65,6 +65,8 @@ export interface RolloutServerRecord {
   /** Last error or note (JSON-serializable). */
   detail?: unknown;
   labels: Record<string, string>;
+  /** The driver instance that claimed it last (an instance id); absent before any claim. */
+  holder?: string;
 }
 
 /** The lowest installed version of one component line, recorded after each server. */
@@ -106,6 +108,35 @@ export interface Lease {
   expiresAt: string;
 }
 
+/** A firmwarden process taking part in rollouts, as its heartbeat row says. */
+export interface InstanceRecord {
+  /** Process identity, unique per process: "daemon:4242@mgmt-01" (the holder of what it claims). */
+  id: string;
+  /** The configured instance name (e.g. "fra1-a"); the id when none was configured. */
+  name: string;
+  /** Label affinity: it only claims servers whose labels match (empty: any server). */
+  labels: Record<string, string | string[]>;
+  startedAt: string;
+  /** Last heartbeat. */
+  seenAt: string;
+  /** Considered dead after this (its in-flight servers are adopted by others). */
+  expiresAt: string;
+}
+
+/** What `claimServers` may take, all limits counted over every instance's servers. */
+export interface ClaimLimits {
+  /** At most this many servers for this claimer now (its free slots). */
+  limit: number;
+  /** Servers in flight (claimed … verifying) across the rollout, all holders. */
+  maxUnavailable: number;
+  /** At most perLabel[k] in flight sharing one value of label k. */
+  perLabel?: Record<string, number>;
+  /** Only servers whose labels match (a value or one of a list); the lowest wave stays fleet-wide. */
+  affinity?: Record<string, string | string[]>;
+  /** Stop claiming once this many servers have failed (the failure budget). */
+  failureBudget?: number;
+}
+
 export interface Store {
   /** Creates or upgrades the schema (idempotent); records applied migration versions. */
   migrate(): Promise<void>;
@@ -141,6 +172,25 @@ export interface Store {
     opts?: { countAttempt?: boolean },
   ): Promise<boolean>;
 
+  /**
+   * Claims pending servers of the lowest unfinished wave for `holder` in one transaction: moves
+   * them to `claimed` (attempt counted, holder set) only while the rollout is running and only as
+   * many as the fleet-wide limits allow given every holder's servers in flight. Returns them.
+   */
+  claimServers(rolloutId: string, holder: string, limits: ClaimLimits): Promise<RolloutServerRecord[]>;
+  /** Hands a server to `to` only if its holder is still `from` (null: never held); compare-and-set. */
+  setServerHolder(rolloutId: string, server: string, from: string | null, to: string): Promise<boolean>;
+
+  /** Registers or renews an instance's heartbeat until now + ttl; returns its row. */
+  heartbeat(
+    instance: { id: string; name: string; labels: Record<string, string | string[]> },
+    ttlMs: number,
+  ): Promise<InstanceRecord>;
+  /** Every instance row, expired ones included (a status view shows them as gone), by name. */
+  instances(): Promise<InstanceRecord[]>;
+  /** Removes an instance's row (clean shutdown). */
+  leaveCluster(id: string): Promise<void>;
+
   recordActingVersions(records: ActingVersionRecord[]): Promise<void>;
   /** The newest record per line for a rollout. */
   actingVersions(rolloutId: string): Promise<ActingVersionRecord[]>;
@@ -155,6 +205,8 @@ export interface Store {
    */
   acquireLease(name: string, holder: string, ttlMs: number): Promise<Lease>;
   releaseLease(name: string, holder: string): Promise<void>;
+  /** Leases whose name starts with `prefix` (all when omitted), expired ones included, by name. Read-only. */
+  leases(prefix?: string): Promise<Lease[]>;
 
   /** A named position in the journal (e.g. the last seq an event dispatcher delivered); 0 if never set. */
   getCursor(name: string): Promise<number>;

@@ -18,6 +18,7 @@ import { tempDir } from './helpers.ts';
 const now = () => '2026-11-22T03:00:00.000Z';
 const TABLES = [
   'cursors',
+  'instances',
   'acting_versions',
   'inventory_snapshots',
   'journal',

@@ -7,6 +7,7 @@
  * (failure budget, operator) is left alone: resuming it is a human decision.
  */
 
+import { createHash } from 'node:crypto';
 import { FirmwardenError } from '../../errors.ts';
 import type { StoredSpec } from '../../rollout/create.ts';
 import { createRollout } from '../../rollout/create.ts';
@@ -35,7 +36,15 @@ export async function rolloutWindow(ctx: JobContext): Promise<JobReport> {
         data: { ...base, window: 'closed', ...nextOf(next) },
       };
     }
-    rollout = await createRollout(ctx.store, loaded);
+    // In a cluster several instances may create it at once: one id per spec, the others find it.
+    const id = ctx.config.cluster ? clusterRolloutId(loaded.file, loaded.spec.name) : undefined;
+    try {
+      rollout = await createRollout(ctx.store, loaded, id !== undefined ? { id } : {});
+    } catch (err) {
+      const found = id !== undefined ? await ctx.store.getRollout(id) : undefined;
+      if (!(err instanceof FirmwardenError && err.code === 'FW_ERR_STORE_CONFLICT' && found)) throw err;
+      rollout = found;
+    }
     await ctx.store.append({
       actor: ctx.actor,
       rolloutId: rollout.id,
@@ -77,6 +86,14 @@ export async function rolloutWindow(ctx: JobContext): Promise<JobReport> {
       actor: ctx.actor,
       stateDir: ctx.config.stateDir,
       stopOutsideWindow: true,
+      ...(ctx.config.cluster
+        ? {
+            cluster: ctx.config.cluster,
+            ...(ctx.config.cluster.leaseTtlMs !== undefined
+              ? { leaseTtlMs: ctx.config.cluster.leaseTtlMs }
+              : {}),
+          }
+        : {}),
       signal: ctx.signal,
       onEvent: (e) => ctx.deps.logger.info({ rollout: rollout.id, event: e }, `rollout ${e.type}`),
     });
@@ -120,4 +137,9 @@ async function findRollout(store: Store, specFile: string, name: string): Promis
     (r) => r.name === name && (r.spec as Partial<StoredSpec> | undefined)?.specFile === specFile,
   );
   return matches.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
+}
+
+/** A rollout id every instance derives alike from the spec file and name. */
+function clusterRolloutId(specFile: string, name: string): string {
+  return `${name}-${createHash('sha256').update(specFile).digest('hex').slice(0, 6)}`;
 }

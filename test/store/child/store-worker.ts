@@ -39,7 +39,7 @@ async function handle(store: SqliteStore, cmd: Command): Promise<void> {
     db.exec('BEGIN IMMEDIATE');
     db.prepare("INSERT INTO rollouts VALUES ('doomed', 'doomed', 'pending', '{}', NULL, 'x', 'x')").run();
     const insert = db.prepare(
-      "INSERT INTO rollout_servers VALUES ('doomed', ?, 0, 'pending', 0, NULL, '{}', 'x')",
+      "INSERT INTO rollout_servers VALUES ('doomed', ?, 0, 'pending', 0, NULL, '{}', 'x', NULL)",
     );
     for (let i = 0; i < 20_000; i++) insert.run(`doomed-${i}-${'x'.repeat(40)}`);
     db.prepare("UPDATE rollouts SET status = 'running' WHERE id = 'kept'").run();
