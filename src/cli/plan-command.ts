@@ -3,6 +3,7 @@
  * ordered decisions with their reasons and the fleet's compliance, or one JSON document. Exit 0
  * when planned (upgrades pending or not), 1 when some servers could not be read, 2 bad input.
  */
+import { complianceRows, toCsv } from '../api/compliance-export.ts';
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
 import { planFleet } from '../fleet/plan-fleet.ts';
@@ -12,7 +13,7 @@ import { EXIT, intFlag, parse } from './args.ts';
 import { progressBar, table } from './render.ts';
 
 export const PLAN_HELP = `firmwarden plan --fleet FILE --catalog FILE [--policy FILE] [--base-url URL]
-                [--json] [--concurrency N]
+                [--json | --export csv|json] [--concurrency N]
 
 Reads what every server runs and decides, per installed component, what to do against the
 catalog (native JSON/YAML, Dell Catalog.xml, HPE fwrepo.json): upgrade, up-to-date,
@@ -20,6 +21,8 @@ newer-than-catalog, downgrade, no-catalog-entry, incomparable-version, blocked-b
 not-updateable, excluded-by-policy, unreadable-server, each with its reason. The policy file
 (YAML/JSON, schemas/policy.schema.json) allows/denies kinds, sets a minimum criticality, pins
 versions per label and allows downgrades. Nothing is changed on any server.
+--export csv|json prints one row per installed component (server, kind, installed, compliance,
+decision, target, line, reason) for spreadsheets and audits, as the API's compliance export does.
 Exit 0 planned, 1 some servers could not be read, 2 bad input.`;
 
 const COMMAND = 'plan';
@@ -31,12 +34,19 @@ export async function planCommand(argv: string[], deps: Deps, out: NodeJS.Writab
     policy: { type: 'string' },
     'base-url': { type: 'string' },
     json: { type: 'boolean' },
+    export: { type: 'string' },
     concurrency: { type: 'string' },
   });
   if (!values.fleet || !values.catalog) {
     throw new ConfigError(
       `firmwarden ${COMMAND}`,
       `--fleet FILE and --catalog FILE are required\n\n${PLAN_HELP}`,
+    );
+  }
+  if (values.export !== undefined && values.export !== 'csv' && values.export !== 'json') {
+    throw new ConfigError(
+      `firmwarden ${COMMAND}`,
+      `--export expects csv or json, got ${JSON.stringify(values.export)}`,
     );
   }
   const bar = progressBar(COMMAND);
@@ -54,7 +64,10 @@ export async function planCommand(argv: string[], deps: Deps, out: NodeJS.Writab
     deps,
   );
   bar.done();
-  out.write(values.json ? `${JSON.stringify(planned.plan, null, 2)}\n` : `${renderPlan(planned.plan)}\n`);
+  if (values.export === 'csv') out.write(toCsv(complianceRows(planned.plan)));
+  else if (values.export === 'json') out.write(`${JSON.stringify(complianceRows(planned.plan), null, 2)}\n`);
+  else
+    out.write(values.json ? `${JSON.stringify(planned.plan, null, 2)}\n` : `${renderPlan(planned.plan)}\n`);
   return planned.inventory.failed > 0 ? EXIT.partial : EXIT.ok;
 }
 

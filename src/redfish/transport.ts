@@ -3,6 +3,7 @@
  * because BMCs fall over under parallel load), TLS policy, timeouts, a response size cap,
  * retries with backoff, and Redfish error bodies turned into typed errors.
  */
+import { channel } from 'node:diagnostics_channel';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
@@ -26,6 +27,24 @@ import {
 import { type TlsOptions, tlsConnector } from './tls.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** What is published on {@link redfishRequestChannel} after each try of a request. */
+export interface RedfishRequestEvent {
+  /** The BMC, e.g. https://10.0.0.17. */
+  origin: string;
+  method: HttpMethod;
+  /** HTTP status when an answer came; absent when the try failed before one. */
+  status?: number;
+  /** undici/network error code when no answer came (UND_ERR_CONNECT_TIMEOUT, ECONNREFUSED, ...). */
+  error?: string;
+  durationMs: number;
+}
+
+/**
+ * Every try of every BMC request, for observers such as the API's metrics (node:diagnostics_channel:
+ * nothing is built or sent while no one subscribes, and the core needs no metrics dependency).
+ */
+export const redfishRequestChannel = channel('firmwarden:redfish:request');
 
 export interface Timeouts {
   connectMs: number;
@@ -170,15 +189,26 @@ export class RedfishTransport {
     }
     this.requests++;
     const started = this.clock.now();
-    const res = await this.pool.request({
-      origin: this.origin,
-      path: req.uri,
-      method: req.method,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-      ...(req.signal ? { signal: req.signal } : {}),
-    });
-    const text = await res.body.text();
+    let res: Awaited<ReturnType<Pool['request']>>;
+    let text: string;
+    try {
+      res = await this.pool.request({
+        origin: this.origin,
+        path: req.uri,
+        method: req.method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        ...(req.signal ? { signal: req.signal } : {}),
+      });
+      text = await res.body.text();
+    } catch (err) {
+      if (redfishRequestChannel.hasSubscribers) {
+        const error = String((err as { code?: unknown }).code ?? (err as Error).name ?? 'error');
+        this.publish(req.method, { error }, started);
+      }
+      throw err;
+    }
+    if (redfishRequestChannel.hasSubscribers) this.publish(req.method, { status: res.statusCode }, started);
     const flat: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(res.headers)) flat[k] = Array.isArray(v) ? v.join(', ') : v;
     this.logger.debug(
@@ -191,6 +221,16 @@ export class RedfishTransport {
       body: parseBody(text, this.urlOf(req.uri), res.statusCode),
       uri: req.uri,
     };
+  }
+
+  private publish(method: HttpMethod, outcome: { status?: number; error?: string }, started: number): void {
+    const event: RedfishRequestEvent = {
+      origin: this.origin,
+      method,
+      ...outcome,
+      durationMs: this.clock.now() - started,
+    };
+    redfishRequestChannel.publish(event);
   }
 
   private networkError(req: TransportRequest, err: unknown, cls: string, code: string): FirmwardenError {

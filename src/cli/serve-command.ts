@@ -1,0 +1,67 @@
+/**
+ * `firmwarden serve`: the HTTP API (and the dashboard) over the daemon config's store, fleet,
+ * catalog and image store, until SIGINT/SIGTERM. A thin layer over src/api: the config's `api`
+ * section says where to listen and which tokens may call.
+ */
+import { API_DEFAULTS, checkTransport, createApiApp, startApiServer, TokenRegistry } from '../api/index.ts';
+import { loadDaemonConfig } from '../daemon/load-config.ts';
+import { watchShutdown } from '../daemon/shutdown.ts';
+import type { Deps } from '../deps.ts';
+import { ConfigError } from '../errors.ts';
+import { openStore } from '../store/open-store.ts';
+import { EXIT, intFlag, parse } from './args.ts';
+
+export const SERVE_HELP = `firmwarden serve --config FILE [--host ADDR] [--port N]
+
+Serves the JSON HTTP API (/api/v1/..., OpenAPI at /openapi.json), Prometheus metrics (/metrics)
+and the dashboard (/) over the state store, fleet and catalog of a daemon config, until
+SIGINT/SIGTERM. The config's api section lists the bearer tokens (name, role read|operator, and
+tokenEnv, tokenFile or sha256: never the token itself), TLS and limits. Binds ${API_DEFAULTS.host}:${API_DEFAULTS.port}
+unless api.listen or --host/--port say otherwise; plain http on a non-loopback address needs
+api.tls or api.allowPlainHttp. Rollouts started or resumed through the API are driven in this
+process. SIGINT/SIGTERM: drivers start no new server and finish the ones in flight, then exit;
+a second signal exits at once (the rollout lease expires after its TTL; resume it from anywhere).`;
+
+export async function serveCommand(argv: string[], deps: Deps, out: NodeJS.WritableStream): Promise<number> {
+  const { values } = parse('serve', argv, {
+    config: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+  });
+  if (!values.config) throw new ConfigError('firmwarden serve', `--config FILE is required\n\n${SERVE_HELP}`);
+  const config = await loadDaemonConfig(values.config);
+  if (!config.api) {
+    throw new ConfigError(
+      config.file,
+      'api: missing; serve needs at least api.tokens (e.g. [{ name: ops, role: operator, tokenEnv: FIRMWARDEN_API_TOKEN }])',
+    );
+  }
+  const api = {
+    ...config.api,
+    ...(values.host ? { host: values.host } : {}),
+    port: intFlag('serve', 'port', values.port, config.api.port),
+  };
+  checkTransport(api, config.file);
+  const tokens = await TokenRegistry.resolve(api.tokens, config.file);
+  const store = await openStore(config.store, deps);
+  const shutdown = watchShutdown();
+  const app = createApiApp({ config: { ...config, api }, store, deps, tokens });
+  try {
+    const server = await startApiServer(app, {
+      host: api.host,
+      port: api.port,
+      ...(api.tls ? { tls: api.tls } : {}),
+    });
+    out.write(
+      `firmwarden serve: listening on ${server.url} (${tokens.size} tokens, dashboard at ${server.url}/); SIGINT or SIGTERM stops it\n`,
+    );
+    const signal = await shutdown.received;
+    out.write(`firmwarden serve: ${signal}: stopping\n`);
+    await server.close();
+    return EXIT.ok;
+  } finally {
+    shutdown.dispose();
+    await app.close();
+    await store.close();
+  }
+}
