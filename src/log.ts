@@ -30,6 +30,11 @@ export const REDACT_PATHS = [
   'headers.authorization',
   'req.headers.authorization',
   'req.headers["x-auth-token"]',
+  // Webhook secrets (events) and the signatures made with them.
+  'secret',
+  '*.secret',
+  '*.*.secret',
+  '*["x-firmwarden-signature"]',
 ];
 
 export interface LoggerOptions {
