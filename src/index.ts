@@ -1,9 +1,14 @@
 /** firmwarden's library entry point: the core the CLI, the HTTP API and the jobs are built on. */
+export * from './api/index.ts';
 export * from './backup/index.ts';
 export * from './catalog/index.ts';
+export * from './cluster/index.ts';
 export * from './daemon/index.ts';
+export * as dashboard from './dashboard/index.ts';
+export * from './dcim/index.ts';
 export * from './deps.ts';
 export * from './errors.ts';
+export * from './events/index.ts';
 export * from './executor/index.ts';
 export * from './fleet/load.ts';
 export * from './fleet/plan-fleet.ts';

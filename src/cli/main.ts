@@ -8,12 +8,16 @@ import { describeError, FirmwardenError } from '../errors.ts';
 import { EXIT, isInputError } from './args.ts';
 import { BACKUP_HELP, backupCommand } from './backup-command.ts';
 import { CATALOG_HELP, catalogCommand } from './catalog-command.ts';
+import { CLUSTER_HELP, clusterCommand } from './cluster-command.ts';
 import { DAEMON_HELP, daemonCommand } from './daemon-command.ts';
 import { DEMO_HELP, demoCommand } from './demo-command.ts';
+import { FLEET_HELP, fleetCommand } from './fleet-command.ts';
 import { INVENTORY_HELP, inventoryCommand } from './inventory-command.ts';
 import { PLAN_HELP, planCommand } from './plan-command.ts';
 import { ROLLOUT_HELP, rolloutCommand } from './rollout-command.ts';
+import { SERVE_HELP, serveCommand } from './serve-command.ts';
 import { SIMULATE_HELP, simulateCommand } from './simulate-command.ts';
+import { STORE_HELP, storeCommand } from './store-command.ts';
 import { UPDATE_HELP, updateCommand } from './update-command.ts';
 
 const COMMANDS: Record<string, { run: typeof inventoryCommand; help: string }> = {
@@ -23,9 +27,13 @@ const COMMANDS: Record<string, { run: typeof inventoryCommand; help: string }> =
   update: { run: updateCommand, help: UPDATE_HELP },
   rollout: { run: rolloutCommand, help: ROLLOUT_HELP },
   daemon: { run: daemonCommand, help: DAEMON_HELP },
+  store: { run: storeCommand, help: STORE_HELP },
+  cluster: { run: clusterCommand, help: CLUSTER_HELP },
+  serve: { run: serveCommand, help: SERVE_HELP },
   backup: { run: backupCommand, help: BACKUP_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
   demo: { run: demoCommand, help: DEMO_HELP },
+  fleet: { run: fleetCommand, help: FLEET_HELP },
 };
 
 const USAGE = `firmwarden — out-of-band firmware manager for bare-metal fleets (Redfish)
@@ -40,7 +48,11 @@ commands:
   rollout     upgrade a fleet in waves with health gates; start, status, pause, resume, abort
   simulate    run a simulated fleet of Redfish BMCs and write its fleet file
   backup      backup slice on the RAID controller: init, check, status, restore
+  fleet       import a fleet file from NetBox (fleet import netbox)
   daemon      run the scheduled jobs (inventory scan, catalog watch, rollout window, integrity check)
+  store       create or upgrade the state store's schema (SQLite or PostgreSQL): store migrate
+  cluster     instances sharing a PostgreSQL store, coordinators, who holds what: cluster status
+  serve       the HTTP API, Prometheus metrics and the dashboard over a daemon config
   demo        the whole story on a simulated fleet
 
 firmwarden <command> --help for the options of one command.`;

@@ -5,6 +5,10 @@
  * to the config file.
  */
 import { z } from 'zod';
+import { ApiConfigSchema } from '../api/api-config.ts';
+import { ClusterSectionSchema } from '../cluster/cluster-config.ts';
+import { EventsConfigSchema } from '../events/events-config.ts';
+import { StoreSectionSchema } from '../store/store-config.ts';
 import { JobName } from './job-names.ts';
 
 /** Every default in one block. */
@@ -49,11 +53,11 @@ export type JobSettings = z.infer<typeof JobSettingsSchema>;
 export const DaemonConfigSchema = z
   .object({
     version: z.literal(1),
-    store: z
-      .object({ sqlite: Path.describe('SQLite state database file (created when missing; not :memory:)') })
-      .strict()
-      .describe('the state store shared with the CLI'),
-    stateDir: Path.optional().describe('state folder (default: the folder of store.sqlite)'),
+    store: StoreSectionSchema,
+    cluster: ClusterSectionSchema.optional(),
+    stateDir: Path.optional().describe(
+      'state folder (default: the folder of store.sqlite; with store.postgres, state/ beside this file)',
+    ),
     fleet: Path.optional().describe('fleet file (inventory-scan, integrity-check)'),
     catalog: z
       .object({
@@ -126,6 +130,10 @@ export const DaemonConfigSchema = z
       .strict()
       .optional()
       .describe('integrity-check: the backup slice on each RAID controller (needs fleet and catalog)'),
+    api: ApiConfigSchema.optional().describe('firmwarden serve: the HTTP API (listen, tokens, TLS, limits)'),
+    events: EventsConfigSchema.optional().describe(
+      'outbound events: CloudEvents POSTed to webhooks, HMAC-signed, delivered at least once',
+    ),
     leaseTtlSeconds: z
       .number()
       .min(1)

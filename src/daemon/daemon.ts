@@ -13,6 +13,8 @@ import Bree from 'bree';
 import type { Logger } from 'pino';
 import type { Deps } from '../deps.ts';
 import { ConfigError, describeError, FirmwardenError } from '../errors.ts';
+import { type EventDispatchers, startEventDispatchers } from '../events/event-dispatchers.ts';
+import { webhookSecrets } from '../events/events-config.ts';
 import { openStore } from '../store/open-store.ts';
 import { processActor } from '../store/store-journal.ts';
 import { checkTrigger } from './backup-triggers.ts';
@@ -34,6 +36,8 @@ export interface DaemonOptions {
   actor?: string;
   /** Called with every run's result (worker results, skipped overlaps, dead workers). */
   onResult?: (result: JobResult) => void;
+  /** Where webhook secrets (events.webhooks[].secretEnv) are read; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface Daemon {
@@ -64,7 +68,12 @@ export async function startDaemon(
   options: DaemonOptions = {},
 ): Promise<Daemon> {
   const enabled = JOB_NAMES.filter((n) => config.jobs[n].enabled && config.jobs[n].schedule);
-  if (enabled.length === 0) throw new ConfigError(config.file, 'jobs: no job is enabled with a schedule');
+  if (enabled.length === 0 && !config.events?.webhooks.length)
+    throw new ConfigError(config.file, 'jobs: no job is enabled with a schedule');
+  // A webhook secret that is not set stops the start here, before anything runs.
+  const secrets = config.events
+    ? webhookSecrets(config.events, options.env ?? process.env, config.file)
+    : undefined;
   const jobsDir = options.jobsDir ?? JOBS_DIR;
   const actor = options.actor ?? processActor('daemon');
   const logger = deps.logger.child({ component: 'daemon' });
@@ -173,7 +182,8 @@ export async function startDaemon(
       run.error instanceof FirmwardenError
         ? errorInfo(run.error)
         : { code: 'FW_ERR_JOB_WORKER', message: why };
-    if (run.holder) await store.releaseLease(jobLeaseName(name), run.holder);
+    if (run.holder)
+      await store.releaseLease(jobLeaseName(name, config.cluster ? actor : undefined), run.holder);
     const seq = await store.append({
       actor,
       event: jobEvent(name),
@@ -232,6 +242,9 @@ export async function startDaemon(
       },
     });
   }
+  // Outbound events: one dispatcher per webhook, tailing the journal beside the scheduler.
+  const events: EventDispatchers | undefined =
+    config.events && secrets ? startEventDispatchers(config.events, secrets, store, deps, actor) : undefined;
   logger.info({ jobs: enabled }, 'daemon started');
   if (checks && config.backup.checkAtStartup) checks.request('daemon start-up');
   // Changes made by other processes (a CLI rollout on the same store) are seen on this tick too.
@@ -264,6 +277,7 @@ export async function startDaemon(
           await stopped;
         }
         while (pending.size > 0) await Promise.all([...pending]);
+        await events?.stop();
         await store.append({ actor, event: 'daemon-stop', data: { graceful } });
         await store.close();
         logger.info('daemon stopped');

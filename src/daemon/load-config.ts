@@ -9,7 +9,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { type ApiSettings, resolveApiSection } from '../api/api-config.ts';
+import type { ClusterSection } from '../cluster/cluster-config.ts';
 import { ConfigError } from '../errors.ts';
+import { type EventsConfig, resolveEventsConfig } from '../events/events-config.ts';
+import { type ResolvedStore, resolveStoreSection } from '../store/store-config.ts';
 import { DAEMON_DEFAULTS, type DaemonConfigFile, DaemonConfigSchema } from './config-schema.ts';
 import { requireJobInputs } from './job-inputs.ts';
 import { JOB_NAMES, type JobName } from './job-names.ts';
@@ -30,7 +34,15 @@ export type CatalogSourceRef = { kind: 'file'; path: string } | { kind: 'url'; u
 export interface DaemonConfig {
   /** The config file (absolute), named in errors. */
   file: string;
-  store: { sqlite: string };
+  /** SQLite file (absolute), or PostgreSQL (sqlite '') with its password by env var name. */
+  store: ResolvedStore;
+  /** Joining rollouts as one of several instances (store.postgres). */
+  cluster?: {
+    instance?: string;
+    labels?: Record<string, string | string[]>;
+    maxServers?: number;
+    leaseTtlMs?: number;
+  };
   stateDir: string;
   images: string;
   fleet?: string;
@@ -41,6 +53,10 @@ export interface DaemonConfig {
     concurrency: number;
   };
   rollout?: { spec: string };
+  /** firmwarden serve's HTTP API; tokens are still references here (resolved by serve). */
+  api?: ApiSettings;
+  /** Outbound events (webhooks); secrets are env var names here (read when the daemon starts). */
+  events?: EventsConfig;
   /** The backup check's settings (defaults applied even when the section is absent). */
   backup: {
     autoRestore: boolean;
@@ -87,12 +103,9 @@ export async function parseDaemonConfig(text: string, path: string): Promise<Dae
 async function resolveConfig(file: DaemonConfigFile, path: string): Promise<DaemonConfig> {
   const base = dirname(resolve(path));
   const at = (p: string) => resolve(base, p);
-  if (file.store.sqlite === ':memory:') {
-    // Every job runs in its own worker thread with its own connection: leases need one database.
-    throw new ConfigError(path, 'store.sqlite: the daemon needs a database file, not :memory:');
-  }
-  const sqlite = at(file.store.sqlite);
-  const stateDir = file.stateDir !== undefined ? at(file.stateDir) : dirname(sqlite);
+  const store = resolveStoreSection(file.store, base, path);
+  const stateDir =
+    file.stateDir !== undefined ? at(file.stateDir) : store.sqlite ? dirname(store.sqlite) : at('state');
   const jobs = {} as Record<JobName, DaemonJob>;
   for (const name of JOB_NAMES) {
     const settings = file.jobs[name];
@@ -112,7 +125,8 @@ async function resolveConfig(file: DaemonConfigFile, path: string): Promise<Daem
   }
   const config: DaemonConfig = {
     file: resolve(path),
-    store: { sqlite },
+    store,
+    ...(file.cluster !== undefined ? { cluster: clusterSettings(file.cluster) } : {}),
     stateDir,
     images: file.images !== undefined ? at(file.images) : join(stateDir, 'images'),
     ...(file.fleet !== undefined ? { fleet: at(file.fleet) } : {}),
@@ -127,6 +141,8 @@ async function resolveConfig(file: DaemonConfigFile, path: string): Promise<Daem
         }
       : {}),
     ...(file.rollout !== undefined ? { rollout: { spec: at(file.rollout.spec) } } : {}),
+    ...(file.api !== undefined ? { api: resolveApiSection(file.api, path) } : {}),
+    ...(file.events !== undefined ? { events: resolveEventsConfig(file.events, path) } : {}),
     backup: {
       autoRestore: file.backup?.autoRestore ?? false,
       resetHost: file.backup?.resetHost ?? false,
@@ -182,4 +198,14 @@ function describeIssues(error: z.ZodError): string {
       return `${where}: ${issue.message}`;
     })
     .join('; ');
+}
+
+/** The cluster section with the TTL in milliseconds. */
+function clusterSettings(c: ClusterSection): NonNullable<DaemonConfig['cluster']> {
+  return {
+    ...(c.instance !== undefined ? { instance: c.instance } : {}),
+    ...(c.labels !== undefined ? { labels: c.labels } : {}),
+    ...(c.maxServers !== undefined ? { maxServers: c.maxServers } : {}),
+    ...(c.leaseTtlSeconds !== undefined ? { leaseTtlMs: c.leaseTtlSeconds * 1000 } : {}),
+  };
 }
