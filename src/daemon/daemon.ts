@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Bree from 'bree';
 import type { Logger } from 'pino';
+import { CLUSTER_DEFAULTS } from '../cluster/defaults.ts';
 import type { Deps } from '../deps.ts';
 import { ConfigError, describeError, FirmwardenError } from '../errors.ts';
 import { type EventDispatchers, startEventDispatchers } from '../events/event-dispatchers.ts';
@@ -245,6 +246,23 @@ export async function startDaemon(
   // Outbound events: one dispatcher per webhook, tailing the journal beside the scheduler.
   const events: EventDispatchers | undefined =
     config.events && secrets ? startEventDispatchers(config.events, secrets, store, deps, actor) : undefined;
+  // In a cluster the daemon is an instance for its whole life, idle or not: `cluster status`
+  // lists it, and its rollout-window runs (same actor) hold servers under the same heartbeat.
+  const cluster = config.cluster;
+  const member = cluster
+    ? { id: actor, name: cluster.instance ?? actor, labels: cluster.labels ?? {} }
+    : undefined;
+  const memberTtl = cluster?.leaseTtlMs ?? CLUSTER_DEFAULTS.leaseTtlMs;
+  const beat = () =>
+    member
+      ? store
+          .heartbeat(member, memberTtl)
+          .catch((err) => logger.warn({ err: describeError(err) }, 'heartbeat failed'))
+      : undefined;
+  await beat();
+  const beatTimer = member
+    ? setInterval(() => track(beat() as Promise<unknown>), Math.max(250, memberTtl / 3)).unref()
+    : undefined;
   logger.info({ jobs: enabled }, 'daemon started');
   if (checks && config.backup.checkAtStartup) checks.request('daemon start-up');
   // Changes made by other processes (a CLI rollout on the same store) are seen on this tick too.
@@ -262,6 +280,7 @@ export async function startDaemon(
       stopping ??= (async () => {
         logger.info('daemon stopping');
         if (changeTimer) clearInterval(changeTimer);
+        if (beatTimer) clearInterval(beatTimer);
         stoppingNow = true;
         const stopped = bree.stop();
         const graceful = await Promise.race([
@@ -278,6 +297,7 @@ export async function startDaemon(
         }
         while (pending.size > 0) await Promise.all([...pending]);
         await events?.stop();
+        if (member) await store.leaveCluster(member.id).catch(() => undefined);
         await store.append({ actor, event: 'daemon-stop', data: { graceful } });
         await store.close();
         logger.info('daemon stopped');

@@ -33,12 +33,18 @@ export async function openStore(
   deps: { clock: Clock; busyTimeoutMs?: number },
 ): Promise<Store> {
   if (config?.postgres !== undefined) {
-    if (config.sqlite !== undefined)
-      throw new ConfigError('store', 'set either sqlite or postgres, not both');
+    if (config.sqlite) throw new ConfigError('store', 'set either sqlite or postgres, not both');
+    let password = config.password;
+    if (password === undefined && config.passwordEnv !== undefined) {
+      password = process.env[config.passwordEnv];
+      if (password === undefined) {
+        throw new ConfigError('store', `passwordEnv: environment variable ${config.passwordEnv} is not set`);
+      }
+    }
     return PostgresStore.open(
       {
         url: config.postgres,
-        ...(config.password !== undefined ? { password: config.password } : {}),
+        ...(password !== undefined ? { password } : {}),
         ...(config.schema !== undefined ? { schema: config.schema } : {}),
       },
       deps,
