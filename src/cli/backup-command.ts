@@ -37,8 +37,9 @@ check    inspects the embedded images (BMC, BIOS, anything the catalog holds): h
 status   the mechanism each server can use, the state of its copies, what is corrupted.
 restore  pushes the verified copy (slice, else image store) back onto each corrupted image and
          verifies it by reading the inventory back. A copy failing its digest is never used.
-         With no verified copy, a Dell server rolls back to its Previous- copy (marked
-         fallback: healthy again, at the version it ran before).
+         With no verified copy, what the BMC keeps is used, marked fallback: iDRAC's
+         Previous- rollback copy, an OpenBMC BMC's backup bank (healthy again, at the
+         version of that copy).
          A host image that activates at the next host reset is reported "staged"; with
          --reset-host the host is restarted once (graceful; forced only with
          --allow-force-reset) and the restore verified once it runs again.

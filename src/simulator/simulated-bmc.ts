@@ -41,6 +41,7 @@ import type {
   SimUpdateRecord,
   SimVendor,
 } from './types.ts';
+import { registerActiveImageSwitch, switchActiveImageOnReboot } from './update/active-image.ts';
 import { ImageFetcher } from './update/image-fetch.ts';
 import { StagedImages } from './update/staged-images.ts';
 import { UpdateEngine } from './update/update-engine.ts';
@@ -154,6 +155,7 @@ export class SimulatedBmc implements SimBmc, SimHost, PipelineHost {
     registerUpdateRoutes(this, this.#fetcher, new StagedImages());
     this.power.register();
     this.storage.register();
+    registerActiveImageSwitch(this);
   }
 
   #builder(o: SimulatedBmcOptions): BmcBuilder {
@@ -250,6 +252,7 @@ export class SimulatedBmc implements SimBmc, SimHost, PipelineHost {
     this.scheduler.run(async () => {
       await down;
       await this.scheduler.sleep(this.timing.bmcRebootMs);
+      switchActiveImageOnReboot(this);
       this.updates.activateOnBmcReboot();
       const managers = `/redfish/v1/Managers`;
       for (const m of this.tree.has(managers) ? this.tree.members(managers) : [])

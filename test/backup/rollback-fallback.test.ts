@@ -1,8 +1,9 @@
 /**
- * Dell (no slice path, no ImageDataURI) with no verified copy in firmwarden's store: a corrupted
- * BIOS is restored from what the BMC keeps itself, iDRAC's Previous- rollback copy, marked as a
- * fallback: healthy again at the version it ran before, which the report says is not the
- * expected one. Without resetHost the rollback waits for a host reset; with it, it is verified.
+ * No slice path and no verified copy in firmwarden's store: a corrupted image is restored from
+ * what the BMC keeps itself, marked as a fallback — iDRAC's Previous- rollback copy (a BIOS, with
+ * a host reset) and bmcweb's backup bank (the BMC image, by ActiveSoftwareImage and a BMC reset).
+ * The component is healthy again at the copy's version, which the report says is not the
+ * expected one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -64,5 +65,48 @@ describe('rollback fallback (Dell)', () => {
       method: 'simple',
       image: { name: expect.stringMatching(/^Previous-.*\.bin$/), version: previous?.version },
     });
+  });
+});
+
+describe('backup-bank fallback (OpenBMC)', () => {
+  let ob: BackupFleet;
+  beforeAll(async () => {
+    ob = await backupFleet(['openbmc'], { sync: false });
+  });
+  afterAll(() => ob?.close());
+
+  it('with no verified copy, boots the BMC from its backup bank (ActiveSoftwareImage + Manager.Reset) and verifies it', async () => {
+    const [before] = await runBackup('status', ob.input(), ob.deps);
+    expect(before?.mechanism).toBe('backup-bank');
+    const bmc = before?.components.find((c) => c.kind === 'bmc') as ComponentBackup;
+    expect(bmc.store.state).toBe('missing');
+    const bank = before?.fallback?.copies.find((c) => c.kind === 'bmc');
+    expect(bank?.version).toMatch(/\S/);
+    expect(bank?.version).not.toBe(bmc.version);
+
+    ob.bmc('openbmc').corrupt('bmc', 'health-critical');
+    const [r] = await runBackup('restore', ob.input(), ob.deps);
+    const restored = r?.components.find((c) => c.kind === 'bmc') as ComponentBackup;
+    expect(restored.restore).toMatchObject({
+      source: 'fallback',
+      outcome: 'verified',
+      fallback: { mechanism: 'backup-bank', version: bank?.version },
+    });
+    expect(restored.restore?.detail).toMatch(/booted the BMC's backup bank/);
+    expect(ob.bmc('openbmc').corruptions).toEqual([]);
+    const client = ob.client('openbmc');
+    try {
+      const inv = await scanServer(client, ob.server('openbmc'), systemClock);
+      expect(inv.components.find((c) => c.kind === 'bmc')).toMatchObject({
+        health: 'OK',
+        version: bank?.version,
+      });
+      // The bank that ran before is the standby now.
+      expect(inv.copies.find((c) => c.kind === 'bmc')?.version).toBe(bmc.expectedVersion ?? bmc.version);
+    } finally {
+      await client.close();
+    }
+    // Nothing was uploaded: the switch is the BMC's own.
+    expect(ob.bmc('openbmc').updateHistory).toEqual([]);
   });
 });
