@@ -4,6 +4,7 @@
  * another terminal. A thin layer over src/rollout.
  */
 import { join } from 'node:path';
+import { type DaemonConfig, loadDaemonConfig } from '../daemon/load-config.ts';
 import type { Deps } from '../deps.ts';
 import { ConfigError, FirmwardenError } from '../errors.ts';
 import { createRollout } from '../rollout/create.ts';
@@ -16,17 +17,19 @@ import { EXIT, parse } from './args.ts';
 import { progressView } from './progress-view.ts';
 import { table } from './render.ts';
 
-export const ROLLOUT_HELP = `firmwarden rollout start --spec ROLLOUT.yaml [--id ID] [--state DIR] [--json] [--no-drive]
-firmwarden rollout status [--id ID] [--state DIR] [--json]
-firmwarden rollout pause|abort --id ID [--state DIR]
-firmwarden rollout resume --id ID [--retry-failed] [--state DIR] [--json]
+export const ROLLOUT_HELP = `firmwarden rollout start --spec ROLLOUT.yaml [--id ID] [--state DIR | --config FILE] [--json] [--no-drive]
+firmwarden rollout status [--id ID] [--state DIR | --config FILE] [--json]
+firmwarden rollout pause|abort --id ID [--state DIR | --config FILE]
+firmwarden rollout resume --id ID [--retry-failed] [--state DIR | --config FILE] [--json]
 
 Upgrades the servers a rollout spec selects in waves (canaries first), never taking more out of
 service than maxUnavailable / perLabel allow, inside its maintenance windows, with health gates
 and drain/undrain hooks around each server. It pauses when the failure budget is spent and
 completes by itself when every server is at target (acting version = target). State lives in
 DIR/state.db (default .firmwarden): after a crash, \`resume\` continues from the BMCs' truth.
-Only one process drives a rollout at a time.`;
+Only one process drives a rollout at a time — except with --config naming a daemon config with
+a PostgreSQL store and a cluster section: this process then joins the rollout as one more
+instance (claims servers within the fleet-wide limits; one coordinator; failover).`;
 
 export async function rolloutCommand(
   argv: string[],
@@ -38,12 +41,19 @@ export async function rolloutCommand(
     spec: { type: 'string' },
     id: { type: 'string' },
     state: { type: 'string' },
+    config: { type: 'string' },
     json: { type: 'boolean' },
     'no-drive': { type: 'boolean' },
     'retry-failed': { type: 'boolean' },
   });
-  const state = values.state ?? '.firmwarden';
-  const store = await openStore({ sqlite: join(state, 'state.db') }, deps);
+  if (values.config !== undefined && values.state !== undefined)
+    throw new ConfigError('firmwarden rollout', 'give --state DIR or --config FILE, not both');
+  // A daemon config names the store (SQLite or the shared PostgreSQL) and, in a cluster, how this
+  // process joins a rollout as one more instance.
+  const config = values.config !== undefined ? await loadDaemonConfig(values.config) : undefined;
+  const state = config?.stateDir ?? values.state ?? '.firmwarden';
+  const store = await openStore(config ? config.store : { sqlite: join(state, 'state.db') }, deps);
+  const cluster = config?.cluster;
   try {
     switch (sub) {
       case 'start': {
@@ -56,7 +66,7 @@ export async function rolloutCommand(
         );
         if (!values.json) out.write(`rollout ${record.id} created\n`);
         if (values['no-drive']) return await report(store, record.id, out, Boolean(values.json));
-        return await drive(store, record.id, deps, state, out, Boolean(values.json));
+        return await drive(store, record.id, deps, state, out, Boolean(values.json), cluster);
       }
       case 'resume': {
         const id = requireId(values.id, 'resume');
@@ -66,7 +76,7 @@ export async function rolloutCommand(
               await store.setServerStep(id, s.server, ['failed'], 'pending', { retried: true });
           }
         }
-        return await drive(store, id, deps, state, out, Boolean(values.json));
+        return await drive(store, id, deps, state, out, Boolean(values.json), cluster);
       }
       case 'status':
         return await report(store, values.id ?? (await latest(store)), out, Boolean(values.json));
@@ -107,6 +117,7 @@ async function drive(
   state: string,
   out: NodeJS.WritableStream,
   json: boolean,
+  cluster?: DaemonConfig['cluster'],
 ) {
   const view = progressView();
   const stop = new AbortController();
@@ -116,6 +127,9 @@ async function drive(
     await driveRollout(id, deps, {
       store,
       stateDir: state,
+      ...(cluster
+        ? { cluster, ...(cluster.leaseTtlMs !== undefined ? { leaseTtlMs: cluster.leaseTtlMs } : {}) }
+        : {}),
       signal: stop.signal,
       onEvent: (e) => {
         if (e.type === 'server')

@@ -91,6 +91,19 @@ describePostgres('three firmwarden daemons on one PostgreSQL store', () => {
     );
     expect(report.instances.filter((x) => x.alive)).toHaveLength(3);
 
+    // The rollout CLI reads the same shared store through a daemon config.
+    const rollout = await cli([
+      'rollout',
+      'status',
+      '--config',
+      join(bed.dir, 'd2.yaml'),
+      '--id',
+      'daemons',
+      '--json',
+    ]).done;
+    expect(rollout.code, rollout.err).toBe(0);
+    expect(JSON.parse(rollout.out)).toMatchObject({ rollout: { id: 'daemons', status: 'completed' } });
+
     const journal = await bed.store.journal({ rolloutId: 'daemons' });
     for (const s of await bed.store.rolloutServers('daemons')) {
       expect(s.step).toBe('done');
