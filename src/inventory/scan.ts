@@ -28,11 +28,20 @@ export interface ScanTarget {
   labels?: Record<string, string>;
 }
 
+export interface ScanOptions {
+  /**
+   * Also read the Manager for its LastResetTime (the System's comes free): one more request per
+   * server, so only the inventory-scan job, which watches for resets, asks for it.
+   */
+  resets?: boolean;
+}
+
 /** Scans one server; throws on failure (the sweep turns that into a reported error). */
 export async function scanServer(
   client: RedfishClient,
   target: ScanTarget,
   clock: Clock,
+  options: ScanOptions = {},
 ): Promise<ServerInventory> {
   const root = await client.root();
   const quirks = detectVendor(root, target.vendor);
@@ -51,7 +60,7 @@ export async function scanServer(
       ? readMembers(client, root.Systems['@odata.id'], ComputerSystemSchema).then((s) => s[0])
       : undefined,
     // Only for LastResetTime: one more round trip, in parallel with the others.
-    root.Managers
+    options.resets && root.Managers
       ? readMembers(client, root.Managers['@odata.id'], ManagerSchema).then((m) => m[0])
       : undefined,
   ]);

@@ -8,7 +8,7 @@ import { describeError, FirmwardenError } from '../errors.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
 import { RedfishClient } from '../redfish/client.ts';
 import type { FleetInventory, ServerInventory } from './model.ts';
-import { scanServer } from './scan.ts';
+import { type ScanOptions, scanServer } from './scan.ts';
 
 export interface SweepOptions {
   /** Servers scanned at once across the fleet (default 64). */
@@ -16,6 +16,8 @@ export interface SweepOptions {
   /** Called after each server, for progress bars. */
   onServer?: (result: ServerInventory, done: number, total: number) => void;
   signal?: AbortSignal;
+  /** Also read when host and BMC last reset (one more request per server; inventory-scan job). */
+  resets?: boolean;
 }
 
 export const DEFAULT_SWEEP_CONCURRENCY = 64;
@@ -33,7 +35,7 @@ export async function sweepFleet(
     while (next < servers.length && !options.signal?.aborted) {
       const i = next++;
       const server = servers[i] as ResolvedServer;
-      results[i] = await scanOne(server, deps);
+      results[i] = await scanOne(server, deps, { resets: options.resets ?? false });
       done++;
       options.onServer?.(results[i] as ServerInventory, done, servers.length);
     }
@@ -49,11 +51,15 @@ export async function sweepFleet(
 }
 
 /** Scans one fleet entry with its own client; failures become `error`. */
-export async function scanOne(server: ResolvedServer, deps: Deps): Promise<ServerInventory> {
+export async function scanOne(
+  server: ResolvedServer,
+  deps: Deps,
+  options: ScanOptions = {},
+): Promise<ServerInventory> {
   let client: RedfishClient | undefined;
   try {
     client = new RedfishClient(server.client, deps);
-    return await scanServer(client, server, deps.clock);
+    return await scanServer(client, server, deps.clock, options);
   } catch (err) {
     deps.logger.warn({ server: server.name, err: describeError(err) }, 'inventory scan failed');
     return {

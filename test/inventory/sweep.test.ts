@@ -70,6 +70,21 @@ describe('inventory against every vendor profile', () => {
     expect(bmc.stats.maxInFlight).toBeLessThanOrEqual(4);
   });
 
+  it('reads the Manager (its LastResetTime) only when asked: one request more', async () => {
+    const { deps } = testDeps();
+    const bmc = fresh(firstOf('openbmc'));
+    const plain = await scanOne(serverOf(bmc), deps);
+    expect(plain.lastReset).toEqual({ system: expect.any(String) });
+    const managerGets = () =>
+      Object.entries(bmc.stats.byRoute)
+        .filter(([route]) => route.startsWith('GET /redfish/v1/Managers'))
+        .reduce((n, [, count]) => n + count, 0);
+    expect(managerGets()).toBe(0);
+    const withResets = await scanOne(serverOf(bmc), deps, { resets: true });
+    expect(withResets.lastReset).toEqual({ system: expect.any(String), bmc: expect.any(String) });
+    expect(managerGets()).toBeGreaterThan(0);
+  });
+
   it('never reports Dell Previous-/Available- entries or backup banks as installed', async () => {
     const { deps } = testDeps();
     for (const vendor of ['dell', 'lenovo', 'openbmc'] as const) {

@@ -23,6 +23,7 @@ export async function inventoryScan(ctx: JobContext): Promise<JobReport> {
   const resets: ObservedReset[] = [];
   const inventory = await sweepFleet(servers, ctx.deps, {
     signal: ctx.signal,
+    resets: true,
     onServer: (inv: ServerInventory) => {
       saves.push(ctx.store.saveInventory(inv));
       for (const reset of observedResets(before.get(inv.server), inv)) {
