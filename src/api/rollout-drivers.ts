@@ -4,7 +4,11 @@
  * answering, the API takes that lease itself (same holder as the driver it then starts), so a
  * rollout a CLI or daemon drives is refused with 409 at once rather than failing unseen later.
  * A resume that arrives while this process's driver winds down (after a pause) starts it again.
+ * With a cluster section in the config, the rollout is shared: the driver joins it as one more
+ * instance instead.
  */
+
+import type { DaemonConfig } from '../daemon/load-config.ts';
 import type { Deps } from '../deps.ts';
 import { describeError, FirmwardenError } from '../errors.ts';
 import { DRIVE_DEFAULTS, driveRollout } from '../rollout/driver.ts';
@@ -17,6 +21,8 @@ export interface DriverOptions {
   stateDir: string;
   /** Lease holder and journal actor of the drivers: "api:<pid>@<host>". */
   actor: string;
+  /** The daemon config's cluster section: drivers join rollouts as one more instance. */
+  cluster?: DaemonConfig['cluster'];
 }
 
 export class RolloutDrivers {
@@ -49,6 +55,11 @@ export class RolloutDrivers {
       return;
     }
     const { store, actor } = this.#opts;
+    // In a cluster the rollout is shared: this process joins it (claims, coordinator lease).
+    if (this.#opts.cluster) {
+      this.#launch(id);
+      return;
+    }
     const lease = await store.acquireLease(`rollout:${id}`, actor, DRIVE_DEFAULTS.leaseTtlMs);
     if (lease.holder !== actor) {
       throw new ApiError(
@@ -60,7 +71,7 @@ export class RolloutDrivers {
   }
 
   #launch(id: string): void {
-    const { store, deps, stateDir, actor } = this.#opts;
+    const { store, deps, stateDir, actor, cluster } = this.#opts;
     const logger = deps.logger.child({ rollout: id });
     const entry = { done: Promise.resolve(), again: false };
     entry.done = (async () => {
@@ -69,6 +80,9 @@ export class RolloutDrivers {
           store,
           actor,
           stateDir,
+          ...(cluster
+            ? { cluster, ...(cluster.leaseTtlMs !== undefined ? { leaseTtlMs: cluster.leaseTtlMs } : {}) }
+            : {}),
           signal: this.#abort.signal,
           onEvent: (e) => logger.info({ event: e }, `rollout ${e.type}`),
         });
