@@ -9,26 +9,24 @@
  * host once for all of them (when the caller allows it) and verifies each.
  */
 
-import { z } from 'zod';
 import { describeError, FirmwardenError } from '../errors.ts';
 import { type Delivered, pushHttp, pushMultipart, simpleUpdate } from '../executor/deliver.ts';
 import { resetHost, resetManager, waitFor } from '../executor/host-reset.ts';
 import { chooseMethod } from '../executor/method-choice.ts';
 import { type Expected, verifyComponent } from '../executor/verify.ts';
 import type { InventoryComponent } from '../inventory/model.ts';
-import { readMembers } from '../redfish/collection.ts';
-import { ODataIdSchema, ResourceSchema } from '../redfish/models/index.ts';
 import { pathOf } from '../redfish/session.ts';
 import { assertNotFailed, followTask } from '../redfish/task-monitor.ts';
 import type { BackupEnv, RestoreReport, ServerFacts } from './backup-env.ts';
 import { BackupError, BackupErrorCode } from './backup-errors.ts';
 import { CopyState } from './backup-vocab.ts';
+import { bmcFallback, restoreFromBmcCopy } from './bmc-fallback.ts';
 import { readFirmwareView } from './firmware-view.ts';
 import type { Inspected } from './inspect-component.ts';
 import { digestMatches, type Reference } from './references.ts';
 
 /** SimpleUpdate Targets for a component: itself, or the Manager/Bios the ActionInfo insists on. */
-function simpleTargets(facts: ServerFacts, c: InventoryComponent): string[] {
+export function simpleTargets(facts: ServerFacts, c: InventoryComponent): string[] {
   const allowed = facts.caps.simple?.targets;
   if (!allowed || allowed.includes(c.uri)) return [c.uri];
   const pick =
@@ -218,7 +216,7 @@ async function verify(
   if (!ok) report.error = { code: BackupErrorCode.restoreFailed, message: last };
 }
 
-function expectedOf(item: Inspected, ref: Reference): Expected {
+export function expectedOf(item: Inspected, ref: Reference): Expected {
   return {
     id: item.c.id,
     uri: item.c.uri,
@@ -306,161 +304,6 @@ export async function finishStaged(
       detail: r.detail,
     });
   }
-}
-
-/** A copy the BMC keeps itself, and how to bring it back. */
-interface BmcFallback {
-  mechanism: 'rollback' | 'backup-bank';
-  copy: InventoryComponent;
-  /** Sets the copy going; returns a task to follow, if any. */
-  start: () => Promise<string | undefined>;
-}
-
-/**
- * What the BMC keeps of this component that firmwarden can drive, when the server falls back:
- * iDRAC's rollback copy (Previous-<ComponentID>-<Version>__<FQDD>, same FQDD) installed through
- * SimpleUpdate naming the member; or bmcweb's backup bank of the BMC image (StandbySpare),
- * booted by PATCHing Manager Links.ActiveSoftwareImage and resetting the BMC. Other banks (XCC,
- * the iLO recovery set) have no standard switch: they are reported, not driven.
- */
-async function bmcFallback(
-  env: BackupEnv,
-  facts: ServerFacts,
-  item: Inspected,
-): Promise<BmcFallback | undefined> {
-  const mechanism = facts.support.mechanism;
-  const copies = facts.view.inventory.copies;
-  if (mechanism === 'rollback' && facts.caps.simple && item.c.identity.fqdd !== undefined) {
-    const copy = copies.find(
-      (c) => /^Previous-/.test(c.id) && c.identity.fqdd === item.c.identity.fqdd && c.version.trim() !== '',
-    );
-    if (copy === undefined) return undefined;
-    return {
-      mechanism,
-      copy,
-      start: async () =>
-        (
-          await simpleUpdate(env.client, facts.caps, {
-            image: { sha256: '', size: 0, fileName: copy.id },
-            targets: simpleTargets(facts, item.c),
-            imageUri: copy.uri,
-          })
-        ).location,
-    };
-  }
-  if (mechanism === 'backup-bank' && item.c.kind === 'bmc') {
-    const copy = copies.find((c) => c.slot === 'backup' && c.kind === 'bmc' && c.version.trim() !== '');
-    const manager = copy ? await switchableManager(env) : undefined;
-    if (copy === undefined || manager === undefined) return undefined;
-    return {
-      mechanism,
-      copy,
-      start: async () => {
-        await env.client.patch(manager, { Links: { ActiveSoftwareImage: { '@odata.id': copy.uri } } });
-        await resetManager(env.client);
-        return undefined;
-      },
-    };
-  }
-  return undefined;
-}
-
-const SwitchableManagerSchema = ResourceSchema.extend({
-  Links: z.looseObject({ ActiveSoftwareImage: ODataIdSchema.optional() }).optional(),
-});
-
-/** The Manager that announces Links.ActiveSoftwareImage (bmcweb), if any. */
-async function switchableManager(env: BackupEnv): Promise<string | undefined> {
-  const root = await env.client.root();
-  if (!root.Managers) return undefined;
-  const managers = await readMembers(env.client, root.Managers['@odata.id'], SwitchableManagerSchema);
-  return managers.find((m) => m.Links?.ActiveSoftwareImage !== undefined)?.['@odata.id'];
-}
-
-/**
- * Restores from what the BMC keeps itself (bmcFallback): set it going, follow its task, then read
- * the inventory back until the component is healthy at the copy's version. Marked as a fallback:
- * the component no longer runs the expected version, so the plan shows it outdated until an
- * update brings it back.
- */
-async function restoreFromBmcCopy(env: BackupEnv, item: Inspected, fb: BmcFallback): Promise<RestoreReport> {
-  const server = env.server.name;
-  const copy = fb.copy;
-  const fallback = { mechanism: fb.mechanism, version: copy.version, copy: copy.uri };
-  const report: RestoreReport = { source: 'fallback', fallback, outcome: 'failed', detail: '' };
-  await env.book.journal(server, 'backup.restore.intent', {
-    component: item.c.name,
-    uri: item.c.uri,
-    version: copy.version,
-    source: 'fallback',
-    fallback,
-    findings: item.report.findings.map((f) => f.kind),
-  });
-  try {
-    const location = await fb.start();
-    let outcome: string | undefined;
-    if (location) {
-      report.task = location;
-      const t = await followTask(env.client, location, env.deps.clock, {
-        timeoutMs: env.timeouts.taskMs,
-        pollMs: env.timeouts.pollMs,
-        unreachableTimeoutMs: env.timeouts.bmcRebootMs,
-      });
-      outcome = assertNotFailed(t, location).outcome;
-    }
-    if (fb.mechanism === 'rollback' && item.c.kind === 'bmc' && outcome === 'staged')
-      await resetManager(env.client);
-    const how =
-      fb.mechanism === 'rollback'
-        ? `rolled back to ${copy.version} from the BMC's rollback copy`
-        : `booted the BMC's backup bank (${copy.version})`;
-    const words = `${how} (fallback: no verified copy of ${item.report.expectedVersion ?? 'the expected version'})`;
-    if (item.c.kind !== 'bmc' && outcome === 'staged') {
-      Object.assign(report, {
-        outcome: 'staged',
-        detail: `${item.c.name}: ${words}; it runs after the next host reset`,
-      });
-    } else {
-      const expected = { ...expectedOf(item, { version: copy.version } as Reference) };
-      let last = 'not read back';
-      const ok = await waitFor(
-        async () => {
-          // A rebooting BMC does not answer: that is not a failure, keep reading.
-          const view = await readFirmwareView(env.client, env.server, env.deps.clock).catch((err) => {
-            last = describeError(err);
-            return undefined;
-          });
-          if (view === undefined) return false;
-          const v = verifyComponent(expected, view.inventory, view.inventory.vendor);
-          last = v.detail;
-          return v.state === 'verified';
-        },
-        env.deps.clock,
-        item.c.kind === 'bmc' ? env.timeouts.bmcRebootMs : env.timeouts.pollMs * 4,
-        env.timeouts.pollMs,
-      );
-      report.outcome = ok ? 'verified' : 'failed';
-      report.detail = ok ? `${last}: ${words}` : `${fb.mechanism} set going but ${last}`;
-      if (!ok) report.error = { code: BackupErrorCode.restoreFailed, message: last };
-    }
-  } catch (err) {
-    report.outcome = 'failed';
-    report.detail = `${item.c.name}: ${fb.mechanism} from ${copy.id} failed: ${describeError(err)}`;
-    report.error = {
-      code: err instanceof FirmwardenError ? err.code : 'FW_ERR_UNEXPECTED',
-      message: describeError(err),
-    };
-  }
-  await env.book.journal(server, 'backup.restore', {
-    component: item.c.name,
-    uri: item.c.uri,
-    version: copy.version,
-    source: 'fallback',
-    fallback,
-    outcome: report.outcome,
-    detail: report.detail,
-  });
-  return report;
 }
 
 /** The version a staged restore should bring: the rollback copy's, else the catalog reference's. */
