@@ -2,7 +2,8 @@
  * Restores one corrupted embedded image: from the slice copy when it read back with the catalog's
  * digest (SimpleUpdate whose ImageURI names the staged member), else from firmwarden's verified
  * store copy by the best update method the BMC offers. A copy that fails its digest is never used;
- * with no verified source the restore is refused. The task is followed, a BMC image is waited for
+ * with no verified source, what the BMC keeps itself is used (bmc-fallback.ts), else the restore
+ * is refused. The task is followed, a BMC image is waited for
  * through the BMC's own reset, and the result is judged by reading the inventory back: healthy,
  * at the expected version, and (where the BMC offers it) reading back as the catalog image.
  * A host image that only activates at the next host reset is "staged"; finishStaged resets the
