@@ -6,6 +6,7 @@
  * 413, 415), the handler, then the audit: every authenticated mutating call is journalled with
  * the caller as `api:<token name>`. Tokens never reach a log line.
  */
+
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { DaemonConfig } from '../daemon/load-config.ts';
 import type { Deps } from '../deps.ts';
@@ -27,6 +28,7 @@ import { fleetRoutes } from './routes/fleet-routes.ts';
 import { metaRoutes } from './routes/meta-routes.ts';
 import { recordRoutes } from './routes/record-routes.ts';
 import { rolloutRoutes } from './routes/rollout-routes.ts';
+import { ViewCache } from './view-cache.ts';
 
 export interface ApiRequest {
   method: string;
@@ -117,6 +119,7 @@ export function createApiApp(options: ApiAppOptions): ApiApp {
     }),
     journal: new JournalTail(store),
     metrics: new ApiMetrics(),
+    views: new ViewCache(),
     processActor: self,
     ...(options.dashboardPage ? { dashboardPage: options.dashboardPage } : {}),
   };

@@ -13,6 +13,7 @@ import type { JournalTail } from './journal-tail.ts';
 import type { ApiMetrics } from './metrics.ts';
 import type { Operations } from './operations.ts';
 import type { RolloutDrivers } from './rollout-drivers.ts';
+import type { ViewCache } from './view-cache.ts';
 
 /** The api settings with defaults, when the config has no api section (tests, library callers). */
 export type EffectiveSettings = Omit<ApiSettings, 'tokens'>;
@@ -28,6 +29,8 @@ export interface ApiContext {
   drivers: RolloutDrivers;
   journal: JournalTail;
   metrics: ApiMetrics;
+  /** Parsed fleet file and plans reused across polls (view-cache.ts). */
+  views: ViewCache;
   /** Journal actor and lease holder of work this process does itself: "api:<pid>@<host>". */
   processActor: string;
   /** A replacement for the dashboard page served at GET / (default: src/dashboard's). */

@@ -43,7 +43,7 @@ export async function dashboardView(ctx: ApiContext): Promise<DashboardData> {
     notScanned = fleet.servers
       .filter((s) => missing.has(s.name))
       .map((s) => ({ name: s.name, labels: s.labels }));
-    if (inventory.servers.length > 0) plan = (await currentPlan(ctx)).plan;
+    if (inventory.servers.length > 0) plan = (await currentPlan(ctx, fleet)).plan;
   } catch (err) {
     problems.push(problemOf(err));
   }

@@ -13,12 +13,15 @@ import { type Plan, PlanError, type PlanPolicy, plan } from '../planner/index.ts
 import { ApiError } from './api-errors.ts';
 import type { ApiContext } from './context.ts';
 
-/** The configured fleet's servers (credentials resolved, never returned by the API). */
-export async function loadFleet(ctx: ApiContext): Promise<ResolvedServer[]> {
+/**
+ * The configured fleet's servers (credentials resolved, never returned by the API). Views take
+ * the cached parse (view-cache.ts); `fresh` re-reads everything, for work that talks to BMCs.
+ */
+export async function loadFleet(ctx: ApiContext, opts: { fresh?: boolean } = {}): Promise<ResolvedServer[]> {
   if (!ctx.config.fleet) {
     throw new ApiError('FW_API_NOT_CONFIGURED', `fleet: not configured in ${ctx.config.file}`);
   }
-  return loadFleetFile(ctx.config.fleet);
+  return opts.fresh ? loadFleetFile(ctx.config.fleet) : ctx.views.fleet(ctx.config.fleet);
 }
 
 /** The fleet's newest snapshots, and the fleet servers never scanned. */
@@ -37,13 +40,23 @@ export interface CurrentPlan {
   servers: ResolvedServer[];
 }
 
-/** Plans the newest snapshots of the fleet against the configured catalog and policy. */
-export async function currentPlan(ctx: ApiContext): Promise<CurrentPlan> {
-  const { servers, inventory, notScanned } = await latestFleetInventory(ctx);
+/**
+ * Plans the newest snapshots of the fleet against the configured catalog and policy (`fleet`: a
+ * latestFleetInventory the caller already read). Reused while none of them changed.
+ */
+export async function currentPlan(
+  ctx: ApiContext,
+  fleet?: Awaited<ReturnType<typeof latestFleetInventory>>,
+): Promise<CurrentPlan> {
+  const { servers, inventory, notScanned } = fleet ?? (await latestFleetInventory(ctx));
   const catalog = await ctx.catalog.get();
-  const policy: PlanPolicy = ctx.settings.policy ? await loadPolicyFile(ctx.settings.policy) : {};
+  const policyFile = ctx.settings.policy;
   try {
-    return { plan: plan(inventory, catalog, policy), notScanned, servers };
+    const made = await ctx.views.plan(inventory, catalog, policyFile, async () => {
+      const policy: PlanPolicy = policyFile ? await loadPolicyFile(policyFile) : {};
+      return plan(inventory, catalog, policy);
+    });
+    return { plan: made, notScanned, servers };
   } catch (err) {
     if (err instanceof PlanError) throw new ConfigError(catalog.source.file, err.message, { cause: err });
     throw err;

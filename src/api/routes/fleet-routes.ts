@@ -83,7 +83,7 @@ export function fleetRoutes(ctx: ApiContext): Route[] {
         ...errors(400, 401, 403, 409, 413, 415),
       },
       async handle({ caller, actor }) {
-        await loadFleet(ctx);
+        await loadFleet(ctx, { fresh: true });
         const { op, created } = ctx.operations.start(
           OperationKind.inventoryRefresh,
           caller?.name ?? '?',

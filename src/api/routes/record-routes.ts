@@ -49,7 +49,7 @@ export function recordRoutes(ctx: ApiContext): Route[] {
         ...errors(400, 401, 403, 409, 413, 415),
       },
       async handle({ body, caller, actor }) {
-        const fleet = await loadFleet(ctx);
+        const fleet = await loadFleet(ctx, { fresh: true });
         let servers = fleet;
         if (body.servers) {
           const byName = new Map(fleet.map((s) => [s.name, s]));
