@@ -125,6 +125,7 @@ export type SimImageProblem = { reason: 'VerificationFailed'; detail: string };
 export class SimImageVerifier extends Writable {
   /** Keep the bytes for later (a slice copy, ImageDataURI) when the image is at most this long. */
   readonly #keepBytes: number;
+  readonly #onBytes: ((n: number) => void) | undefined;
   #kept: Buffer[] | undefined;
   #head: Buffer[] = [];
   #headLen = 0;
@@ -135,14 +136,16 @@ export class SimImageVerifier extends Writable {
   /** Bytes received in total. */
   received = 0;
 
-  constructor(options: { keepBytes?: number } = {}) {
+  constructor(options: { keepBytes?: number; onBytes?: (n: number) => void } = {}) {
     super();
     this.#keepBytes = options.keepBytes ?? 0;
+    this.#onBytes = options.onBytes;
     this.#kept = this.#keepBytes > 0 ? [] : undefined;
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.received += chunk.length;
+    this.#onBytes?.(chunk.length);
     if (this.#kept !== undefined) {
       if (this.received > this.#keepBytes) this.#kept = undefined;
       else this.#kept.push(Buffer.from(chunk));

@@ -89,6 +89,7 @@ function emptyStats(): SimStats {
     authFailures: 0,
     imageFetches: [],
     imageUploads: [],
+    imageBytesVerified: 0,
   };
 }
 

@@ -42,6 +42,11 @@ export interface SimStats {
   imageFetches: SimImageFetch[];
   /** Images pushed to the BMC (multipart, HttpPushUri), oldest first. */
   imageUploads: SimImageUpload[];
+  /**
+   * Image bytes the verifier has consumed, pushed or fetched, counted as they arrive (so a test
+   * can see an image being verified while the rest of it is still on the wire).
+   */
+  imageBytesVerified: number;
 }
 
 /** One image download made by the BMC (SimpleUpdate ImageURI). */

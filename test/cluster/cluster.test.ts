@@ -152,12 +152,13 @@ describePostgres('the coordinator killed mid-rollout', () => {
 
     const { journal, servers } = await doneOnce(bed, 'failover');
     // A survivor became coordinator, naming the dead one, after the kill and within the bound:
-    // lease TTL + one idle poll (1 s), with slack for process scheduling on a busy CI machine.
+    // lease TTL + one idle poll (1 s), with wide slack for process scheduling on a busy CI machine
+    // (measured 2.4 s with a 3 s TTL; this bounds it, it does not time it).
     const takeover = journal.find(
       (j) => j.event === 'coordinator' && j.actor !== coordinator.actor && Date.parse(j.at) >= killedAt,
     );
     expect(takeover?.data).toMatchObject({ from: coordinator.actor });
-    expect(Date.parse(takeover?.at as string) - killedAt).toBeLessThan(TTL_MS + 1_000 + 5_000);
+    expect(Date.parse(takeover?.at as string) - killedAt).toBeLessThan(TTL_MS + 1_000 + 10_000);
     // Its servers in flight were adopted by survivors and finished there.
     expect(orphaned.length).toBeGreaterThan(0);
     for (const server of orphaned) {

@@ -13,6 +13,8 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FormData } from 'undici';
 import {
@@ -24,18 +26,28 @@ import {
 import type { SimTlsMaterial } from '../../src/simulator/tls.ts';
 import { type Answer, type Body, type Caller, pathOf } from './helpers.ts';
 
+/** A body generated as it is sent: `size` bytes in all. */
+export interface GeneratedImage {
+  size: number;
+  body: () => AsyncIterable<Buffer>;
+}
+export type ImageSource = string | Buffer | GeneratedImage;
+
 export interface ImageServer {
   readonly url: string;
   /** Requests received: path and Range header. */
   readonly requests: Array<{ path: string; range?: string }>;
-  /** Serves a file at /<name> (or a buffer), optionally behind Basic credentials "user:pass". */
-  serve(name: string, source: string | Buffer, credentials?: string): void;
+  /**
+   * Serves a file at /<name> (or a buffer, or a generated body of known size, sent whole even when
+   * a Range was asked for), optionally behind Basic credentials "user:pass".
+   */
+  serve(name: string, source: ImageSource, credentials?: string): void;
   close(): Promise<void>;
 }
 
 /** Starts an image server on 127.0.0.1 (HTTPS with `tls`), honouring single Range requests. */
 export async function startImageServer(tls?: SimTlsMaterial): Promise<ImageServer> {
-  const files = new Map<string, string | Buffer>();
+  const files = new Map<string, ImageSource>();
   const guarded = new Map<string, string>();
   const requests: ImageServer['requests'] = [];
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
@@ -53,6 +65,11 @@ export async function startImageServer(tls?: SimTlsMaterial): Promise<ImageServe
     }
     if (source === undefined) {
       res.writeHead(404).end('not found');
+      return;
+    }
+    if (typeof source === 'object' && !Buffer.isBuffer(source)) {
+      res.writeHead(200, { 'Content-Length': source.size, 'Content-Type': 'application/octet-stream' });
+      await pipeline(Readable.from(source.body()), res).catch(() => undefined);
       return;
     }
     const size = typeof source === 'string' ? (await stat(source)).size : source.length;

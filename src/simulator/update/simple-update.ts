@@ -4,8 +4,6 @@
  * once with 202 + Location, and only then does the BMC download ImageURI. A download that fails
  * ends the task in Exception with Update.TransferFailed: the POST itself succeeded, as in the field.
  */
-import { SIM_DEFAULTS } from '../defaults.ts';
-import { SimImageVerifier } from '../image-format.ts';
 import { type BaseMessageKey, baseError } from '../redfish-errors.ts';
 import type { Json } from '../resource-tree.ts';
 import type { SimHost } from '../sim-host.ts';
@@ -28,7 +26,7 @@ import { type ImageFetcher, recordedUrl } from './image-fetch.ts';
 import type { StagedImages } from './staged-images.ts';
 import { acceptedAnswer, refuseWhenBusy } from './update-answers.ts';
 import type { ReceivedImage } from './update-engine.ts';
-import { maxImageSize } from './upload.ts';
+import { imageVerifier, maxImageSize } from './upload.ts';
 
 const ACTION = 'UpdateService.SimpleUpdate';
 const PARAMETERS = new Set([
@@ -172,7 +170,7 @@ export async function simpleUpdate(
     const target = url as URL;
     const record: SimImageFetch = { url: recordedUrl(target), bytes: 0, ranges: [] };
     host.counters.imageFetches.push(record);
-    const verifier = new SimImageVerifier({ keepBytes: SIM_DEFAULTS.keepImageBytes });
+    const verifier = imageVerifier(host);
     const creds = {
       ...(typeof b['Username'] === 'string' ? { username: b['Username'] } : {}),
       ...(typeof b['Password'] === 'string' ? { password: b['Password'] } : {}),

@@ -32,6 +32,16 @@ export function maxImageSize(host: SimHost): number | undefined {
   return typeof v === 'number' && v > 0 ? v : undefined;
 }
 
+/** A verifier for an image arriving at `host`, counting its bytes in the BMC's stats as they come. */
+export function imageVerifier(host: SimHost): SimImageVerifier {
+  return new SimImageVerifier({
+    keepBytes: SIM_DEFAULTS.keepImageBytes,
+    onBytes: (n) => {
+      host.counters.imageBytesVerified += n;
+    },
+  });
+}
+
 class TooLarge extends Error {}
 
 /** Counts bytes and fails past `max`. */
@@ -83,7 +93,7 @@ function verdict(name: string, bytes: number, verifier: SimImageVerifier): Recei
 export async function receiveRaw(host: SimHost, req: SimRequest, method: UpdateMethod): Promise<Upload> {
   const max = maxImageSize(host);
   const counter = new ByteCounter(max);
-  const verifier = new SimImageVerifier({ keepBytes: SIM_DEFAULTS.keepImageBytes });
+  const verifier = imageVerifier(host);
   try {
     await pipeline(req.raw, counter, verifier);
   } catch (err) {
@@ -154,7 +164,7 @@ export function receiveMultipart(
         return;
       }
       const counter = new ByteCounter(max);
-      const verifier = new SimImageVerifier({ keepBytes: SIM_DEFAULTS.keepImageBytes });
+      const verifier = imageVerifier(host);
       const fileName = info.filename || 'image';
       out.image = {
         name: fileName,
