@@ -3,9 +3,13 @@
  * the same simulated fleet (fresh for each run), the same spec, each instance its own process
  * working on at most --per-instance servers at once, the fleet-wide limit --max-unavailable.
  * Prints wall time, servers per minute, the simulator's peak of hosts out of service at once,
- * and how the servers were shared. Needs FIRMWARDEN_TEST_PG_URL (scripts/test-services.sh).
+ * and how the servers were shared. With --failover, a third run with three instances SIGKILLs the
+ * coordinator once it has a server in flight and prints how long until a survivor took over
+ * (lease TTL --ttl-ms plus one poll, by design) and whether any server was installed twice.
+ * Needs FIRMWARDEN_TEST_PG_URL (scripts/test-services.sh).
  *
  *   npm run bench:rollout -- --count 24 --per-instance 4 --max-unavailable 12 [--latency 5]
+ *     [--failover] [--ttl-ms 5000]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -35,6 +39,7 @@ interface ChildOptions {
   actor: string;
   maxServers: number;
   stateDir: string;
+  ttlMs: number;
 }
 
 /** One instance: joins the rollout and drives it to its end. */
@@ -46,7 +51,7 @@ async function child(opts: ChildOptions): Promise<void> {
       store,
       actor: opts.actor,
       stateDir: opts.stateDir,
-      leaseTtlMs: 5_000,
+      leaseTtlMs: opts.ttlMs,
       cluster: { instance: opts.actor, maxServers: opts.maxServers },
     });
   } finally {
@@ -56,7 +61,8 @@ async function child(opts: ChildOptions): Promise<void> {
 
 async function run(
   instances: number,
-  args: { count: number; perInstance: number; maxUnavailable: number; latency: number },
+  args: { count: number; perInstance: number; maxUnavailable: number; latency: number; ttlMs: number },
+  failover = false,
 ) {
   const dir = await mkdtemp(join(tmpdir(), 'fw-bench-rollout-'));
   const fleet = await startSimulatedFleet({ count: args.count, seed: 5, latencyMs: args.latency });
@@ -103,19 +109,28 @@ async function run(
             actor: `bench-${i + 1}`,
             maxServers: args.perInstance,
             stateDir: join(dir, 'state'),
+            ttlMs: args.ttlMs,
           } satisfies ChildOptions),
         ],
         { stdio: ['ignore', 'inherit', 'inherit'] },
       ),
     );
-    await Promise.all(children.map((c) => new Promise((resolve) => c.on('exit', resolve))));
+    const exited = children.map((c) => new Promise((resolve) => c.on('exit', resolve)));
+    const takeover = failover ? await killCoordinator(store, children) : undefined;
+    await Promise.all(exited);
     const seconds = (performance.now() - started) / 1000;
     const servers = await store.rolloutServers('bench');
     const by = new Map<string, number>();
     for (const s of servers) by.set(s.holder ?? '-', (by.get(s.holder ?? '-') ?? 0) + 1);
     const done = servers.filter((s) => s.step === 'done' || s.step === 'skipped').length;
+    const installs = fleet.bmcs.reduce(
+      (n, bmc) => n + bmc.updateHistory.filter((h) => h.outcome === 'installed').length,
+      0,
+    );
     return {
       instances,
+      takeover,
+      installs,
       status: (await store.getRollout('bench'))?.status,
       seconds,
       perMinute: (done / seconds) * 60,
@@ -134,6 +149,35 @@ async function run(
   }
 }
 
+/**
+ * Waits until the coordinator (the first `coordinator` journal entry's actor) holds a server in
+ * flight while others are pending, SIGKILLs its process, and returns the milliseconds until
+ * another instance journaled that it took over (undefined: nobody did before the rollout ended).
+ */
+async function killCoordinator(store: PostgresStore, children: ChildProcess[]): Promise<number | undefined> {
+  for (;;) {
+    const journal = await store.journal({ rolloutId: 'bench' });
+    const holder = journal.find((j) => j.event === 'coordinator')?.actor;
+    const servers = await store.rolloutServers('bench');
+    if (servers.every((s) => s.step === 'done' || s.step === 'skipped' || s.step === 'failed'))
+      return undefined;
+    const busy = servers.some((s) => s.holder === holder && ['updating', 'verifying'].includes(s.step));
+    if (holder && busy && servers.some((s) => s.step === 'pending')) {
+      children[Number(holder.replace('bench-', '')) - 1]?.kill('SIGKILL');
+      const killedAt = Date.now();
+      for (;;) {
+        const took = (await store.journal({ rolloutId: 'bench' })).find(
+          (j) => j.event === 'coordinator' && j.actor !== holder && Date.parse(j.at) >= killedAt,
+        );
+        if (took) return Date.parse(took.at) - killedAt;
+        if ((await store.getRollout('bench'))?.status === 'completed') return undefined;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 if (process.argv[2] === '--child') {
   await child(JSON.parse(process.argv[3] as string) as ChildOptions);
 } else {
@@ -149,6 +193,8 @@ if (process.argv[2] === '--child') {
       'per-instance': { type: 'string', default: '4' },
       'max-unavailable': { type: 'string', default: '12' },
       latency: { type: 'string', default: '0' },
+      failover: { type: 'boolean', default: false },
+      'ttl-ms': { type: 'string', default: '5000' },
     },
   });
   const args = {
@@ -156,15 +202,26 @@ if (process.argv[2] === '--child') {
     perInstance: Number(values['per-instance']),
     maxUnavailable: Number(values['max-unavailable']),
     latency: Number(values.latency),
+    ttlMs: Number(values['ttl-ms']),
   };
   process.stdout.write(
     `rollout of ${args.count} simulated servers (bmc + bios), at most ${args.perInstance} per instance, maxUnavailable ${args.maxUnavailable}, latency ${args.latency} ms, PostgreSQL store; simulator, instances and database share ${availableParallelism()} CPUs\n`,
   );
   process.stdout.write('instances  status     wall s  servers/min  peak out  done  servers per instance\n');
-  for (const n of [1, 3]) {
-    const r = await run(n, args);
+  const runs: Array<[number, boolean]> = [
+    [1, false],
+    [3, false],
+    ...(values.failover ? [[3, true] as [number, boolean]] : []),
+  ];
+  for (const [n, failover] of runs) {
+    const r = await run(n, args, failover);
     process.stdout.write(
-      `${String(r.instances).padEnd(11)}${String(r.status).padEnd(11)}${r.seconds.toFixed(1).padStart(6)}  ${r.perMinute.toFixed(1).padStart(11)}  ${String(r.peak).padStart(8)}  ${String(r.done).padStart(4)}  ${r.shares}\n`,
+      `${`${r.instances}${failover ? ' (kill)' : ''}`.padEnd(11)}${String(r.status).padEnd(11)}${r.seconds.toFixed(1).padStart(6)}  ${r.perMinute.toFixed(1).padStart(11)}  ${String(r.peak).padStart(8)}  ${String(r.done).padStart(4)}  ${r.shares}\n`,
     );
+    if (failover) {
+      process.stdout.write(
+        `coordinator SIGKILLed mid-rollout: ${r.takeover === undefined ? 'no takeover seen' : `a survivor took over after ${(r.takeover / 1000).toFixed(1)} s`} (lease TTL ${(args.ttlMs / 1000).toFixed(1)} s + 1 s poll); installs ${r.installs} for ${r.done} servers × 2 components\n`,
+      );
+    }
   }
 }

@@ -131,11 +131,15 @@ describe('SimpleUpdate downloads', () => {
     expect(r.headers.get('retry-after')).toBe('1');
     expect(r.json.TaskState).toBe('New');
     const f = await followTask(s, r.headers.get('location') ?? '');
-    // New → (Starting, too short to catch at this pace) → Running → Completed.
-    expect(f.states[0]).toBe('New');
-    expect(f.states).toContain('Running');
+    // New (the 202 above) → Starting → Running → Completed: the polls see an ordered part of it
+    // (how much depends on the pace of a busy machine); the messages show each step was taken.
+    const lifecycle = ['New', 'Starting', 'Running', 'Completed'];
+    const order = f.states.map((st) => lifecycle.indexOf(st));
+    expect(
+      order.every((i, n) => i >= 0 && (n === 0 || i > (order[n - 1] as number))),
+      f.states.join(' → '),
+    ).toBe(true);
     expect(f.states.at(-1)).toBe('Completed');
-    expect(f.states.every((st) => ['New', 'Starting', 'Running', 'Completed'].includes(st))).toBe(true);
     expect(f.messages).toEqual([
       'TransferringToComponent',
       'TargetDetermined',
