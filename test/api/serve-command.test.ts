@@ -65,7 +65,7 @@ describe('firmwarden serve', () => {
     child.stderr.on('data', (d) => {
       stderr += String(d);
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     try {
       const url = await new Promise<string>((resolve, reject) => {
         child.stdout.on('data', () => {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,9 +24,11 @@ describe('syncCatalog', () => {
   let dispatcher: Agent;
   let work: string;
   let store: ImageStore;
+  let defaultDrop: LoopbackServer['beforeDrop'];
 
   beforeAll(async () => {
     http = await startServer();
+    defaultDrop = http.beforeDrop;
     dispatcher = new Agent({ connect: { timeout: 2_000 } });
   });
   afterAll(async () => {
@@ -37,10 +39,25 @@ describe('syncCatalog', () => {
     work = await mkdtemp(join(tmpdir(), 'fw-sync-'));
     store = await ImageStore.open(join(work, 'store'));
     http.seen.length = 0;
+    http.beforeDrop = defaultDrop;
   });
   afterEach(async () => {
     await rm(work, { recursive: true, force: true });
   });
+
+  /**
+   * The next /drop or /norange connection is cut only once the client has `bytes` of it in its
+   * .partial file (key: the sha256, or md5-<md5>): a client slow to write loses nothing.
+   */
+  function dropOnceOnDisk(key: string, bytes: number): void {
+    const file = store.partialPaths(key).data;
+    http.beforeDrop = async () => {
+      const deadline = Date.now() + 10_000;
+      while (((await stat(file).catch(() => undefined))?.size ?? 0) < bytes && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+  }
 
   /** A native catalog (written to `work`) with one entry per image. */
   async function catalogOf(images: { id: string; image: Record<string, unknown> }[]): Promise<Catalog> {
@@ -110,6 +127,7 @@ describe('syncCatalog', () => {
 
   it('resumes an interrupted download with Range and If-Range', async () => {
     const img = imageBytes('big.bin');
+    dropOnceOnDisk(sha256(img), img.length / 2);
     const catalog = await catalogOf([
       { id: 'big', image: { url: `${http.base}/drop/big.bin`, sha256: sha256(img) } },
     ]);
@@ -134,6 +152,7 @@ describe('syncCatalog', () => {
 
   it('keeps a .partial across syncs and resumes it next time', async () => {
     const img = imageBytes('later.bin');
+    dropOnceOnDisk(sha256(img), img.length / 2);
     const catalog = await catalogOf([
       { id: 'later', image: { url: `${http.base}/drop/later.bin`, sha256: sha256(img) } },
     ]);
@@ -148,6 +167,7 @@ describe('syncCatalog', () => {
 
   it('restarts from zero when the server ignores Range', async () => {
     const img = imageBytes('norange.bin');
+    dropOnceOnDisk(`md5-${md5(img)}`, img.length / 2);
     const catalog = await catalogOf([
       { id: 'nr', image: { url: `${http.base}/norange/norange.bin`, md5: md5(img) } },
     ]);

@@ -136,11 +136,19 @@ describePostgres('the coordinator killed mid-rollout', () => {
         ? all.find((i) => i.actor === holder)
         : undefined;
     });
+    // Its BMCs answer slowly from here on, so its work is still in flight when it dies.
+    const held = (await bed.store.rolloutServers('failover'))
+      .filter((s) => s.holder === coordinator.actor && IN_FLIGHT.includes(s.step))
+      .map((s) => s.server);
+    const slowed = bed.fleet.bmcs.filter((b) => held.includes(b.name));
+    for (const b of slowed) b.setFaults({ latencyMs: 2_000 });
+    const killedAt = Date.now();
+    await coordinator.kill();
+    for (const b of slowed) b.setFaults({ latencyMs: 0 });
+    // What the dead process left in flight, read once it is gone: what the survivors must adopt.
     const orphaned = (await bed.store.rolloutServers('failover'))
       .filter((s) => s.holder === coordinator.actor && IN_FLIGHT.includes(s.step))
       .map((s) => s.server);
-    await coordinator.kill();
-    const killedAt = Date.now();
 
     const survivors = all.filter((i) => i !== coordinator);
     const exits = await Promise.all(survivors.map((i) => i.exited));

@@ -28,7 +28,7 @@ function cli(args: string[]) {
     err += String(d);
   });
   const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, out, err })),
+    child.on('close', (code) => resolve({ code, out, err })),
   );
   return { child, done, logs: () => `${out}\n${err}` };
 }

@@ -122,7 +122,7 @@ export class Instance {
       }
     });
     this.exited = new Promise((resolve) =>
-      this.child.on('exit', (code, signal) => resolve({ code, signal })),
+      this.child.on('close', (code, signal) => resolve({ code, signal })),
     );
   }
 

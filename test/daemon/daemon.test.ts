@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => bed?.close());
 
 /** Resolves with the first result `pick` accepts; rejects after `ms`. */
-function waitFor(results: JobResult[], pick: (r: JobResult) => boolean, ms = 8_000): Promise<JobResult> {
+function waitFor(results: JobResult[], pick: (r: JobResult) => boolean, ms = 20_000): Promise<JobResult> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const poll = setInterval(() => {
@@ -199,7 +199,8 @@ setTimeout(() => {
     child.stdout.on('data', (d) => {
       stdout += String(d);
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // 'close': the exit code once stdout is drained too.
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     try {
       const { SqliteStore } = await import('../../src/store/sqlite-store.ts');
       await new Promise<void>((resolve, reject) => {
@@ -214,8 +215,20 @@ setTimeout(() => {
           }
         }, 20);
       });
-      // Let a run get under way (the first one starts at the one-second mark).
-      await new Promise((r) => setTimeout(r, 1_600));
+      // Let a run get under way (the first one starts at the one-second mark): a BMC is answering
+      // one of its requests (each takes 150 ms) when the daemon is told to stop.
+      await new Promise<void>((resolve, reject) => {
+        const started = Date.now();
+        const poll = setInterval(() => {
+          if (bed.fleet!.bmcs.some((b) => b.stats.inFlight > 0)) {
+            clearInterval(poll);
+            resolve();
+          } else if (Date.now() - started > 30_000) {
+            clearInterval(poll);
+            reject(new Error('no inventory-scan request reached the fleet in 30 s'));
+          }
+        }, 5);
+      });
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(stdout).toContain('SIGTERM: stopping');

@@ -98,7 +98,7 @@ function fetchLines(): Array<Record<string, unknown>> {
  * a moment before the server has seen its write complete, counted it and logged it.
  */
 async function logged(count: number): Promise<void> {
-  await vi.waitFor(() => expect(fetchLines().length).toBeGreaterThanOrEqual(count));
+  await vi.waitFor(() => expect(fetchLines().length).toBeGreaterThanOrEqual(count), { timeout: 10_000 });
 }
 
 describe('image server: serving', () => {
@@ -376,7 +376,9 @@ describe('image server: integrity', () => {
     expect(got.error).toBeDefined();
     expect(got.bytes).toBeLessThan(size);
     // The server logs once it has recorded the corruption, which may come after the client's error.
-    await vi.waitFor(() => expect(fetchLines().at(-1)).toMatchObject({ outcome: 'corrupt', level: 50 }));
+    await vi.waitFor(() => expect(fetchLines().at(-1)).toMatchObject({ outcome: 'corrupt', level: 50 }), {
+      timeout: 10_000,
+    });
     expect(server.stats(token)).toMatchObject({ corrupt: true, completed: 0 });
 
     // Known bad from now on: no more bytes, no partial reads, no new grants.
@@ -517,7 +519,7 @@ describe('image server: resources', () => {
     }
     expect(error).toBeDefined();
     // The store's reader closes its descriptor asynchronously once destroyed.
-    await vi.waitFor(async () => expect(await openImageFiles()).toEqual([]));
+    await vi.waitFor(async () => expect(await openImageFiles()).toEqual([]), { timeout: 10_000 });
     expect(fetchLines().at(-1)).toMatchObject({ outcome: 'aborted' });
     await expect(request(url)).rejects.toThrow();
   });

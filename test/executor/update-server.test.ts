@@ -138,11 +138,12 @@ describe('host reset for staged images', () => {
     );
     expect(refused.error?.message).toMatch(/forced restart not allowed by policy/);
     const replanned = (await t.replan()).servers[0] as never;
+    // The grace time also bounds the forced restart's own wait: long enough for a busy machine.
     const forced = await updateServer(
       t.server,
       replanned,
       t.deps,
-      t.options({ allowForceReset: true, timeouts: { hostResetMs: 400, pollMs: 25 } }),
+      t.options({ allowForceReset: true, timeouts: { hostResetMs: 2_500, pollMs: 25 } }),
     );
     expect(forced.hostReset).toBe('forced');
     expect(forced.outcome).toBe('updated');
@@ -174,7 +175,8 @@ describe('a host left off', () => {
 describe('--at: the user names the time', () => {
   it('uses the BMC maintenance window where offered', async () => {
     const t = await single('generic', ['bios']);
-    const at = new Date(Date.now() + 1200);
+    // Far enough ahead to still be ahead once discovery and the inventory scan are done.
+    const at = new Date(Date.now() + 2_500);
     const report = await updateServer(t.server, t.serverPlan, t.deps, t.options({ at }));
     expect(report.scheduled).toBe('bmc-window');
     expect(report.outcome).toBe('updated');
@@ -184,7 +186,7 @@ describe('--at: the user names the time', () => {
 
   it('holds the job itself where the BMC has no window', async () => {
     const t = await single('hpe', ['bios']);
-    const at = new Date(Date.now() + 800);
+    const at = new Date(Date.now() + 2_000);
     const report = await updateServer(t.server, t.serverPlan, t.deps, t.options({ at }));
     expect(report.scheduled).toBe('held');
     expect(report.outcome).toBe('updated');

@@ -33,7 +33,7 @@ function run(
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
   const done = new Promise<{ code: number | null; signal: string | null; out: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, out })),
+    child.on('close', (code, signal) => resolve({ code, signal, out })),
   );
   return Object.assign(child, { done });
 }

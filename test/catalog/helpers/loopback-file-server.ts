@@ -20,6 +20,11 @@ export interface LoopbackServer {
   base: string;
   /** Every request, in order. */
   seen: Seen[];
+  /**
+   * Awaited between sending half of a /drop or /norange body and dropping the connection;
+   * by default 50 ms. Tests that need the client to keep exactly half wait for it on disk here.
+   */
+  beforeDrop: () => Promise<void>;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -65,8 +70,7 @@ export function startServer(): Promise<LoopbackServer> {
       record(200);
       res.writeHead(200, { 'content-length': body.length, etag });
       res.write(body.subarray(0, body.length / 2));
-      // Let the client write what it received before the connection dies.
-      setTimeout(() => res.socket?.destroy(), 50);
+      void loopback.beforeDrop().finally(() => res.socket?.destroy());
       return;
     }
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
@@ -89,10 +93,15 @@ export function startServer(): Promise<LoopbackServer> {
     res.writeHead(200, { 'content-length': body.length, etag });
     res.end(body);
   });
-  server.listen(0, '127.0.0.1');
-  return once(server, 'listening').then(() => ({
+  const loopback: LoopbackServer = {
     server,
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    base: '',
     seen,
-  }));
+    beforeDrop: () => new Promise((resolve) => setTimeout(resolve, 50)),
+  };
+  server.listen(0, '127.0.0.1');
+  return once(server, 'listening').then(() => {
+    loopback.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return loopback;
+  });
 }
