@@ -169,7 +169,8 @@ export async function downloadToPartial(args: DownloadArgs): Promise<DownloadRes
         await discard(paths);
         throw new ImageStoreError(ImageErrorCode.size, url, `more than the expected ${limit} bytes`);
       }
-      // Each chunk is on disk before the next is read: an interruption keeps everything received.
+      // Each chunk is on disk before the next is read: an interruption keeps everything written
+      // (chunks still queued in the response stream when the connection dies are fetched again).
       await handle.write(chunk);
       written += chunk.length;
       transferred += chunk.length;
