@@ -123,14 +123,23 @@ async function run(
     const by = new Map<string, number>();
     for (const s of servers) by.set(s.holder ?? '-', (by.get(s.holder ?? '-') ?? 0) + 1);
     const done = servers.filter((s) => s.step === 'done' || s.step === 'skipped').length;
-    const installs = fleet.bmcs.reduce(
-      (n, bmc) => n + bmc.updateHistory.filter((h) => h.outcome === 'installed').length,
-      0,
-    );
+    // Images installed, and those installed a second time on the same component (never wanted).
+    let installs = 0;
+    let twice = 0;
+    for (const bmc of fleet.bmcs) {
+      const seen = new Set<string>();
+      for (const h of bmc.updateHistory.filter((u) => u.outcome === 'installed')) {
+        installs++;
+        const key = h.targets.map((t) => `${t.uri}@${t.toVersion}`).join(',');
+        if (seen.has(key)) twice++;
+        seen.add(key);
+      }
+    }
     return {
       instances,
       takeover,
       installs,
+      twice,
       status: (await store.getRollout('bench'))?.status,
       seconds,
       perMinute: (done / seconds) * 60,
@@ -207,7 +216,9 @@ if (process.argv[2] === '--child') {
   process.stdout.write(
     `rollout of ${args.count} simulated servers (bmc + bios), at most ${args.perInstance} per instance, maxUnavailable ${args.maxUnavailable}, latency ${args.latency} ms, PostgreSQL store; simulator, instances and database share ${availableParallelism()} CPUs\n`,
   );
-  process.stdout.write('instances  status     wall s  servers/min  peak out  done  servers per instance\n');
+  process.stdout.write(
+    'instances  status     wall s  servers/min  peak out  done  installs  twice  servers per instance\n',
+  );
   const runs: Array<[number, boolean]> = [
     [1, false],
     [3, false],
@@ -216,11 +227,11 @@ if (process.argv[2] === '--child') {
   for (const [n, failover] of runs) {
     const r = await run(n, args, failover);
     process.stdout.write(
-      `${`${r.instances}${failover ? ' (kill)' : ''}`.padEnd(11)}${String(r.status).padEnd(11)}${r.seconds.toFixed(1).padStart(6)}  ${r.perMinute.toFixed(1).padStart(11)}  ${String(r.peak).padStart(8)}  ${String(r.done).padStart(4)}  ${r.shares}\n`,
+      `${`${r.instances}${failover ? ' (kill)' : ''}`.padEnd(11)}${String(r.status).padEnd(11)}${r.seconds.toFixed(1).padStart(6)}  ${r.perMinute.toFixed(1).padStart(11)}  ${String(r.peak).padStart(8)}  ${String(r.done).padStart(4)}  ${String(r.installs).padStart(8)}  ${String(r.twice).padStart(5)}  ${r.shares}\n`,
     );
     if (failover) {
       process.stdout.write(
-        `coordinator SIGKILLed mid-rollout: ${r.takeover === undefined ? 'no takeover seen' : `a survivor took over after ${(r.takeover / 1000).toFixed(1)} s`} (lease TTL ${(args.ttlMs / 1000).toFixed(1)} s + 1 s poll); installs ${r.installs} for ${r.done} servers × 2 components\n`,
+        `coordinator SIGKILLed mid-rollout: ${r.takeover === undefined ? 'no takeover seen' : `a survivor took over after ${(r.takeover / 1000).toFixed(1)} s`} (bound: lease TTL ${(args.ttlMs / 1000).toFixed(1)} s + 1 s poll)\n`,
       );
     }
   }
