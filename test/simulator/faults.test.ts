@@ -110,7 +110,8 @@ describe('fault switches', () => {
   it('counts concurrent requests in maxInFlight', async () => {
     const bmc = bmcOf('supermicro');
     bmc.resetStats();
-    bmc.setFaults({ latencyMs: 80 });
+    // Each request is held this long before its answer: far longer than it takes all six to arrive.
+    bmc.setFaults({ latencyMs: 1_500 });
     await Promise.all(Array.from({ length: 6 }, () => caller.call(bmc, '/redfish/v1')));
     expect(bmc.stats.maxInFlight).toBe(6);
     expect(bmc.stats.inFlight).toBe(0);
@@ -122,17 +123,29 @@ describe('fault switches', () => {
 describe('session expiry', () => {
   it('expires sessions idle longer than sessionTtlMs; use restarts the idle timer', async () => {
     const bmc = bmcOf('generic');
-    bmc.setFaults({ sessionTtlMs: 150 });
-    const { token } = await caller.login(bmc);
-    for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 60));
-      expect((await caller.call(bmc, '/redfish/v1/Systems', { token })).status).toBe(200);
+    // Idle gaps of a third of the TTL (a second of slack each), adding up to more than the TTL: the
+    // session only survives them because every use restarts its idle timer.
+    const ttl = 1_500;
+    const gap = 500;
+    bmc.setFaults({ sessionTtlMs: ttl });
+    try {
+      const { token } = await caller.login(bmc);
+      const loggedIn = Date.now();
+      let lastUse = loggedIn;
+      for (let i = 0; i < 4; i++) {
+        await new Promise((r) => setTimeout(r, gap));
+        lastUse = Date.now();
+        expect((await caller.call(bmc, '/redfish/v1/Systems', { token })).status).toBe(200);
+      }
+      // The last use came later than the TTL after the login: without renewal it would have failed.
+      expect(lastUse - loggedIn).toBeGreaterThanOrEqual(ttl);
+      await new Promise((r) => setTimeout(r, ttl + 100));
+      const r = await caller.call(bmc, '/redfish/v1/Systems', { token });
+      expect(r.status).toBe(401);
+      expect(bmc.stats.openSessions).toBe(0);
+    } finally {
+      bmc.setFaults({ sessionTtlMs: 1_800_000 });
     }
-    await new Promise((r) => setTimeout(r, 200));
-    const r = await caller.call(bmc, '/redfish/v1/Systems', { token });
-    expect(r.status).toBe(401);
-    expect(bmc.stats.openSessions).toBe(0);
-    bmc.setFaults({ sessionTtlMs: 1_800_000 });
   });
 
   it('expireSessions() invalidates every session at once', async () => {

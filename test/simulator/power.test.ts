@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type SimBmc,
   type SimFleet,
+  type SimTiming,
   type SimVendor,
+  startSimulatedBmc,
   startSimulatedFleet,
 } from '../../src/simulator/index.ts';
 import { type Caller, createCaller, firstMessageId } from './helpers.ts';
@@ -39,8 +41,47 @@ async function reset(s: Session, type: string) {
   return s.call(await systemReset(s), { method: 'POST', body: { ResetType: type } });
 }
 
+/**
+ * Transitions lasting seconds: a state that must be seen right after an answer is certainly still
+ * on, however slow the machine (the fast preset's tens of ms may be over before the test looks).
+ */
+const SLOW_MS = 2_000;
+/** Caps the waits for the end of a slow transition; only a hang reaches it. */
+const WAIT_MS = 15_000;
+
+/** Runs `fn` on a BMC of its own with these timing overrides, logged in, and closes it after. */
+async function withBmc(
+  vendor: SimVendor,
+  timing: Partial<SimTiming>,
+  fn: (s: Session) => Promise<void>,
+): Promise<void> {
+  const bmc = await startSimulatedBmc({ vendor, tls: false, seed: 61, timing });
+  try {
+    const s = new Session(caller, bmc);
+    await s.login();
+    await fn(s);
+  } finally {
+    await bmc.close();
+  }
+}
+
+/** The PowerState the System resource reports over Redfish. */
+async function reportedPower(s: Session): Promise<string> {
+  const systems = (await s.call('/redfish/v1/Systems')).json;
+  return (await s.call(systems.Members[0]['@odata.id'])).json.PowerState;
+}
+
+/** Polls `cond` until it holds; fails after `timeoutMs`. */
+async function until(cond: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
 describe('ComputerSystem.Reset', () => {
-  it.each([
+  it.concurrent.each([
     ['generic', 204],
     ['dell', 204],
     ['hpe', 200],
@@ -48,22 +89,33 @@ describe('ComputerSystem.Reset', () => {
     ['supermicro', 200],
     ['openbmc', 204],
   ] as const)('%s: ForceOff then On move PowerState over time (answer %i)', async (vendor, status) => {
-    const s = await login(vendor);
-    const off = await reset(s, 'ForceOff');
-    expect(off.status).toBe(status);
-    if (status === 200) expect(firstMessageId({ error: { code: 'x', ...off.json } })).toMatch(/Success$/);
-    expect(s.bmc.powerState).toBe('PoweringOff');
-    await waitPower(s, 'Off');
-    const system = (await s.call((await s.call('/redfish/v1/Systems')).json.Members[0]['@odata.id'])).json;
-    expect(system.PowerState).toBe('Off');
-    expect(s.bmc.availability.available).toBe(false);
-    expect((await reset(s, 'On')).status).toBe(status);
-    expect(s.bmc.powerState).toBe('PoweringOn');
-    await waitPower(s, 'On');
-    expect(s.bmc.availability.available).toBe(true);
-    const last = s.bmc.availability.intervals.at(-1);
-    expect(last?.reasons).toEqual(expect.arrayContaining(['host-reset', 'powered-off']));
-    expect(last?.end).toBeGreaterThan(last?.start ?? Infinity);
+    // A BMC of its own whose transitions last seconds, so the transient states are certainly seen;
+    // concurrent, so the six vendors wait out their transitions together.
+    await withBmc(vendor, { powerOffMs: SLOW_MS, powerOnMs: SLOW_MS }, async (s) => {
+      const t0 = Date.now();
+      const off = await reset(s, 'ForceOff');
+      expect(off.status).toBe(status);
+      if (status === 200) expect(firstMessageId({ error: { code: 'x', ...off.json } })).toMatch(/Success$/);
+      expect(s.bmc.powerState).toBe('PoweringOff');
+      expect(await reportedPower(s)).toBe('PoweringOff');
+      expect(s.bmc.availability.available).toBe(false);
+      await waitPower(s, 'Off', WAIT_MS);
+      expect(await reportedPower(s)).toBe('Off');
+      expect(s.bmc.availability.available).toBe(false);
+      expect((await reset(s, 'On')).status).toBe(status);
+      expect(s.bmc.powerState).toBe('PoweringOn');
+      expect(await reportedPower(s)).toBe('PoweringOn');
+      expect(s.bmc.availability.available).toBe(false);
+      await waitPower(s, 'On', WAIT_MS);
+      expect(await reportedPower(s)).toBe('On');
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(2 * SLOW_MS);
+      expect(s.bmc.availability.available).toBe(true);
+      // One outage from PoweringOff to On.
+      expect(s.bmc.availability.intervals).toHaveLength(1);
+      const last = s.bmc.availability.intervals.at(-1);
+      expect(last?.reasons).toEqual(expect.arrayContaining(['host-reset', 'powered-off']));
+      expect(last?.end).toBeGreaterThan(last?.start ?? Infinity);
+    });
   });
 
   it.each([
@@ -88,33 +140,42 @@ describe('ComputerSystem.Reset', () => {
   });
 
   it('a GracefulShutdown the OS ignores leaves the host On; ForceOff then works', async () => {
-    const s = await login('generic');
-    s.bmc.setUpdateFaults({ gracefulIgnored: true });
-    try {
+    // Graceful shutdowns last seconds here (ForceOff and On stay fast): one that started would show
+    // PoweringOff long after its answer, and one honoured is certainly seen PoweringOff.
+    await withBmc('generic', { gracefulShutdownMs: SLOW_MS }, async (s) => {
+      s.bmc.setUpdateFaults({ gracefulIgnored: true });
       expect((await reset(s, 'GracefulShutdown')).status).toBe(204);
-      await sleep(s.bmc.timing.gracefulShutdownMs * 3);
+      await sleep(100);
       expect(s.bmc.powerState).toBe('On');
+      expect(await reportedPower(s)).toBe('On');
+      expect(s.bmc.availability.intervals).toHaveLength(0);
       expect((await reset(s, 'ForceOff')).status).toBe(204);
-      await waitPower(s, 'Off');
-    } finally {
+      await waitPower(s, 'Off', WAIT_MS);
       s.bmc.setUpdateFaults({ gracefulIgnored: false });
-    }
-    await reset(s, 'On');
-    await waitPower(s, 'On');
-    expect((await reset(s, 'GracefulShutdown')).status).toBe(204);
-    expect(s.bmc.powerState).toBe('PoweringOff');
-    await waitPower(s, 'Off');
-    await reset(s, 'On');
-    await waitPower(s, 'On');
+      await reset(s, 'On');
+      await waitPower(s, 'On', WAIT_MS);
+      const t0 = Date.now();
+      expect((await reset(s, 'GracefulShutdown')).status).toBe(204);
+      expect(s.bmc.powerState).toBe('PoweringOff');
+      expect(await reportedPower(s)).toBe('PoweringOff');
+      await waitPower(s, 'Off', WAIT_MS);
+      // It took the graceful shutdown's time, not the (fast) ForceOff's.
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(s.bmc.timing.gracefulShutdownMs);
+    });
   });
 
   it('a reset during a power transition → 409 ResourceInUse', async () => {
-    const s = await login('lenovo');
-    expect((await reset(s, 'ForceRestart')).status).toBe(204);
-    const busy = await reset(s, 'ForceOff');
-    expect(busy.status).toBe(409);
-    expect(firstMessageId(busy.json)).toMatch(/ResourceInUse$/);
-    await waitPower(s, 'On');
+    // The restart's power-off lasts seconds: the second reset certainly lands during it.
+    await withBmc('lenovo', { powerOffMs: SLOW_MS }, async (s) => {
+      expect((await reset(s, 'ForceRestart')).status).toBe(204);
+      expect(s.bmc.powerState).toBe('PoweringOff');
+      const busy = await reset(s, 'ForceOff');
+      expect(busy.status).toBe(409);
+      expect(firstMessageId(busy.json)).toMatch(/ResourceInUse$/);
+      await waitPower(s, 'On', WAIT_MS);
+      // Once the restart is over, resets are accepted again.
+      expect((await reset(s, 'ForceOff')).status).toBe(204);
+    });
   });
 
   it('iDRAC answers 409 to On when on; iLO 400 to a restart when off', async () => {
@@ -135,29 +196,35 @@ describe('ComputerSystem.Reset', () => {
 
 describe('Manager.Reset', () => {
   it('the BMC refuses connections for bmcRebootMs, then answers on the same URL with every session gone', async () => {
-    const s = await login('supermicro');
-    const url = s.bmc.url;
-    const old = s.token;
-    const r = await s.call('/redfish/v1/Managers/1/Actions/Manager.Reset', {
-      method: 'POST',
-      body: { ResetType: 'GracefulRestart' },
+    // A reboot lasting seconds: the refusal is certainly observed.
+    await withBmc('supermicro', { bmcRebootMs: 3_000 }, async (s) => {
+      const url = s.bmc.url;
+      const old = s.token;
+      const t0 = Date.now();
+      const r = await s.call('/redfish/v1/Managers/1/Actions/Manager.Reset', {
+        method: 'POST',
+        body: { ResetType: 'GracefulRestart' },
+      });
+      expect(r.status).toBe(200);
+      await until(() => s.bmc.rebooting, 'the BMC to go down');
+      const err = await caller.call(s.bmc, '/redfish/v1').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isConnectionError(err)).toBe(true);
+      expect(s.bmc.availability.available).toBe(false);
+      await until(() => !s.bmc.rebooting, 'the BMC to come back');
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(s.bmc.timing.bmcRebootMs);
+      const last = s.bmc.availability.intervals.at(-1);
+      expect(last?.reasons).toEqual(['bmc-reboot']);
+      expect(last?.end).toBeGreaterThan(last?.start ?? Infinity);
+      expect(s.bmc.availability.available).toBe(true);
+      expect(s.bmc.url).toBe(url);
+      expect((await caller.call(s.bmc, '/redfish/v1')).status).toBe(200);
+      expect((await caller.call(s.bmc, '/redfish/v1/Systems', { token: old })).status).toBe(401);
+      expect(s.bmc.stats.openSessions).toBe(0);
+      expect(s.bmc.powerState).toBe('On');
     });
-    expect(r.status).toBe(200);
-    for (let i = 0; i < 100 && !s.bmc.rebooting; i++) await sleep(2);
-    const t0 = Date.now();
-    const err = await caller.call(s.bmc, '/redfish/v1').then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(isConnectionError(err)).toBe(true);
-    expect(s.bmc.availability.available).toBe(false);
-    for (let i = 0; i < 200 && s.bmc.rebooting; i++) await sleep(5);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(s.bmc.timing.bmcRebootMs - 30);
-    expect(s.bmc.url).toBe(url);
-    expect((await caller.call(s.bmc, '/redfish/v1')).status).toBe(200);
-    expect((await caller.call(s.bmc, '/redfish/v1/Systems', { token: old })).status).toBe(401);
-    expect(s.bmc.stats.openSessions).toBe(0);
-    expect(s.bmc.powerState).toBe('On');
   });
 
   it('refuses a ResetType the Manager does not announce', async () => {

@@ -10,11 +10,13 @@ import {
   type SimBmc,
   type SimFleet,
   type SimVendor,
+  startSimulatedBmc,
   startSimulatedFleet,
 } from '../../src/simulator/index.ts';
-import { type Caller, createCaller, firstMessageId } from './helpers.ts';
+import { type Caller, createCaller, firstMessageId, pathOf } from './helpers.ts';
 import {
   followTask,
+  inventory,
   multipartForm,
   pushBios,
   resetHost,
@@ -23,6 +25,7 @@ import {
   testImage,
   updateService,
   versions,
+  waitFor,
 } from './update-helpers.ts';
 
 const VENDORS: SimVendor[] = ['generic', 'dell', 'hpe', 'lenovo', 'supermicro', 'openbmc'];
@@ -48,6 +51,26 @@ async function login(vendor: SimVendor): Promise<Session> {
   const s = new Session(caller, bmcOf(vendor));
   await s.login();
   return s;
+}
+
+/**
+ * Follows a monitor to the end, then reads its Task (same Id) and the Task's message ids. bmcweb's
+ * monitor answers its single 204 without a body: a first poll that comes after the update finished
+ * never sees the Task through the monitor.
+ */
+async function followToTask(s: Session, location: string) {
+  await followTask(s, location);
+  const id = pathOf(location).split('/').filter(Boolean).pop();
+  const task = (await s.call(`/redfish/v1/TaskService/Tasks/${id}`)).json;
+  const messages: string[] = (task?.Messages ?? []).map((m: { MessageId: string }) =>
+    m.MessageId.split('.').pop(),
+  );
+  return { task, messages };
+}
+
+/** Waits until the inventory shows `version`. */
+function untilVersion(s: Session, version: string): Promise<boolean> {
+  return waitFor(`version ${version} in the inventory`, async () => (await versions(s)).includes(version));
 }
 
 describe('OnReset', () => {
@@ -86,68 +109,121 @@ describe('OnReset', () => {
   });
 
   it('dell: the job stays Pending (Scheduled) until the host reset installs it, then Completed', async () => {
-    const s = await login('dell');
-    const { image, version } = testImage('dell');
-    const us = await updateService(s);
-    const r = await s.call(us.MultipartHttpPushUri, { method: 'POST', raw: multipartForm({}, image) });
-    const location = r.headers.get('location') ?? '';
-    const pending = await followTask(s, location, { untilPending: true });
-    expect(pending.task).toMatchObject({ TaskState: 'Pending', Oem: { Dell: { JobState: 'Scheduled' } } });
-    await sleep(50);
-    expect((await s.call(location)).json.TaskState).toBe('Pending');
-    await resetHost(s, 'ForceRestart');
-    const done = await followTask(s, location);
-    expect(done.task).toMatchObject({ TaskState: 'Completed', Oem: { Dell: { JobState: 'Completed' } } });
-    expect(await versions(s)).toContain(version);
+    // A BMC of its own that keeps finished jobs: the Completed job is certainly still there to read.
+    const bmc = await startSimulatedBmc({
+      vendor: 'dell',
+      tls: false,
+      seed: 41,
+      timing: { jobRetentionMs: 60_000 },
+    });
+    try {
+      const s = new Session(caller, bmc);
+      await s.login();
+      const { image, version } = testImage('dell');
+      const us = await updateService(s);
+      const r = await s.call(us.MultipartHttpPushUri, { method: 'POST', raw: multipartForm({}, image) });
+      const location = r.headers.get('location') ?? '';
+      const pending = await followTask(s, location, { untilPending: true });
+      expect(pending.task).toMatchObject({ TaskState: 'Pending', Oem: { Dell: { JobState: 'Scheduled' } } });
+      await sleep(50);
+      expect((await s.call(location)).json.TaskState).toBe('Pending');
+      expect(await versions(s)).not.toContain(version);
+      await resetHost(s, 'ForceRestart');
+      const done = await followTask(s, location);
+      expect(done.task).toMatchObject({ TaskState: 'Completed', Oem: { Dell: { JobState: 'Completed' } } });
+      expect(await versions(s)).toContain(version);
+    } finally {
+      await bmc.close();
+    }
   });
 });
 
 describe('maintenance windows', () => {
   it('AtMaintenanceWindowStart holds the task Pending until the window opens (wall time), then installs', async () => {
     const s = await login('generic');
-    const { image, version } = testImage('generic');
     const us = await updateService(s);
-    const w = window(400, 60);
-    const start = Date.parse(w.MaintenanceWindowStartTime);
-    const r = await s.call(us.MultipartHttpPushUri, {
-      method: 'POST',
-      raw: multipartForm(
-        { '@Redfish.OperationApplyTime': 'AtMaintenanceWindowStart', '@Redfish.MaintenanceWindow': w },
-        image,
-      ),
-    });
-    expect(r.status).toBe(202);
-    const location = r.headers.get('location') ?? '';
-    const held = await followTask(s, location, { untilPending: true });
+    const push = (image: Buffer, w: ReturnType<typeof window>) =>
+      s.call(us.MultipartHttpPushUri, {
+        method: 'POST',
+        raw: multipartForm(
+          { '@Redfish.OperationApplyTime': 'AtMaintenanceWindowStart', '@Redfish.MaintenanceWindow': w },
+          image,
+        ),
+      });
+    // A window an hour ahead: the task certainly waits, Pending with AwaitToUpdate, nothing installed.
+    const later = testImage('generic');
+    const waiting = await push(later.image, window(3_600_000, 60));
+    expect(waiting.status).toBe(202);
+    const waitingAt = waiting.headers.get('location') ?? '';
+    const held = await followTask(s, waitingAt, { untilPending: true });
     expect(held.task.TaskState).toBe('Pending');
     expect(held.messages.at(-1)).toBe('AwaitToUpdate');
-    const f = await followTask(s, location);
+    expect(s.bmc.updateHistory.at(-1)?.outcome).toBe('waiting');
+    expect(await versions(s)).not.toContain(later.version);
+    expect((await s.call(waitingAt, { method: 'DELETE' })).status).toBe(204);
+    // A window opening soon: the task waits for it, then installs (not before its start).
+    const { image, version } = testImage('generic');
+    const w = window(300, 60);
+    const start = Date.parse(w.MaintenanceWindowStartTime);
+    const r = await push(image, w);
+    expect(r.status).toBe(202);
+    const f = await followTask(s, r.headers.get('location') ?? '');
     expect(f.task.TaskState).toBe('Completed');
+    expect(f.messages.indexOf('AwaitToUpdate'), f.messages.join(', ')).toBeGreaterThan(
+      f.messages.indexOf('VerifyingAtComponent'),
+    );
+    expect(f.messages.indexOf('InstallingOnComponent'), f.messages.join(', ')).toBeGreaterThan(
+      f.messages.indexOf('AwaitToUpdate'),
+    );
     expect(Date.parse(s.bmc.updateHistory.at(-1)?.installedAt ?? '')).toBeGreaterThanOrEqual(start);
     expect(await versions(s)).toContain(version);
   });
 
   it('InMaintenanceWindowOnReset activates only at a reset inside the window; the UpdateService window is used', async () => {
-    const s = await login('generic');
-    const { image, version } = testImage('generic');
-    const us = await updateService(s);
-    const w = window(400, 30);
-    const patched = await s.call('/redfish/v1/UpdateService', {
-      method: 'PATCH',
-      body: { '@Redfish.MaintenanceWindow': w },
-    });
-    expect(patched.status).toBe(200);
-    expect(patched.json['@Redfish.MaintenanceWindow']).toMatchObject(w);
-    const r = await s.call(us.MultipartHttpPushUri, {
-      method: 'POST',
-      raw: multipartForm({ '@Redfish.OperationApplyTime': 'InMaintenanceWindowOnReset' }, image),
-    });
-    expect((await followTask(s, r.headers.get('location') ?? '')).messages.at(-1)).toBe('AwaitToActivate');
-    await resetHost(s, 'PowerCycle');
-    expect(await versions(s)).not.toContain(version);
-    await sleep(Math.max(0, Date.parse(w.MaintenanceWindowStartTime) - Date.now()) + 20);
-    await resetHost(s, 'ForceRestart');
-    expect(await versions(s)).toContain(version);
+    // A BMC of its own: the image staged for a window an hour ahead stays staged.
+    const bmc = await startSimulatedBmc({ vendor: 'generic', tls: false, seed: 41 });
+    try {
+      const s = new Session(caller, bmc);
+      await s.login();
+      const us = await updateService(s);
+      const patchWindow = async (w: ReturnType<typeof window>) => {
+        const patched = await s.call('/redfish/v1/UpdateService', {
+          method: 'PATCH',
+          body: { '@Redfish.MaintenanceWindow': w },
+        });
+        expect(patched.status).toBe(200);
+        expect(patched.json['@Redfish.MaintenanceWindow']).toMatchObject(w);
+      };
+      const stage = async (image: Buffer) => {
+        const r = await s.call(us.MultipartHttpPushUri, {
+          method: 'POST',
+          raw: multipartForm({ '@Redfish.OperationApplyTime': 'InMaintenanceWindowOnReset' }, image),
+        });
+        expect((await followTask(s, r.headers.get('location') ?? '')).messages.at(-1)).toBe(
+          'AwaitToActivate',
+        );
+        expect(bmc.updateHistory.at(-1)?.outcome).toBe('staged');
+      };
+      // The service's window opens in an hour: a reset now installs nothing.
+      await patchWindow(window(3_600_000, 30));
+      const later = testImage('generic');
+      await stage(later.image);
+      await resetHost(s, 'PowerCycle');
+      expect(await versions(s)).not.toContain(later.version);
+      // The service's window is open now: staged, nothing installs until a reset; the reset does.
+      await patchWindow(window(-60_000, 3_600));
+      const { image, version } = testImage('generic');
+      await stage(image);
+      expect(await versions(s)).not.toContain(version);
+      await resetHost(s, 'ForceRestart');
+      const inv = await versions(s);
+      expect(inv).toContain(version);
+      // The image staged for the later window still waits for it.
+      expect(inv).not.toContain(later.version);
+      expect(bmc.updateHistory.map((u) => u.outcome)).toEqual(['staged', 'installed']);
+    } finally {
+      await bmc.close();
+    }
   });
 
   it.each([
@@ -214,7 +290,7 @@ describe('OnStartUpdateRequest', () => {
       });
       expect(start.status).toBe(204);
       await followTask(s, location);
-      for (let i = 0; i < 100 && !(await versions(s)).includes(version); i++) await sleep(20);
+      await untilVersion(s, version);
       expect(await versions(s)).toContain(version);
     },
   );
@@ -238,7 +314,7 @@ describe('Stage', () => {
       expect(s.bmc.updateHistory.at(-1)?.outcome).toBe('waiting');
       expect(await versions(s)).not.toContain(version);
       await s.call(us.Actions['#UpdateService.StartUpdate'].target, { method: 'POST', body: {} });
-      for (let i = 0; i < 100 && !(await versions(s)).includes(version); i++) await sleep(10);
+      await untilVersion(s, version);
       expect(await versions(s)).toContain(version);
     } finally {
       await server.close();
@@ -293,7 +369,7 @@ describe('HttpPushUri apply time', () => {
     try {
       const { image, version } = testImage('openbmc');
       const r = await s.call('/redfish/v1/UpdateService/update', { method: 'POST', raw: image });
-      const f = await followTask(s, r.headers.get('location') ?? '');
+      const f = await followToTask(s, r.headers.get('location') ?? '');
       expect(f.messages.at(-1)).toBe('AwaitToActivate');
       expect(s.bmc.updateHistory.at(-1)).toMatchObject({ method: 'http-push', applyTime: 'OnReset' });
       await resetHost(s, 'GracefulRestart');
@@ -310,23 +386,28 @@ describe('HttpPushUri apply time', () => {
       method: 'POST',
       raw: multipartForm({ Targets: ['/redfish/v1/Managers/bmc'] }, image),
     });
-    const f = await followTask(s, r.headers.get('location') ?? '');
+    const f = await followToTask(s, r.headers.get('location') ?? '');
     expect(f.messages.at(-1)).toBe('AwaitToActivate');
     await resetHost(s, 'ForceRestart');
     expect(await versions(s)).not.toContain(version);
+    const resetAt = Date.now();
     const reset = await s.call('/redfish/v1/Managers/bmc/Actions/Manager.Reset', {
       method: 'POST',
       body: { ResetType: 'GracefulRestart' },
     });
     expect(reset.status).toBe(204);
-    for (let i = 0; i < 100 && !s.bmc.rebooting; i++) await sleep(5);
-    expect(s.bmc.rebooting).toBe(true);
+    // The BMC reboots (unavailable for bmc-reboot) and answers again running the new image.
+    await waitFor('the BMC to reboot and answer again', () =>
+      s.bmc.availability.intervals.find(
+        (i) => i.start >= resetAt && i.reasons.includes('bmc-reboot') && i.end !== undefined,
+      ),
+    );
     const inv = await versions(s);
     expect(inv).toContain(version);
     const manager = (await s.call('/redfish/v1/Managers/bmc')).json;
     expect(manager.FirmwareVersion).toBe(version);
     // bmcweb keeps the previous image in the StandbySpare bank.
-    const members = [...(await import('./update-helpers.ts').then((m) => m.inventory(s))).values()];
+    const members = [...(await inventory(s)).values()];
     const standby = members.filter((m) => m.Status.State === 'StandbySpare');
     expect(standby).toHaveLength(1);
   });

@@ -5,7 +5,12 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type SimBmc, type SimFleet, startSimulatedFleet } from '../../src/simulator/index.ts';
+import {
+  type SimBmc,
+  type SimFleet,
+  startSimulatedBmc,
+  startSimulatedFleet,
+} from '../../src/simulator/index.ts';
 import { type Body, type Caller, createCaller } from './helpers.ts';
 import { followTask, isConnectionError, pushBios, Session, versions } from './update-helpers.ts';
 
@@ -13,8 +18,29 @@ let fleet: SimFleet;
 let caller: Caller;
 let bmc: SimBmc;
 
+/** Caps waits for things that take seconds here; only a hang reaches it. */
+const WAIT_MS = 15_000;
+
+/** Polls `cond` until it holds; fails after `timeoutMs`. */
+async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = WAIT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
 beforeAll(async () => {
-  fleet = await startSimulatedFleet({ count: 1, vendors: ['generic'], tls: false, seed: 51, adminPort: 0 });
+  // BMC reboots last seconds (only bmcRebootMidUpdate reboots it): a test that has seen the BMC go
+  // down certainly still finds it refusing connections.
+  fleet = await startSimulatedFleet({
+    count: 1,
+    vendors: ['generic'],
+    tls: false,
+    seed: 51,
+    adminPort: 0,
+    timing: { bmcRebootMs: 3_000 },
+  });
   bmc = fleet.bmcs[0] as SimBmc;
   caller = createCaller();
 });
@@ -76,17 +102,31 @@ describe('update faults', () => {
   });
 
   it('taskDeletedEarly: task and monitor answer 404 after the first poll, and the update still installs', async () => {
-    const s = new Session(caller, bmc);
-    await s.login();
-    bmc.setUpdateFaults({ taskDeletedEarly: true });
-    const location = await update(s, '8.2.0');
-    const first = await s.call(location);
-    expect(first.status).toBe(202);
-    const task = first.json['@odata.id'];
-    expect((await s.call(location)).status).toBe(410);
-    expect((await s.call(task)).status).toBe(404);
-    for (let i = 0; i < 100 && !(await versions(s)).includes('8.2.0'); i++) await sleep(10);
-    expect(await versions(s)).toContain('8.2.0');
+    // A BMC of its own whose install lasts seconds: the first poll certainly finds the task running,
+    // and the task vanishes while the update goes on.
+    const slow = await startSimulatedBmc({
+      vendor: 'generic',
+      tls: false,
+      seed: 51,
+      timing: { installMs: 2_000 },
+    });
+    try {
+      const s = new Session(caller, slow);
+      await s.login();
+      slow.setUpdateFaults({ taskDeletedEarly: true });
+      const location = await update(s, '8.2.0');
+      const first = await s.call(location);
+      expect(first.status).toBe(202);
+      const task = first.json['@odata.id'];
+      expect((await s.call(location)).status).toBe(410);
+      expect((await s.call(task)).status).toBe(404);
+      expect(await versions(s)).not.toContain('8.2.0');
+      expect(slow.updateHistory.at(-1)?.outcome).toBe('running');
+      await until(async () => (await versions(s)).includes('8.2.0'), 'version 8.2.0');
+      expect(slow.updateHistory.at(-1)?.outcome).toBe('installed');
+    } finally {
+      await slow.close();
+    }
   });
 
   it('silentNoChange: Completed with UpdateSuccessful, yet the inventory keeps the old version', async () => {
@@ -106,22 +146,26 @@ describe('update faults', () => {
     await s.login();
     const token = s.token;
     bmc.setUpdateFaults({ bmcRebootMidUpdate: true });
+    const t0 = Date.now();
     const location = await update(s, '8.4.0');
-    for (let i = 0; i < 200 && !bmc.rebooting; i++) await sleep(5);
-    expect(bmc.rebooting).toBe(true);
+    await until(() => bmc.rebooting, 'the BMC to go down');
+    // The reboot lasts bmcRebootMs (seconds here): it is certainly still down.
     const refused = await caller.call(bmc, '/redfish/v1', {}).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(isConnectionError(refused)).toBe(true);
-    for (let i = 0; i < 200 && bmc.rebooting; i++) await sleep(10);
+    expect(bmc.availability.available).toBe(false);
+    await until(() => !bmc.rebooting, 'the BMC to come back');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(bmc.timing.bmcRebootMs);
     expect((await caller.call(bmc, '/redfish/v1/Systems', { token })).status).toBe(401);
     expect(bmc.stats.openSessions).toBe(0);
     // bmcweb-like in-memory tasks do not survive; the inventory tells the outcome.
     expect((await s.call(location)).status).toBe(410);
-    for (let i = 0; i < 100 && !(await versions(s)).includes('8.4.0'); i++) await sleep(10);
-    expect(await versions(s)).toContain('8.4.0');
-    expect(bmc.availability.intervals.at(-1)?.reasons).toContain('bmc-reboot');
+    await until(async () => (await versions(s)).includes('8.4.0'), 'version 8.4.0');
+    const last = bmc.availability.intervals.at(-1);
+    expect(last?.reasons).toContain('bmc-reboot');
+    expect(last?.end).toBeGreaterThan(last?.start ?? Infinity);
   });
 
   it('nextUpdateOnly fails just the next update', async () => {

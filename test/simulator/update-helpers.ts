@@ -334,3 +334,22 @@ export async function pushBios(
   }
   return s.call(pathOf(us.HttpPushUri), { method: 'POST', raw: image });
 }
+
+/**
+ * Polls `probe` every `everyMs` until it returns a value other than undefined, null or false, and
+ * returns that value; throws once `timeoutMs` passed without one.
+ */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 10_000,
+  everyMs = 10,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== null && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}

@@ -23,6 +23,7 @@ import {
   startImageServer,
   updateService,
   versions,
+  waitFor,
 } from './update-helpers.ts';
 
 const VENDORS: SimVendor[] = ['generic', 'dell', 'hpe', 'lenovo', 'supermicro', 'openbmc'];
@@ -368,22 +369,40 @@ describe('push request checks', () => {
   });
 
   it('bmcweb runs one update at a time: a second one gets 503 + Retry-After', async () => {
-    const bmc = bmcOf('openbmc');
-    const s = new Session(caller, bmc);
-    await s.login();
-    const image = buildSimImage({
-      vendor: 'openbmc',
-      match: { kind: 'bios' },
-      version: '9.9.9',
-      payloadSize: 100,
-    });
-    const first = await s.call('/redfish/v1/UpdateService/update', { method: 'POST', raw: image });
-    expect(first.status).toBe(202);
-    const second = await s.call('/redfish/v1/UpdateService/update', { method: 'POST', raw: image });
-    expect(second.status).toBe(503);
-    expect(second.headers.get('retry-after')).toBe('1');
-    expect(firstMessageId(second.json)).toBe('Base.1.19.ServiceTemporarilyUnavailable');
-    await followTask(s, first.headers.get('location') ?? '');
+    // A BMC of its own whose first install never ends (taskStuck): the second push certainly meets
+    // it running (on the fast timing an update is over within tens of ms).
+    const bmc = await startSimulatedBmc({ vendor: 'openbmc', tls: false, seed: 21 });
+    try {
+      bmc.setUpdateFaults({ nextUpdateOnly: { taskStuck: true } });
+      const s = new Session(caller, bmc);
+      await s.login();
+      const image = buildSimImage({
+        vendor: 'openbmc',
+        match: { kind: 'bios' },
+        version: '9.9.9',
+        payloadSize: 100,
+      });
+      const first = await s.call('/redfish/v1/UpdateService/update', { method: 'POST', raw: image });
+      expect(first.status).toBe(202);
+      const second = await s.call('/redfish/v1/UpdateService/update', { method: 'POST', raw: image });
+      expect(second.status).toBe(503);
+      expect(second.headers.get('retry-after')).toBe('1');
+      expect(firstMessageId(second.json)).toBe('Base.1.19.ServiceTemporarilyUnavailable');
+      expect(bmc.updateHistory).toHaveLength(1);
+      // Still refused while the first one installs.
+      const monitor = first.headers.get('location') ?? '';
+      await waitFor('the first update to install', async () => {
+        const task = (await s.call(monitor.replace('TaskMonitors', 'Tasks'))).json;
+        return (task?.Messages ?? []).some((m: { MessageId: string }) =>
+          m.MessageId.endsWith('.InstallingOnComponent'),
+        );
+      });
+      const third = await s.call('/redfish/v1/UpdateService/update', { method: 'POST', raw: image });
+      expect(third.status).toBe(503);
+      expect(bmc.updateHistory).toHaveLength(1);
+    } finally {
+      await bmc.close();
+    }
   });
 
   it('PATCH UpdateService checks HttpPushUriOptions values and ETags', async () => {
