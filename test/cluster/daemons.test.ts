@@ -56,7 +56,7 @@ describePostgres('three firmwarden daemons on one PostgreSQL store', () => {
         stringify({
           version: 1,
           store: { postgres: PG_URL, schema: bed.schema },
-          cluster: { instance: name, leaseTtlSeconds: 3 },
+          cluster: { instance: name, leaseTtlSeconds: 10 },
           stateDir: 'state',
           fleet: 'fleet.yaml',
           rollout: { spec: 'rollout.yaml' },

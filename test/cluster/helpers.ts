@@ -73,7 +73,8 @@ export async function clusterBed(opts: { sim: SimFleetOptions; spec: Record<stri
         rolloutId: opts.id,
         actor: `instance-${name}`,
         instance: name,
-        ttlMs: extra.ttlMs ?? 3_000,
+        // Long enough that a stalled process on a busy machine keeps its leases (failover tests pass less).
+        ttlMs: extra.ttlMs ?? 10_000,
         stateDir: join(dir, 'state'),
         ...(extra.labels ? { labels: extra.labels } : {}),
         ...(extra.maxServers ? { maxServers: extra.maxServers } : {}),
