@@ -9,6 +9,11 @@
  * and are skipped. fwrepo.json publishes no digest: digests come from `sha256`/`md5`/`size`
  * fields a mirror adds to an item, or from a SHA256SUMS file beside fwrepo.json or in the
  * repository root; a package with neither is skipped (no-digest) rather than trusted unverified.
+ * System ROM packages write their version as "2.90_07-20-2023" while iLO reports the installed
+ * ROM as "U30 v2.90 (07/20/2023)": the family ("U30") is only in the package name. The importer
+ * writes the version (and minimum_active_version) in iLO's form, so a plan compares ROM releases
+ * within their family instead of calling them incomparable; the fwrepo text stays in
+ * `details.hpeVersion`.
  */
 import { z } from 'zod';
 import { ComponentKind, Vendor } from '../vocab.ts';
@@ -99,6 +104,22 @@ export function parseSha256Sums(text: string): Map<string, string> {
   return sums;
 }
 
+/** "U30_2.90_07_20_2023.fwpkg" → "U30"; ROM packages only. */
+const ROM_PACKAGE = /^([A-Z]\d{2})_\d+(?:\.\d+)+_\d{2}_\d{2}_\d{4}\.fwpkg$/i;
+/** fwrepo.json's ROM version: "2.90_07-20-2023" (release, then MM-DD-YYYY). */
+const ROM_VERSION = /^(\d+(?:\.\d+)+)_(\d{2})-(\d{2})-(\d{4})$/;
+
+/**
+ * A ROM package's fwrepo version in the form iLO reports ("U30 v2.90 (07/20/2023)"), or undefined
+ * when the package or the version does not have the ROM shape (then the text is used as it is).
+ */
+export function hpeRomVersion(file: string, version: string): string | undefined {
+  const family = ROM_PACKAGE.exec(file)?.[1];
+  const m = ROM_VERSION.exec(version.trim());
+  if (family === undefined || !m) return undefined;
+  return `${family.toUpperCase()} v${m[1]} (${m[2]}/${m[3]}/${m[4]})`;
+}
+
 function importHpeItem(file: string, raw: unknown, ctx: HpeContext): Imported {
   if (!/\.fwpkg$/i.test(file)) {
     return skip(
@@ -143,14 +164,17 @@ function importHpeItem(file: string, raw: unknown, ctx: HpeContext): Imported {
     );
   }
   const kind = hpeKind(file, item);
-  const minimum = item.minimum_active_version;
+  const rawMinimum = item.minimum_active_version;
+  const minimum =
+    rawMinimum && rawMinimum !== 'null' ? (hpeRomVersion(file, rawMinimum) ?? rawMinimum) : undefined;
+  const romVersion = hpeRomVersion(file, item.version);
   const releaseDate = isoDate(item.date);
   const candidate = {
     id: `hpe:${file}`,
     vendor: Vendor.hpe,
     kind,
     name: item.description?.trim() || file,
-    version: item.version,
+    version: romVersion ?? item.version,
     match: {
       ...(targets.length > 0 ? { hpeTargets: targets } : {}),
       ...(deviceClass === undefined ? {} : { hpeDeviceClass: deviceClass }),
@@ -172,7 +196,8 @@ function importHpeItem(file: string, raw: unknown, ctx: HpeContext): Imported {
       ...(kind === ComponentKind.bmc ? { bmcReset: true } : {}),
       ...(powerOff === true ? { powerOff: true } : {}),
     },
-    ...(minimum && minimum !== 'null' ? { prerequisites: { minimumInstalledVersion: minimum } } : {}),
+    ...(minimum === undefined ? {} : { prerequisites: { minimumInstalledVersion: minimum } }),
+    ...(romVersion === undefined ? {} : { details: { hpeVersion: item.version } }),
     source: { format: CatalogFormat.hpe, file: ctx.file, element: file, key: file },
   };
   return finalizeEntry(candidate, file, file);

@@ -2,7 +2,11 @@ import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hpeRomVersion } from '../../src/catalog/hpe-catalog.ts';
 import { type Catalog, loadCatalog, parseCatalogBytes } from '../../src/catalog/index.ts';
+import { Decision, plan } from '../../src/planner/index.ts';
+import { compareVersions } from '../../src/versions/index.ts';
+import { catalogOf, component, fleetOf, server } from '../planner/helpers.ts';
 
 const repo = new URL('../fixtures/catalog/hpe/', import.meta.url).pathname;
 const FWREPO = `${repo}fwrepodata/fwrepo.json`;
@@ -62,6 +66,52 @@ describe('HPE fwrepo.json', () => {
     const cpld = catalog.entries.find((e) => e.id === 'hpe:CPLD_DL380_Gen10_0x31.fwpkg');
     expect(cpld?.requires).toEqual({ reboot: true, powerOff: true });
     expect(catalog.entries.find((e) => e.kind === 'nic')?.prerequisites).toBeUndefined();
+  });
+
+  it('writes a System ROM version the way iLO reports it, keeping the fwrepo text', () => {
+    const rom = catalog.entries.find((e) => e.id === 'hpe:U30_2.90_07_20_2023.fwpkg');
+    expect(rom?.version).toBe('U30 v2.90 (07/20/2023)');
+    expect(rom?.details).toEqual({ hpeVersion: '2.90_07-20-2023' });
+    expect(compareVersions('U30 v2.76 (02/09/2023)', rom!.version)).toBe('less');
+    expect(compareVersions('U30 v2.90 (07/20/2023)', rom!.version)).toBe('equal');
+    // Another family's ROM never orders against it.
+    expect(compareVersions('U32 v2.76 (02/09/2023)', rom!.version)).toBe('incomparable');
+    // Other packages keep their version text and carry no details.
+    expect(catalog.entries.find((e) => e.id === 'hpe:ilo5_296.fwpkg')?.details).toBeUndefined();
+  });
+
+  it.each([
+    ['U30_2.90_07_20_2023.fwpkg', '2.90_07-20-2023', 'U30 v2.90 (07/20/2023)'],
+    ['u46_1.50_10_05_2023.fwpkg', '1.50_10-05-2023', 'U46 v1.50 (10/05/2023)'],
+    ['A55_3.10_01_12_2024.fwpkg', ' 3.10_01-12-2024 ', 'A55 v3.10 (01/12/2024)'],
+    ['U30_2.90_07_20_2023.fwpkg', '2.90', undefined],
+    ['ilo5_296.fwpkg', '2.90_07-20-2023', undefined],
+    ['CPLD_DL380_Gen10_0x31.fwpkg', '0x31', undefined],
+  ])('hpeRomVersion(%s, %s) = %s', (file, version, expected) => {
+    expect(hpeRomVersion(file, version)).toBe(expected);
+  });
+
+  it('plans a ROM upgrade within its family for an iLO-reported ROM', () => {
+    const rom = catalog.entries.find((e) => e.kind === 'bios')!;
+    const installed = (version: string) =>
+      component({
+        id: 'bios',
+        kind: 'bios',
+        name: 'System ROM',
+        version,
+        identity: { hpeTargets: ['00000000-0000-0000-0000-000000000205'] },
+      });
+    const hpe = { vendor: 'hpe' as const, model: 'ProLiant DL380 Gen10', systemId: undefined };
+    const p = plan(
+      fleetOf(
+        server('old', [installed('U30 v2.76 (02/09/2023)')], hpe),
+        server('current', [installed('U30 v2.90 (07/20/2023)')], hpe),
+      ),
+      catalogOf([rom]),
+    );
+    const decisionOf = (name: string) => p.servers.find((s) => s.server === name)!.decisions[0]!;
+    expect(decisionOf('old')).toMatchObject({ decision: Decision.upgrade, target: { entryId: rom.id } });
+    expect(decisionOf('current').decision).toBe(Decision.upToDate);
   });
 
   it('builds URLs from the repository base URL', async () => {
