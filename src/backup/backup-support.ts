@@ -4,13 +4,11 @@
  * itself, marked fallback — Dell Previous- rollback copies, the HPE System Recovery Set, an
  * OpenBMC/Lenovo backup bank — or nothing but firmwarden's own verified store copies.
  */
-import { z } from 'zod';
 import type { UpdateCapabilities } from '../executor/capabilities.ts';
 import type { RedfishClient } from '../redfish/client.ts';
-import { readMembers } from '../redfish/collection.ts';
-import { ResourceSchema } from '../redfish/models/index.ts';
 import { BackupMechanism } from './backup-vocab.ts';
 import type { FirmwareView } from './firmware-view.ts';
+import { readRecoverySet } from './recovery-set.ts';
 import { formatBytes } from './slice-layout.ts';
 import { findSlice, raidControllers, sliceOffered } from './slice-offer.ts';
 import type { ControllerInfo } from './storage-read.ts';
@@ -34,24 +32,10 @@ export interface BackupSupport {
   detail: string;
 }
 
-const InstallSetSchema = ResourceSchema.extend({
-  IsRecovery: z.boolean().nullish(),
-  Sequence: z.array(z.looseObject({ Name: z.string().optional(), Version: z.string().optional() })).nullish(),
-});
-
-/** HPE iLO: the install set flagged IsRecovery under UpdateService Oem.Hpe.InstallSets (iLO 5 2.x). */
+/** HPE iLO: the System Recovery Set's packages (recovery-set.ts). */
 async function recoverySet(client: RedfishClient, view: FirmwareView): Promise<FallbackCopy[] | undefined> {
-  const hpe = view.updateService.Oem?.['Hpe'] as { InstallSets?: { '@odata.id'?: unknown } } | undefined;
-  const uri = hpe?.InstallSets?.['@odata.id'];
-  if (typeof uri !== 'string') return undefined;
-  const sets = await readMembers(client, uri, InstallSetSchema);
-  const recovery = sets.find((s) => s.IsRecovery === true);
-  if (recovery === undefined) return undefined;
-  return (recovery.Sequence ?? []).map((s) => ({
-    component: s.Name ?? '?',
-    version: s.Version ?? '?',
-    id: recovery['@odata.id'],
-  }));
+  const set = await readRecoverySet(client, view);
+  return set?.packages.map((p) => ({ component: p.name, version: p.version, id: p.filename ?? set.uri }));
 }
 
 /** What the BMC keeps itself, strongest evidence first. */

@@ -1,7 +1,7 @@
 /**
  * Restores from what the BMC keeps itself, when firmwarden has no verified copy of the expected
- * image (no slice copy, no store copy): iDRAC's Previous- rollback copy, or bmcweb's backup bank
- * of the BMC image. Always marked `source: fallback`: the component comes back healthy at the
+ * image (no slice copy, no store copy): iDRAC's Previous- rollback copy, bmcweb's backup bank
+ * of the BMC image, or the component's package in iLO's System Recovery Set. Always marked `source: fallback`: the component comes back healthy at the
  * copy's version, not the expected one, and the plan then shows it outdated.
  */
 import { z } from 'zod';
@@ -17,23 +17,35 @@ import type { BackupEnv, RestoreReport, ServerFacts } from './backup-env.ts';
 import { BackupErrorCode } from './backup-errors.ts';
 import { readFirmwareView } from './firmware-view.ts';
 import type { Inspected } from './inspect-component.ts';
+import { followQueueItem, packageFor, queuePackage, readRecoverySet } from './recovery-set.ts';
 import type { Reference } from './references.ts';
 import { expectedOf, simpleTargets } from './restore.ts';
 
 /** A copy the BMC keeps itself, and how to bring it back. */
 export interface BmcFallback {
-  mechanism: 'rollback' | 'backup-bank';
-  copy: InventoryComponent;
-  /** Sets the copy going; returns a task to follow, if any. */
+  mechanism: 'rollback' | 'backup-bank' | 'recovery-set';
+  /** Where the copy is, the version it holds (as the inventory reports it), and its name. */
+  copy: { uri: string; version: string; label: string };
+  /** Sets the copy going; returns what to follow (a task, or iLO's queue item), if anything. */
   start: () => Promise<string | undefined>;
+  /** Follows what `start` returned to its end (throws when it failed); absent: a Redfish task. */
+  follow?: (uri: string) => Promise<'completed' | 'staged'>;
 }
+
+const asCopy = (c: InventoryComponent): BmcFallback['copy'] => ({
+  uri: c.uri,
+  version: c.version,
+  label: c.id,
+});
 
 /**
  * What the BMC keeps of this component that firmwarden can drive, when the server falls back:
  * iDRAC's rollback copy (Previous-<ComponentID>-<Version>__<FQDD>, same FQDD) installed through
  * SimpleUpdate naming the member; or bmcweb's backup bank of the BMC image (StandbySpare),
- * booted by PATCHing Manager Links.ActiveSoftwareImage and resetting the BMC. Other banks (XCC,
- * the iLO recovery set) have no standard switch: they are reported, not driven.
+ * booted by PATCHing Manager Links.ActiveSoftwareImage and resetting the BMC; or the package of
+ * iLO's System Recovery Set whose Targets GUIDs are the component's, queued on the Update Task
+ * Queue (recovery-set.ts). XCC's backup bank has no switch a client can throw: reported, not
+ * driven.
  */
 export async function bmcFallback(
   env: BackupEnv,
@@ -49,7 +61,7 @@ export async function bmcFallback(
     if (copy === undefined) return undefined;
     return {
       mechanism,
-      copy,
+      copy: asCopy(copy),
       start: async () =>
         (
           await simpleUpdate(env.client, facts.caps, {
@@ -66,7 +78,7 @@ export async function bmcFallback(
     if (copy === undefined || manager === undefined) return undefined;
     return {
       mechanism,
-      copy,
+      copy: asCopy(copy),
       start: async () => {
         await env.client.patch(manager, { Links: { ActiveSoftwareImage: { '@odata.id': copy.uri } } });
         await resetManager(env.client);
@@ -74,7 +86,32 @@ export async function bmcFallback(
       },
     };
   }
+  if (mechanism === 'recovery-set') return recoveryPackage(env, facts, item);
   return undefined;
+}
+
+/** The component's package in iLO's System Recovery Set, queued on the Update Task Queue. */
+async function recoveryPackage(
+  env: BackupEnv,
+  facts: ServerFacts,
+  item: Inspected,
+): Promise<BmcFallback | undefined> {
+  const set = await readRecoverySet(env.client, facts.view);
+  const queue = set?.queue;
+  const pkg = set === undefined ? undefined : packageFor(set, item.c.identity.hpeTargets);
+  if (set === undefined || queue === undefined || pkg?.filename === undefined) return undefined;
+  const t = env.timeouts;
+  return {
+    mechanism: 'recovery-set',
+    copy: { uri: set.uri, version: pkg.version, label: pkg.filename },
+    start: () => queuePackage(env.client, queue, pkg, `firmwarden restore ${item.c.name}`),
+    follow: (uri) =>
+      followQueueItem(env.client, uri, pkg, env.deps.clock, {
+        timeoutMs: t.taskMs,
+        pollMs: t.pollMs,
+        unreachableMs: t.bmcRebootMs,
+      }),
+  };
 }
 
 const SwitchableManagerSchema = ResourceSchema.extend({
@@ -117,19 +154,24 @@ export async function restoreFromBmcCopy(
     let outcome: string | undefined;
     if (location) {
       report.task = location;
-      const t = await followTask(env.client, location, env.deps.clock, {
-        timeoutMs: env.timeouts.taskMs,
-        pollMs: env.timeouts.pollMs,
-        unreachableTimeoutMs: env.timeouts.bmcRebootMs,
-      });
-      outcome = assertNotFailed(t, location).outcome;
+      if (fb.follow) outcome = await fb.follow(location);
+      else {
+        const t = await followTask(env.client, location, env.deps.clock, {
+          timeoutMs: env.timeouts.taskMs,
+          pollMs: env.timeouts.pollMs,
+          unreachableTimeoutMs: env.timeouts.bmcRebootMs,
+        });
+        outcome = assertNotFailed(t, location).outcome;
+      }
     }
     if (fb.mechanism === 'rollback' && item.c.kind === 'bmc' && outcome === 'staged')
       await resetManager(env.client);
     const how =
       fb.mechanism === 'rollback'
         ? `rolled back to ${copy.version} from the BMC's rollback copy`
-        : `booted the BMC's backup bank (${copy.version})`;
+        : fb.mechanism === 'recovery-set'
+          ? `flashed ${copy.label} (${copy.version}) from iLO's System Recovery Set`
+          : `booted the BMC's backup bank (${copy.version})`;
     const words = `${how} (fallback: no verified copy of ${item.report.expectedVersion ?? 'the expected version'})`;
     if (item.c.kind !== 'bmc' && outcome === 'staged') {
       Object.assign(report, {
@@ -161,7 +203,7 @@ export async function restoreFromBmcCopy(
     }
   } catch (err) {
     report.outcome = 'failed';
-    report.detail = `${item.c.name}: ${fb.mechanism} from ${copy.id} failed: ${describeError(err)}`;
+    report.detail = `${item.c.name}: ${fb.mechanism} from ${copy.label} failed: ${describeError(err)}`;
     report.error = {
       code: err instanceof FirmwardenError ? err.code : 'FW_ERR_UNEXPECTED',
       message: describeError(err),

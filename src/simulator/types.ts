@@ -177,11 +177,15 @@ export interface SimCorruption {
   kinds: SimCorruptionKind[];
 }
 
+/** The update methods a client can use, and iLO's install queue (update/install-queue.ts). */
+export type SimUpdateMethod = UpdateMethod | 'install-queue';
+
 /** What became of one update request, for tests and rollout checks. */
 export interface SimUpdateRecord {
   /** The Task Id (JID_… on Dell). */
   taskId: string;
-  method: UpdateMethod;
+  /** How it was asked for; install-queue: an iLO Repository package queued on UpdateTaskQueue. */
+  method: SimUpdateMethod;
   applyTime: ApplyTime;
   /** ISO time the request was accepted. */
   requestedAt: string;

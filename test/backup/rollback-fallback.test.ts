@@ -1,7 +1,8 @@
 /**
  * No slice path and no verified copy in firmwarden's store: a corrupted image is restored from
  * what the BMC keeps itself, marked as a fallback — iDRAC's Previous- rollback copy (a BIOS, with
- * a host reset) and bmcweb's backup bank (the BMC image, by ActiveSoftwareImage and a BMC reset).
+ * a host reset), bmcweb's backup bank (the BMC image, by ActiveSoftwareImage and a BMC reset) and
+ * the package of iLO's System Recovery Set (queued on the Update Task Queue).
  * The component is healthy again at the copy's version, which the report says is not the
  * expected one.
  */
@@ -108,5 +109,102 @@ describe('backup-bank fallback (OpenBMC)', () => {
     }
     // Nothing was uploaded: the switch is the BMC's own.
     expect(ob.bmc('openbmc').updateHistory).toEqual([]);
+  });
+});
+
+describe('recovery-set fallback (HPE iLO 5)', () => {
+  let hp: BackupFleet;
+  beforeAll(async () => {
+    hp = await backupFleet(['hpe'], { sync: false });
+  });
+  afterAll(() => hp?.close());
+
+  const component = (r: ServerBackupReport | undefined, kind: string): ComponentBackup =>
+    r?.components.find((c) => c.kind === kind) as ComponentBackup;
+
+  async function readBack(kind: string) {
+    const client = hp.client('hpe');
+    try {
+      return (await scanServer(client, hp.server('hpe'), systemClock)).components.find(
+        (c) => c.kind === kind,
+      );
+    } finally {
+      await client.close();
+    }
+  }
+
+  it('status names the set and what each package holds (versions in the inventory form)', async () => {
+    const [r] = await runBackup('status', hp.input(), hp.deps);
+    expect(r?.mechanism).toBe('recovery-set');
+    const rom = r?.fallback?.copies.find((c) => c.component === 'System ROM');
+    expect(rom).toMatchObject({
+      version: component(r, 'bios').version,
+      id: expect.stringMatching(/^U30_.*\.fwpkg$/),
+    });
+    expect(component(r, 'bios').store.state).toBe('missing');
+  });
+
+  it('a corrupted System ROM: only its package is queued, staged until a host reset, then verified', async () => {
+    const [before] = await runBackup('status', hp.input(), hp.deps);
+    const rom = component(before, 'bios');
+    hp.bmc('hpe').corrupt('bios', 'health-critical');
+    const history = hp.bmc('hpe').updateHistory.length;
+
+    const [staged] = await runBackup('restore', hp.input(), hp.deps);
+    const s = component(staged, 'bios');
+    expect(s.findings.map((f) => f.kind)).toEqual(['health']);
+    expect(s.restore).toMatchObject({
+      source: 'fallback',
+      outcome: 'staged',
+      fallback: { mechanism: 'recovery-set', version: rom.version },
+      task: expect.stringMatching(/\/UpdateService\/UpdateTaskQueue\/\d+\/?$/),
+    });
+    expect(s.restore?.detail).toMatch(
+      /flashed U30_\S+\.fwpkg \(U30 v\S+ \(\S+\)\) from iLO's System Recovery Set/,
+    );
+    expect(s.restore?.detail).toMatch(/runs after the next host reset/);
+    // One package, the ROM's, from the iLO Repository: the iLO image was left alone.
+    const queued = hp.bmc('hpe').updateHistory.slice(history);
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({
+      method: 'install-queue',
+      image: { name: expect.stringMatching(/^U30_/) },
+    });
+    expect((await readBack('bios'))?.health).toBe('Critical');
+
+    const [r] = await runBackup('restore', hp.input(), hp.deps, { resetHost: { allowForce: false } });
+    const done = component(r, 'bios');
+    expect(done.restore).toMatchObject({ source: 'fallback', outcome: 'verified' });
+    expect(done.restore?.detail).toMatch(/host reset$/);
+    expect(hp.bmc('hpe').corruptions).toEqual([]);
+    expect(await readBack('bios')).toMatchObject({ health: 'OK', version: rom.version });
+  });
+
+  it('a corrupted iLO image: its package is flashed, iLO reboots into it, read back healthy', async () => {
+    const [before] = await runBackup('status', hp.input(), hp.deps);
+    const ilo = component(before, 'bmc');
+    const held = before?.fallback?.copies.find((c) => /^ilo5_/.test(c.id));
+    expect(held).toBeDefined();
+    hp.bmc('hpe').corrupt('bmc', 'health-critical');
+    const [r] = await runBackup('restore', hp.input(), hp.deps);
+    expect(component(r, 'bmc').restore).toMatchObject({
+      source: 'fallback',
+      outcome: 'verified',
+      fallback: { mechanism: 'recovery-set', version: held?.version },
+    });
+    expect(hp.bmc('hpe').corruptions).toEqual([]);
+    expect(await readBack('bmc')).toMatchObject({ health: 'OK', version: ilo.version });
+  });
+
+  it('a queue item that ends in Exception fails the restore with what iLO said, and the damage stays', async () => {
+    hp.bmc('hpe').corrupt('bmc', 'health-critical');
+    hp.bmc('hpe').setUpdateFaults({ nextUpdateOnly: { applyFailed: true } });
+    const [r] = await runBackup('restore', hp.input(), hp.deps);
+    const bmc = component(r, 'bmc');
+    expect(bmc.restore).toMatchObject({ source: 'fallback', outcome: 'failed' });
+    expect(bmc.restore?.detail).toMatch(
+      /recovery-set from ilo5_\S+ failed: .*ended Exception: Update\.1\.0\.ApplyFailed/,
+    );
+    expect(hp.bmc('hpe').corruptions).toHaveLength(1);
   });
 });

@@ -262,3 +262,102 @@ describe('admin endpoint', () => {
     }
   });
 });
+
+describe("iLO 5's System Recovery Set, iLO Repository and Update Task Queue", () => {
+  const US = '/redfish/v1/UpdateService';
+
+  async function recoverySet(s: Session): Promise<Body> {
+    const sets = (await s.call(`${US}/InstallSets`)).json;
+    for (const m of sets.Members) {
+      const set = (await s.call(pathOf(m['@odata.id']))).json;
+      if (set.IsRecovery === true) return set;
+    }
+    throw new Error('no recovery set');
+  }
+
+  async function repository(s: Session): Promise<Map<string, Body>> {
+    const coll = (await s.call(`${US}/ComponentRepository`)).json;
+    const out = new Map<string, Body>();
+    for (const m of coll.Members) {
+      const c = (await s.call(pathOf(m['@odata.id']))).json;
+      out.set(c.Filename, c);
+    }
+    return out;
+  }
+
+  async function waitState(s: Session, item: string, want: string): Promise<Body> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const body = (await s.call(item)).json;
+      if (body.State === want || Date.now() > deadline) return body;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it("names its packages by Filename; the repository holds them Locked, with the inventory's Targets", async () => {
+    const s = session('hpe');
+    const set = await recoverySet(s);
+    const repo = await repository(s);
+    expect(set.Sequence.map((x: Body) => x.Name)).toEqual(expect.arrayContaining(['iLO 5', 'System ROM']));
+    const inventory = (await s.call(`${US}/FirmwareInventory`)).json;
+    const members: Body[] = [];
+    for (const m of inventory.Members) members.push((await s.call(pathOf(m['@odata.id']))).json);
+    for (const entry of set.Sequence) {
+      expect(entry).toMatchObject({ Command: 'ApplyUpdate', UpdatableBy: ['Bmc'] });
+      const pkg = repo.get(entry.Filename);
+      expect(pkg).toMatchObject({ Locked: true, Name: entry.Name });
+      const running = members.find((m) => m.Name === entry.Name);
+      expect(pkg.Targets).toEqual(running.Oem.Hpe.Targets);
+    }
+    const rom = set.Sequence.find((x: Body) => x.Name === 'System ROM');
+    expect(rom.Filename).toMatch(/^U30_\d+\.\d+_\d{2}_\d{2}_\d{4}\.fwpkg$/);
+    expect(repo.get(rom.Filename)).toMatchObject({
+      Version: expect.stringMatching(/^\d+\.\d+_\d{2}-\d{2}-\d{4}$/),
+      Activates: 'AfterReboot',
+    });
+  });
+
+  it('refuses a package not in the repository, another command, or no Filename (400)', async () => {
+    const s = session('hpe');
+    const queue = `${US}/UpdateTaskQueue`;
+    const unknown = await s.call(queue, { method: 'POST', body: { Filename: 'nope.fwpkg' } });
+    expect(unknown.status).toBe(400);
+    expect(firstMessageId(unknown.json)).toMatch(/PropertyValueNotInList$/);
+    const file = (await recoverySet(s)).Sequence[0].Filename;
+    const wait = await s.call(queue, { method: 'POST', body: { Filename: file, Command: 'Wait' } });
+    expect(wait.status).toBe(400);
+    expect(firstMessageId(wait.json)).toMatch(/PropertyValueNotInList$/);
+    const none = await s.call(queue, { method: 'POST', body: { Command: 'ApplyUpdate' } });
+    expect(none.status).toBe(400);
+    expect(firstMessageId(none.json)).toMatch(/PropertyMissing$/);
+  });
+
+  it('iLO flashes a queued package (Pending → Complete); an item for UEFI only stays Pending', async () => {
+    const s = session('hpe');
+    const bmc = bmcOf('hpe');
+    const queue = `${US}/UpdateTaskQueue`;
+    const rom = (await recoverySet(s)).Sequence.find((x: Body) => x.Name === 'System ROM');
+    const history = bmc.updateHistory.length;
+    const uefi = await s.call(queue, {
+      method: 'POST',
+      body: { Name: 'for UEFI', Filename: rom.Filename, Command: 'ApplyUpdate', UpdatableBy: ['Uefi'] },
+    });
+    expect(uefi.status).toBe(201);
+    const byIlo = await s.call(queue, {
+      method: 'POST',
+      body: { Name: 'for iLO', Filename: rom.Filename, Command: 'ApplyUpdate', UpdatableBy: ['Bmc'] },
+    });
+    expect(byIlo.status).toBe(201);
+    expect(byIlo.json).toMatchObject({ State: 'Pending', Filename: rom.Filename });
+    const done = await waitState(s, pathOf(byIlo.headers.get('location') ?? ''), 'Complete');
+    expect(done).toMatchObject({ State: 'Complete', Result: { MessageId: 'Success' } });
+    expect((await s.call(pathOf(uefi.headers.get('location') ?? ''))).json.State).toBe('Pending');
+    const queued = bmc.updateHistory.slice(history);
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({
+      method: 'install-queue',
+      image: { name: rom.Filename },
+      outcome: 'staged',
+    });
+  });
+});

@@ -3,13 +3,13 @@
  * fault flags it runs with, its history record, and the Update registry messages (with iDRAC's
  * Oem.Dell job states alongside) written as it moves on.
  */
-import type { ApplyTime, UpdateMethod } from '../../vocab.ts';
+import type { ApplyTime } from '../../vocab.ts';
 import type { SimImageHeader, SimImageProblem } from '../image-format.ts';
 import { ROOT } from '../profiles/common.ts';
 import type { SimHost } from '../sim-host.ts';
 import type { SimTask } from '../tasks/task-service.ts';
 import { type UpdateFailure, type UpdateMessageKey, updateMessage } from '../tasks/update-messages.ts';
-import type { SimUpdateFaultFlags, SimUpdateRecord } from '../types.ts';
+import type { SimUpdateFaultFlags, SimUpdateMethod, SimUpdateRecord } from '../types.ts';
 import type { MaintenanceWindow } from './apply-time.ts';
 import type { SimComponent } from './components.ts';
 import { takeUpdateFlags } from './update-faults.ts';
@@ -25,7 +25,7 @@ export interface ReceivedImage {
 }
 
 export interface UpdateRequest {
-  method: UpdateMethod;
+  method: SimUpdateMethod;
   applyTime: ApplyTime;
   window?: MaintenanceWindow;
   /** Target URIs as sent (empty: the image header picks). */

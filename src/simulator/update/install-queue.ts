@@ -1,0 +1,216 @@
+/**
+ * iLO 5's iLO Repository and Update Task Queue, as far as the System Recovery Set needs them. The
+ * repository (UpdateService Oem.Hpe.ComponentRepository) holds the recovery set's packages,
+ * Locked, with the version and Targets GUIDs each one flashes; the recovery set's Sequence names
+ * them by Filename. A POST on UpdateTaskQueue {Name, Filename, Command: "ApplyUpdate",
+ * UpdatableBy: ["Bmc"]} queues one: the item goes Pending → InProgress → Complete (or Exception,
+ * Result.MessageId naming the failure). iLO flashes it through the same machinery as any image
+ * (fault switches apply; an iLO image reboots iLO; a System ROM flashed now activates at the next
+ * host reset, Activates "AfterReboot"). Items for another agent only (Uefi, RuntimeAgent) stay
+ * Pending: nothing here plays those agents. Unlike a real iLO, the simulator also lists the work
+ * as a Task (the update machinery is shared); the queue item is what a client follows.
+ */
+import { verifySimImage } from '../image-format.ts';
+import { ROOT } from '../profiles/common.ts';
+import { baseError } from '../redfish-errors.ts';
+import type { Json } from '../resource-tree.ts';
+import type { SimHost } from '../sim-host.ts';
+import type { SimRequest, SimResponse } from '../sim-http.ts';
+import { factoryImage } from '../storage/firmware-images.ts';
+import type { SimTask } from '../tasks/task-service.ts';
+import type { SimComponent } from './components.ts';
+
+export const COMPONENT_REPOSITORY = `${ROOT}/UpdateService/ComponentRepository`;
+export const UPDATE_TASK_QUEUE = `${ROOT}/UpdateService/UpdateTaskQueue`;
+
+const AGENTS = ['Bmc', 'Uefi', 'RuntimeAgent'] as const;
+
+/** One package of the repository, with what it installs. */
+interface RepositoryPackage {
+  path: string;
+  filename: string;
+  component: SimComponent;
+  version: string;
+}
+
+/** "U30 v2.76 (02/09/2023)" → file "U30_2.76_02_09_2023.fwpkg", version "2.76_02-09-2023"; iLO "2.78 Apr 28 2023" → "ilo5_278.fwpkg", "2.78". */
+function packageOf(c: SimComponent): { filename: string; version: string } {
+  const rom = /^([A-Z]\d{2}) v(\d+\.\d+) \((\d{2})\/(\d{2})\/(\d{4})\)$/.exec(c.version);
+  if (rom) {
+    const [, family, release, mm, dd, yyyy] = rom;
+    return {
+      filename: `${family}_${release}_${mm}_${dd}_${yyyy}.fwpkg`,
+      version: `${release}_${mm}-${dd}-${yyyy}`,
+    };
+  }
+  const release = /^(\d+)\.(\d+)/.exec(c.version);
+  if (c.kind === 'bmc' && release) {
+    return { filename: `ilo5_${release[1]}${release[2]}.fwpkg`, version: `${release[1]}.${release[2]}` };
+  }
+  const safe = c.version.replace(/[^A-Za-z0-9.]+/g, '_');
+  return { filename: `${c.id}_${safe}.fwpkg`, version: c.version };
+}
+
+function obj(v: unknown): Json | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
+}
+
+const iso = (d = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** The queue item's State for the update task behind it. */
+function queueState(task: SimTask | undefined): string {
+  if (task === undefined) return 'Pending';
+  switch (task.state) {
+    case 'New':
+    case 'Starting':
+    case 'Pending':
+      return 'Pending';
+    case 'Running':
+      return 'InProgress';
+    case 'Completed':
+      return 'Complete';
+    case 'Cancelled':
+      return 'Canceled';
+    default:
+      return 'Exception';
+  }
+}
+
+export class InstallQueue {
+  readonly #host: SimHost;
+  readonly #packages = new Map<string, RepositoryPackage>();
+  readonly #items = new Map<string, { task?: SimTask; agents: string[] }>();
+  #count = 0;
+
+  constructor(host: SimHost) {
+    this.#host = host;
+  }
+
+  /**
+   * Puts a Locked package of each component's running image in the repository and registers the
+   * queue; returns the recovery set's Sequence entries.
+   */
+  register(components: readonly SimComponent[]): Json[] {
+    const tree = this.#host.tree;
+    if (!tree.has(COMPONENT_REPOSITORY) || !tree.has(UPDATE_TASK_QUEUE)) return [];
+    const sequence: Json[] = [];
+    for (const c of components) {
+      const { filename, version } = packageOf(c);
+      const id = String(this.#packages.size + 1);
+      const path = `${COMPONENT_REPOSITORY}/${id}`;
+      const targets = obj(obj(tree.get(c.path)?.['Oem'])?.['Hpe'])?.['Targets'];
+      const size = factoryImage(this.#host.vendor, c).length;
+      tree.addMember(COMPONENT_REPOSITORY, path, {
+        '@odata.type': '#HpeComponent.v1_1_0.HpeComponent',
+        Id: id,
+        Name: c.name,
+        Filename: filename,
+        Version: version,
+        Locked: true,
+        Configurable: false,
+        Criticality: 'Recommended',
+        Activates: c.kind === 'bmc' ? 'Immediately' : 'AfterReboot',
+        UpdatableBy: ['Bmc'],
+        SizeBytes: size,
+        ComponentUri: `/fwrepo/${filename}`,
+        Targets: Array.isArray(targets) ? [...targets] : [],
+        Created: iso(),
+      });
+      this.#packages.set(filename.toLowerCase(), { path, filename, component: c, version: c.version });
+      sequence.push({
+        Name: c.name,
+        Filename: filename,
+        Command: 'ApplyUpdate',
+        UpdatableBy: ['Bmc'],
+        WaitTimeSeconds: 0,
+      });
+    }
+    this.#host.route('POST', UPDATE_TASK_QUEUE, (req) => this.#enqueue(req));
+    this.#host.route('GET', `${UPDATE_TASK_QUEUE}/:id`, (req) => this.#read(req.params['id'] ?? ''));
+    return sequence;
+  }
+
+  async #enqueue(req: SimRequest): Promise<SimResponse> {
+    const host = this.#host;
+    const style = host.profile.messages;
+    const body = obj(await req.json());
+    if (body === undefined) throw baseError(style, 'UnrecognizedRequestBody');
+    const filename = body['Filename'];
+    const command = body['Command'] ?? 'ApplyUpdate';
+    const agents = body['UpdatableBy'] ?? ['Bmc'];
+    if (typeof filename !== 'string') throw baseError(style, 'PropertyMissing', ['Filename']);
+    if (command !== 'ApplyUpdate')
+      throw baseError(style, 'PropertyValueNotInList', [String(command), 'Command']);
+    if (!Array.isArray(agents) || agents.some((a) => !(AGENTS as readonly unknown[]).includes(a))) {
+      throw baseError(style, 'PropertyValueFormatError', [JSON.stringify(agents), 'UpdatableBy']);
+    }
+    const pkg = this.#packages.get(filename.toLowerCase());
+    if (pkg === undefined) throw baseError(style, 'PropertyValueNotInList', [filename, 'Filename']);
+    const id = String(++this.#count);
+    const path = `${UPDATE_TASK_QUEUE}/${id}`;
+    const item: { task?: SimTask; agents: string[] } = { agents: agents as string[] };
+    this.#items.set(id, item);
+    host.tree.addMember(UPDATE_TASK_QUEUE, path, {
+      '@odata.type': '#HpeComponentUpdateTask.v1_2_0.HpeComponentUpdateTask',
+      Id: id,
+      Name: typeof body['Name'] === 'string' ? body['Name'] : filename,
+      Filename: pkg.filename,
+      Command: 'ApplyUpdate',
+      UpdatableBy: agents,
+      State: 'Pending',
+      Result: { MessageId: 'NoStatus' },
+      Created: iso(),
+    });
+    // Only iLO ("Bmc") is played here: an item for other agents waits for them, forever.
+    if (item.agents.includes('Bmc')) item.task = this.#start(pkg);
+    return { status: 201, headers: { Location: host.location(path) }, body: this.#refresh(id) };
+  }
+
+  /** Flashes the package's image on the component it was taken from. */
+  #start(pkg: RepositoryPackage): SimTask {
+    const host = this.#host;
+    const data = factoryImage(host.vendor, pkg.component, pkg.version);
+    return host.updates.start(
+      {
+        method: 'install-queue',
+        applyTime: 'Immediate',
+        targets: [pkg.component.path],
+        stage: false,
+        targetUri: UPDATE_TASK_QUEUE,
+        imageName: pkg.filename,
+      },
+      async () => ({ name: pkg.filename, bytes: data.length, result: verifySimImage(data), data }),
+    );
+  }
+
+  #refresh(id: string): Json | undefined {
+    const item = this.#items.get(id);
+    const path = `${UPDATE_TASK_QUEUE}/${id}`;
+    if (item === undefined || !this.#host.tree.has(path)) return undefined;
+    const task = item.task;
+    const state = queueState(task);
+    const record = task === undefined ? undefined : this.#host.history.find((r) => r.taskId === task.id);
+    this.#host.tree.update(path, (b) => {
+      b['State'] = state;
+      if (state !== 'Pending' && b['StartTime'] === undefined) b['StartTime'] = iso();
+      if (['Complete', 'Exception', 'Canceled'].includes(state) && b['EndTime'] === undefined)
+        b['EndTime'] = iso();
+      b['Result'] = {
+        MessageId:
+          state === 'Complete'
+            ? 'Success'
+            : state === 'Exception'
+              ? (record?.messageId ?? 'Update.1.0.ApplyFailed')
+              : 'NoStatus',
+      };
+    });
+    return this.#host.tree.plain(path);
+  }
+
+  #read(id: string): SimResponse {
+    const body = this.#refresh(id);
+    if (body === undefined)
+      throw baseError(this.#host.profile.messages, 'ResourceNotFound', ['UpdateTask', id]);
+    return { status: 200, body };
+  }
+}
