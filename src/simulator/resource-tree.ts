@@ -9,6 +9,11 @@ import { hash } from 'node:crypto';
 
 export type Json = Record<string, unknown>;
 
+/** `v` as a JSON object, or undefined for anything else (arrays, null, scalars). */
+export function obj(v: unknown): Json | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
+}
+
 /** Per-collection behaviour a vendor profile may ask for. */
 export interface CollectionOptions {
   /** Serve at most this many members per response, with Members@odata.nextLink (?$skip=). */

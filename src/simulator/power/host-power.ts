@@ -7,7 +7,7 @@
  */
 import { stampLastReset } from '../profiles/last-reset.ts';
 import { baseError, baseMessage, renderMessage, SimHttpError } from '../redfish-errors.ts';
-import type { Json } from '../resource-tree.ts';
+import { type Json, obj } from '../resource-tree.ts';
 import type { SimHost } from '../sim-host.ts';
 import type { SimRequest, SimResponse } from '../sim-http.ts';
 
@@ -15,10 +15,6 @@ export type PowerState = 'On' | 'Off' | 'PoweringOn' | 'PoweringOff';
 
 const SYSTEMS = '/redfish/v1/Systems';
 const MANAGERS = '/redfish/v1/Managers';
-
-function obj(v: unknown): Json | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
-}
 
 /** The ResetType values an action announces (inline AllowableValues or its ActionInfo). */
 function allowedResetTypes(host: SimHost, action: Json): string[] | undefined {

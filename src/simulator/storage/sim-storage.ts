@@ -8,7 +8,7 @@
 import type { SimImageHeader } from '../image-format.ts';
 import { FIRMWARE_INVENTORY, link, ROOT } from '../profiles/common.ts';
 import { baseError } from '../redfish-errors.ts';
-import type { Json } from '../resource-tree.ts';
+import { type Json, obj } from '../resource-tree.ts';
 import type { SimHost } from '../sim-host.ts';
 import type { SimTask } from '../tasks/task-service.ts';
 import type { SimCorruption, SimCorruptionKind, SimStorageFaults } from '../types.ts';
@@ -24,10 +24,6 @@ import type { StoragePolicy } from './storage-policy.ts';
 import { VolumeManager } from './volumes.ts';
 
 const ACTION_INFO_TARGETS = 'Targets';
-
-function obj(v: unknown): Json | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
-}
 
 export class SimStorage {
   readonly faults: SimStorageFaults = defaultStorageFaults();

@@ -4,7 +4,7 @@
  * controller in a count the type accepts, an announced apply time, and room on every drive.
  */
 import { baseError, baseMessage, type MessageStyle, SimHttpError } from '../redfish-errors.ts';
-import { canonicalPath, type Json } from '../resource-tree.ts';
+import { canonicalPath, type Json, obj } from '../resource-tree.ts';
 import { capacityFor, driveCountProblem, extentFor } from './raid-layout.ts';
 import type { StorageUnit } from './volumes.ts';
 
@@ -23,10 +23,6 @@ const ALLOWED = new Set([
   '@Redfish.OperationApplyTime',
   'Oem',
 ]);
-
-function obj(v: unknown): Json | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
-}
 
 export interface VolumeRequest {
   raidType: string;

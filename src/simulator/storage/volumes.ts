@@ -8,7 +8,7 @@
 import type { ApplyTime } from '../../vocab.ts';
 import { link, ROOT } from '../profiles/common.ts';
 import { baseError, baseMessage } from '../redfish-errors.ts';
-import { canonicalPath, type Json } from '../resource-tree.ts';
+import { canonicalPath, type Json, obj } from '../resource-tree.ts';
 import type { SimHost } from '../sim-host.ts';
 import type { SimRequest, SimResponse } from '../sim-http.ts';
 import type { SimTask } from '../tasks/task-service.ts';
@@ -38,10 +38,6 @@ export interface SimVolume {
   /** Made by the no-free-capacity fault. */
   filler?: boolean;
   task?: SimTask;
-}
-
-function obj(v: unknown): Json | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
 }
 
 export interface VolumeEvents {

@@ -10,17 +10,13 @@
 import { verifySimImage } from '../image-format.ts';
 import { FIRMWARE_INVENTORY, ROOT } from '../profiles/common.ts';
 import { baseError } from '../redfish-errors.ts';
-import type { Json } from '../resource-tree.ts';
+import { obj } from '../resource-tree.ts';
 import type { SimHost } from '../sim-host.ts';
 import type { SimRequest, SimResponse } from '../sim-http.ts';
 import { factoryImage } from '../storage/firmware-images.ts';
 import { activeComponents, targetPath } from './components.ts';
 
 const pending = new WeakMap<SimHost, string>();
-
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
 
 /** Registers PATCH on the Manager (bmcweb only: it is the BMC that announces ActiveSoftwareImage). */
 export function registerActiveImageSwitch(host: SimHost): void {

@@ -6,7 +6,7 @@
  */
 import { ApplyTime } from '../../vocab.ts';
 import { ROOT } from '../profiles/common.ts';
-import type { Json } from '../resource-tree.ts';
+import { type Json, obj } from '../resource-tree.ts';
 import type { SimHost } from '../sim-host.ts';
 
 export const UPDATE_SERVICE = `${ROOT}/UpdateService`;
@@ -27,10 +27,6 @@ export function isApplyTime(v: unknown): v is ApplyTime {
 
 export function updateService(host: SimHost): Json {
   return host.tree.get(UPDATE_SERVICE) ?? {};
-}
-
-function obj(v: unknown): Json | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
 }
 
 function strings(v: unknown): string[] | undefined {

@@ -13,7 +13,7 @@
 import { verifySimImage } from '../image-format.ts';
 import { ROOT } from '../profiles/common.ts';
 import { baseError } from '../redfish-errors.ts';
-import type { Json } from '../resource-tree.ts';
+import { type Json, obj } from '../resource-tree.ts';
 import type { SimHost } from '../sim-host.ts';
 import type { SimRequest, SimResponse } from '../sim-http.ts';
 import { factoryImage } from '../storage/firmware-images.ts';
@@ -51,10 +51,6 @@ function packageOf(c: SimComponent): { filename: string; version: string } {
   return { filename: `${c.id}_${safe}.fwpkg`, version: c.version };
 }
 
-function obj(v: unknown): Json | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
-
 const iso = (d = new Date()) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** The queue item's State for the update task behind it. */
@@ -79,7 +75,8 @@ function queueState(task: SimTask | undefined): string {
 export class InstallQueue {
   readonly #host: SimHost;
   readonly #packages = new Map<string, RepositoryPackage>();
-  readonly #items = new Map<string, { task?: SimTask; agents: string[] }>();
+  /** Queue item Id → the update behind it (none for an item waiting for another agent). */
+  readonly #items = new Map<string, { task?: SimTask }>();
   #count = 0;
 
   constructor(host: SimHost) {
@@ -148,7 +145,7 @@ export class InstallQueue {
     if (pkg === undefined) throw baseError(style, 'PropertyValueNotInList', [filename, 'Filename']);
     const id = String(++this.#count);
     const path = `${UPDATE_TASK_QUEUE}/${id}`;
-    const item: { task?: SimTask; agents: string[] } = { agents: agents as string[] };
+    const item: { task?: SimTask } = {};
     this.#items.set(id, item);
     host.tree.addMember(UPDATE_TASK_QUEUE, path, {
       '@odata.type': '#HpeComponentUpdateTask.v1_2_0.HpeComponentUpdateTask',
@@ -162,7 +159,7 @@ export class InstallQueue {
       Created: iso(),
     });
     // Only iLO ("Bmc") is played here: an item for other agents waits for them, forever.
-    if (item.agents.includes('Bmc')) item.task = this.#start(pkg);
+    if (agents.includes('Bmc')) item.task = this.#start(pkg);
     return { status: 201, headers: { Location: host.location(path) }, body: this.#refresh(id) };
   }
 

@@ -5,7 +5,7 @@
  * actions keep answering 501 ActionNotSupported.
  */
 import { type BaseMessageKey, baseError } from '../redfish-errors.ts';
-import type { Json } from '../resource-tree.ts';
+import { type Json, obj } from '../resource-tree.ts';
 import type { SimHost } from '../sim-host.ts';
 import type { SimRequest, SimResponse } from '../sim-http.ts';
 import {
@@ -21,10 +21,6 @@ import type { ImageFetcher } from './image-fetch.ts';
 import { httpPushUpdate, multipartUpdate } from './push-update.ts';
 import { simpleUpdate } from './simple-update.ts';
 import type { StagedImages } from './staged-images.ts';
-
-function obj(v: unknown): Json | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
-}
 
 /** Validates a window object of a PATCH; returns it as stored. */
 function patchWindow(host: SimHost, raw: unknown, base: Json | undefined): Json {
