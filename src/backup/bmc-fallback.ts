@@ -1,8 +1,9 @@
 /**
  * Restores from what the BMC keeps itself, when firmwarden has no verified copy of the expected
  * image (no slice copy, no store copy): iDRAC's Previous- rollback copy, bmcweb's backup bank
- * of the BMC image, or the component's package in iLO's System Recovery Set. Always marked `source: fallback`: the component comes back healthy at the
- * copy's version, not the expected one, and the plan then shows it outdated.
+ * of the BMC image, or the component's package in iLO's System Recovery Set. Always marked
+ * `source: fallback`: the component comes back healthy at the copy's version, not the expected
+ * one, and the plan then shows it outdated.
  */
 import { z } from 'zod';
 import { describeError, FirmwardenError } from '../errors.ts';

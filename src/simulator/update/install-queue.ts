@@ -33,7 +33,10 @@ interface RepositoryPackage {
   version: string;
 }
 
-/** "U30 v2.76 (02/09/2023)" → file "U30_2.76_02_09_2023.fwpkg", version "2.76_02-09-2023"; iLO "2.78 Apr 28 2023" → "ilo5_278.fwpkg", "2.78". */
+/**
+ * The package name and version HPE ships a running image under: ROM "U30 v2.76 (02/09/2023)" →
+ * "U30_2.76_02_09_2023.fwpkg", "2.76_02-09-2023"; iLO "2.78 Apr 28 2023" → "ilo5_278.fwpkg", "2.78".
+ */
 function packageOf(c: SimComponent): { filename: string; version: string } {
   const rom = /^([A-Z]\d{2}) v(\d+\.\d+) \((\d{2})\/(\d{2})\/(\d{4})\)$/.exec(c.version);
   if (rom) {
