@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { hpeRomVersion } from '../catalog/hpe-catalog.ts';
 import type { Clock } from '../deps.ts';
-import { describeError, TaskFailedError } from '../errors.ts';
+import { RedfishConnectionError, TaskFailedError } from '../errors.ts';
 import type { RedfishClient } from '../redfish/client.ts';
 import { readMembers } from '../redfish/collection.ts';
 import { ResourceSchema } from '../redfish/models/index.ts';
@@ -160,11 +160,13 @@ export async function followQueueItem(
         throw new TaskFailedError(item, it.State, `ended ${it.State}${why ? `: ${why}` : ''}`);
       }
     } catch (err) {
-      if (err instanceof TaskFailedError) throw err;
+      // Only a BMC that does not answer is waited for (as task-monitor.ts does); an answer that
+      // is an error, or a body without State, ends it now.
+      if (!(err instanceof RedfishConnectionError)) throw err;
       unreachableSince ??= clock.now();
-      last = describeError(err);
       if (clock.now() - unreachableSince > limits.unreachableMs) {
-        throw new TaskFailedError(item, undefined, `unreadable for ${limits.unreachableMs} ms: ${last}`, [], {
+        throw new TaskFailedError(item, last, `iLO unreachable for too long: ${err.message}`, [], {
+          code: 'FW_ERR_BMC_UNREACHABLE',
           cause: err,
         });
       }

@@ -27,7 +27,6 @@ const AGENTS = ['Bmc', 'Uefi', 'RuntimeAgent'] as const;
 
 /** One package of the repository, with what it installs. */
 interface RepositoryPackage {
-  path: string;
   filename: string;
   component: SimComponent;
   version: string;
@@ -116,7 +115,7 @@ export class InstallQueue {
         Targets: Array.isArray(targets) ? [...targets] : [],
         Created: iso(),
       });
-      this.#packages.set(filename.toLowerCase(), { path, filename, component: c, version: c.version });
+      this.#packages.set(filename.toLowerCase(), { filename, component: c, version: c.version });
       sequence.push({
         Name: c.name,
         Filename: filename,
