@@ -15,7 +15,7 @@ import {
   SoftwareInventorySchema,
   UpdateServiceSchema,
 } from '../redfish/models/index.ts';
-import { detectVendor } from '../vendors/detect.ts';
+import { detectDriver } from '../vendors/detect.ts';
 
 export interface FirmwareView {
   inventory: ServerInventory;
@@ -31,7 +31,7 @@ export async function readFirmwareView(
   clock: Clock,
 ): Promise<FirmwareView> {
   const root = await client.root();
-  const quirks = detectVendor(root, target.vendor);
+  const quirks = await detectDriver(client, root, target.vendor);
   const usUri = root.UpdateService?.['@odata.id'] ?? '/redfish/v1/UpdateService';
   const updateService = await client.get(usUri, UpdateServiceSchema);
   const inventoryUri =

@@ -2,7 +2,7 @@
  * Reads what one server runs: service root → vendor, UpdateService → FirmwareInventory (all
  * pages, $expand where offered), Systems → model and system id, Managers and Systems → when they
  * last reset (LastResetTime, where reported), normalized through the vendor
- * module. Installed images go to `components`, rollback/backup/staged copies to `copies`.
+ * driver. Installed images go to `components`, rollback/backup/staged copies to `copies`.
  */
 import type { Clock } from '../deps.ts';
 import type { RedfishClient } from '../redfish/client.ts';
@@ -16,8 +16,8 @@ import {
   SoftwareInventorySchema,
   UpdateServiceSchema,
 } from '../redfish/models/index.ts';
-import { detectVendor } from '../vendors/detect.ts';
-import type { VendorQuirks } from '../vendors/types.ts';
+import { detectDriver } from '../vendors/detect.ts';
+import type { VendorDriver } from '../vendors/types.ts';
 import type { Vendor } from '../vocab.ts';
 import type { InventoryComponent, ServerInventory } from './model.ts';
 
@@ -44,7 +44,7 @@ export async function scanServer(
   options: ScanOptions = {},
 ): Promise<ServerInventory> {
   const root = await client.root();
-  const quirks = detectVendor(root, target.vendor);
+  const quirks = await detectDriver(client, root, target.vendor);
   const updateServiceUri = root.UpdateService?.['@odata.id'] ?? '/redfish/v1/UpdateService';
   const [members, system, manager] = await Promise.all([
     client
@@ -84,7 +84,7 @@ export async function scanServer(
 }
 
 /** One inventory member → normalized component. */
-export function normalizeMember(member: SoftwareInventory, quirks: VendorQuirks): InventoryComponent {
+export function normalizeMember(member: SoftwareInventory, quirks: VendorDriver): InventoryComponent {
   const reading = quirks.readMember(member);
   // A vendor module that sets softwareId (even to undefined) overrides the BMC's value.
   const softwareId = 'softwareId' in reading ? reading.softwareId : (member.SoftwareId ?? undefined);
@@ -108,7 +108,7 @@ export function normalizeMember(member: SoftwareInventory, quirks: VendorQuirks)
   return c;
 }
 
-function systemFacts(system: ComputerSystem | undefined, quirks: VendorQuirks): Partial<ServerInventory> {
+function systemFacts(system: ComputerSystem | undefined, quirks: VendorDriver): Partial<ServerInventory> {
   if (!system) return {};
   const out: Partial<ServerInventory> = {};
   if (system.Model) out.model = system.Model;

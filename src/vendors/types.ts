@@ -1,11 +1,22 @@
 /**
- * One small interface per BMC family (bmclib's provider pattern): how to recognise it and how to
- * read its inventory members into normalized components. Later capabilities (preferred update
- * method, task lookup fallback, backup mechanism) join this interface as they land.
+ * One driver per BMC family (bmclib's providers, gofish's `oem/<vendor>/`): how to recognise the
+ * BMC, how to read its inventory members, and where its update flow departs from DMTF Redfish.
+ * The generic driver is DMTF behaviour; a family driver overrides only what its firmware does
+ * differently. Core code asks a driver for a capability; it never tests a vendor name.
  */
+import type { Clock } from '../deps.ts';
 import type { ComponentIdentity } from '../inventory/model.ts';
-import type { ComputerSystem, ServiceRoot, SoftwareInventory } from '../redfish/models/index.ts';
-import type { ComponentKind, ComponentSlot, Vendor } from '../vocab.ts';
+import type { RedfishClient } from '../redfish/client.ts';
+import type {
+  ComputerSystem,
+  Manager,
+  ServiceRoot,
+  SoftwareInventory,
+  Task,
+} from '../redfish/models/index.ts';
+import type { TaskOutcome } from '../redfish/task-monitor.ts';
+import type { RedfishResponse } from '../redfish/transport.ts';
+import type { ApplyTime, ComponentKind, ComponentSlot, TaskPhase, Vendor } from '../vocab.ts';
 
 /** What a vendor module says about one FirmwareInventory member. */
 export interface MemberReading {
@@ -16,10 +27,94 @@ export interface MemberReading {
   softwareId?: string | undefined;
 }
 
-export interface VendorQuirks {
+/**
+ * How a driver reads a task state outside DMTF's list (iDRAC `UserIntervention`, XCC `Verifying`):
+ * a phase, or `staged` when the image waits for a reset the BMC will not do itself.
+ */
+export type TaskVerdict = TaskPhase | 'staged';
+
+/** The image in flight, as the install pipeline knows it. */
+export interface InstallTarget {
+  /** The inventory member being updated. */
+  uri: string;
+  id: string;
+  name: string;
+  kind: ComponentKind;
+  from: string;
+  to: string;
+}
+
+/** What a driver's update step may use: the BMC client, the clock and the pipeline's deadlines. */
+export interface FlowContext {
+  client: RedfishClient;
+  clock: Clock;
+  /** How long one update may take, how often to poll, how long the BMC may be away resetting. */
+  timeouts: { taskMs: number; pollMs: number; bmcRebootMs: number };
+  signal?: AbortSignal;
+  /** Progress line for the operator (and the journal's event stream). */
+  emit(step: string, extra?: { percent?: number }): void;
+}
+
+/** An update request the BMC answered without an error. */
+export interface Accepted {
+  status: number;
+  /** Task monitor or Task to poll (Location, or what the driver found in the body). */
+  location?: string;
+  /** The Task's own URI when the 202 body carried it (bmcweb's monitor later answers 204 only). */
+  taskUri?: string;
+  /** 201 Created: the resource the upload became (iDRAC HttpPushUri: an Available- member). */
+  created?: string;
+  /** The apply time the request asked for, if any. */
+  applyTime?: ApplyTime;
+}
+
+/**
+ * Update-flow capabilities. Every hook is optional; absent means DMTF behaviour (the generic
+ * driver). Hooks receive what the pipeline knows and return what it should do next.
+ */
+export interface UpdateFlow {
+  /** Maps a TaskState DMTF does not define; undefined leaves it unknown (an error). */
+  taskState?(state: string, task: Task): TaskVerdict | undefined;
+  /** Where to follow an accepted update when the answer has no Location (Supermicro X11: body). */
+  taskFromAnswer?(res: RedfishResponse): string | undefined;
+  /**
+   * Follows an update the BMC accepted without any task to poll (iLO 5/6 SimpleUpdate answers 200:
+   * progress lives in UpdateService.Oem.Hpe.State). Undefined: nothing to follow, the inventory
+   * decides.
+   */
+  followUntracked?(
+    ctx: FlowContext,
+    accepted: Accepted,
+    target: InstallTarget,
+  ): Promise<TaskOutcome | undefined>;
+  /**
+   * Runs after the task ended: a BMC whose task ends before the flash does (XCC names a JobService
+   * job) or that keeps the outcome elsewhere once the task is gone (iDRAC JobService) follows it
+   * here. Returns the outcome that counts.
+   */
+  afterTask?(ctx: FlowContext, outcome: TaskOutcome, target: InstallTarget): Promise<TaskOutcome>;
+  /**
+   * Multipart Targets to try, in order, for one image: older bmcweb accepts only its Manager and
+   * answers 400 PropertyValueNotInList for an inventory member. A 400 naming Targets moves on to
+   * the next list (nothing was accepted).
+   */
+  multipartTargets?(target: InstallTarget, managers: string[]): string[][];
+  /**
+   * True when a BMC image the task reported done still waits for a Manager.Reset to activate
+   * (bmcweb: no apply time or OnReset ends `Completed` + TaskCompletedOK with nothing rebooted).
+   */
+  bmcImageAwaitsReset?(accepted: Accepted, outcome: TaskOutcome | undefined): boolean;
+}
+
+export interface VendorDriver extends UpdateFlow {
   readonly vendor: Vendor;
   /** True when the service root says this is the vendor's BMC. */
   matches(root: ServiceRoot): boolean;
+  /**
+   * For services whose root says nothing (bmcweb): true when the first Manager shows the family.
+   * Only asked when no driver matched the root.
+   */
+  matchesManager?(manager: Manager): boolean;
   /** Normalizes one inventory member. */
   readMember(member: SoftwareInventory): MemberReading;
   /** The id catalogs filter models by (Dell SystemID as 4 hex digits, HPE/Lenovo SKU). */

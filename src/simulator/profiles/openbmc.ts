@@ -70,8 +70,9 @@ function build(b: BmcBuilder): void {
     type: '#ServiceRoot.v1_15_0.ServiceRoot',
     redfishVersion: '1.17.0',
     uuid: b.rng.uuid(),
+    // No Vendor and no Oem: bmcweb's ServiceRoot never names OpenBMC (redfish-core/lib/
+    // service_root.hpp, every release); its Manager does (Model "OpenBmc", managers.hpp).
     extra: {
-      Vendor: 'OpenBMC',
       ProtocolFeaturesSupported: {
         DeepOperations: { DeepPATCH: false, DeepPOST: false },
         ExcerptQuery: false,

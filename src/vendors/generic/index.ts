@@ -1,0 +1,18 @@
+/**
+ * DMTF-conformant services with no known departures (DMTF mockups, unknown vendors): kind from
+ * names and RelatedItem, slot from Status.State/Active/Staged, and the update flow exactly as
+ * DSP0266 describes it. Family drivers spread this and override what their firmware does.
+ */
+import { kindOfMember, slotFromStatus } from '../classify.ts';
+import type { VendorDriver } from '../types.ts';
+
+export const generic: VendorDriver = {
+  vendor: 'generic',
+  matches: () => true,
+  readMember: (member) => ({
+    kind: kindOfMember(member),
+    slot: slotFromStatus(member),
+    identity: {},
+  }),
+  systemId: (system) => system.SKU ?? undefined,
+};
