@@ -16,7 +16,7 @@ import type {
 } from '../redfish/models/index.ts';
 import type { TaskOutcome } from '../redfish/task-monitor.ts';
 import type { RedfishResponse } from '../redfish/transport.ts';
-import type { ApplyTime, ComponentKind, ComponentSlot, TaskPhase, Vendor } from '../vocab.ts';
+import type { ApplyTime, ComponentKind, ComponentSlot, TaskPhase, UpdateMethod, Vendor } from '../vocab.ts';
 
 /** What a vendor module says about one FirmwareInventory member. */
 export interface MemberReading {
@@ -68,11 +68,34 @@ export interface Accepted {
   applyTime?: ApplyTime;
 }
 
+/** One image to hand to the BMC by a method the pipeline chose. */
+export interface DeliverRequest {
+  method: UpdateMethod;
+  /** The UpdateService URI. */
+  updateService: string;
+  /** The method's endpoint: SimpleUpdate target, MultipartHttpPushUri or HttpPushUri. */
+  endpoint: string;
+  image: { sha256: string; size: number; fileName: string };
+  /** Streams the image from the store, re-verifying its digest as it is read. */
+  openImage(): AsyncIterable<Buffer>;
+  /** SimpleUpdate only: the URL the BMC pulls the image from. */
+  imageUri?: string;
+  targets: string[];
+  applyTime?: ApplyTime;
+  target: InstallTarget;
+}
+
 /**
  * Update-flow capabilities. Every hook is optional; absent means DMTF behaviour (the generic
  * driver). Hooks receive what the pipeline knows and return what it should do next.
  */
 export interface UpdateFlow {
+  /**
+   * Delivers the image itself where the BMC departs from the DMTF form of the chosen method
+   * (iDRAC 8 HttpPushUri: a multipart `file` part with If-Match; iLO /cgi-bin/uploadFile: its own
+   * form). Undefined: the generic delivery runs.
+   */
+  deliver?(ctx: FlowContext, request: DeliverRequest): Promise<Accepted | undefined>;
   /** Maps a TaskState DMTF does not define; undefined leaves it unknown (an error). */
   taskState?(state: string, task: Task): TaskVerdict | undefined;
   /** Where to follow an accepted update when the answer has no Location (Supermicro X11: body). */
