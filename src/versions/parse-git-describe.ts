@@ -1,18 +1,18 @@
 /**
  * `git describe` versions: "<tag>-<commits>-g<hash>[-dirty]". OpenBMC writes its BMC image version
- * this way: meta-phosphor's os-release.bbappend (openbmc/openbmc) sets the distro version from
- * `git describe --dirty`, bmcweb reports it as Manager FirmwareVersion and FirmwareInventory
- * Version, e.g. "2.6.0-rc1-103-g3cce45a" (openbmc/openbmc-test-automation issue #1513, 2019),
- * "v2.4-248-ga5c52ff" (xcat2/xcat2-task-management issue #553) and "2.14.0-dev-1066-g5d3a29a8c"
- * style on current master, where the tag "2.14.0-dev" opens the 2.14 development line.
+ * this way: meta-phosphor's os-release.bbappend (openbmc/openbmc) takes it from
+ * `git describe --dirty` and keeps the first two '-' fields as the short VERSION, i.e. the tag
+ * ("2.14.0-dev", "2.6.0-rc1"). bmcweb reports it as Manager FirmwareVersion and FirmwareInventory
+ * Version: "2.6.0-rc1-103-g3cce45a" (openbmc/openbmc-test-automation issue #1513, 2019),
+ * "v2.4-248-ga5c52ff" (xcat2/xcat2-task-management issue #553).
  *
  * The tag is read as a release with an optional pre-release ("2.14.0-dev" → 2.14.0 pre-release
  * ["dev"], "2.6.0-rc1" → ["rc", "1"]); <commits> is how far the build is past that tag, so on one
  * tag a larger count is a later commit; the hash names the commit and orders nothing. Two more
- * shapes git prints: "<tag>-dirty" (a build at the tag with uncommitted changes) and, from build
- * scripts that drop the count, "<tag>-g<hash>" ("v2.14.0-gabcdef0"), whose distance from the tag is
- * unknown. A text prefix before the tag ("op-build-v1.19-320-gf959966") is not read here: without a
- * known family rule it stays opaque.
+ * shapes: "<tag>-dirty" (git's output at the tag itself with uncommitted changes) and
+ * "<tag>-g<hash>" ("v2.14.0-gabcdef0", from build scripts that drop the count), whose distance
+ * from the tag is unknown. A text prefix before the tag (OpenPOWER "op-build-v1.19-320-gf959966")
+ * is not read here: without a known family rule it stays opaque.
  */
 import { toSafeInt, toSafeInts } from './normalize.ts';
 import { splitTildePrerelease } from './parse-dotted.ts';
