@@ -2,7 +2,7 @@
 
 /** Which format a version string was recognized as. */
 export const VersionFormat = {
-  /** Dotted integers with optional respin letter, "~" pre-release or "-" build number: "7.00.00.184", "3.7a", "51.16.0-5150", "1.2.3~rc1". Also HPE iLO "2.96 Aug 17 2023" and "iLO 5 2.78". */
+  /** Dotted integers with optional respin letter, "~" pre-release or "-"/" Build " build number: "7.00.00.184", "3.7a", "51.16.0-5150", "16.5.0 Build 53", "1.2.3~rc1". Also HPE iLO "2.96 Aug 17 2023" and "iLO 5 2.78". */
   dotted: 'dotted',
   /** Real Semantic Versioning with a pre-release that has letters or build metadata: "1.0.0-rc.1", or any semver under the SemVer scheme hint. */
   semver: 'semver',
