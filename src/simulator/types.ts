@@ -322,6 +322,8 @@ export interface SimFleetOptions {
   timing?: SimTimingOption;
   /** How the BMCs download SimpleUpdate images. */
   imageFetch?: SimImageFetchOptions;
+  /** Firmware generation per vendor (e.g. { openbmc: 'bmcweb-legacy-update' }); default: reference. */
+  generations?: Partial<Record<SimVendor, string>>;
 }
 
 export interface SimFleet {
@@ -362,4 +364,9 @@ export interface SimBmcOptions {
   timing?: SimTimingOption;
   /** How the BMC downloads SimpleUpdate images. */
   imageFetch?: SimImageFetchOptions;
+  /**
+   * Firmware generation of the vendor profile where generations behave differently (the
+   * profile's `generations`); default: the profile's reference generation.
+   */
+  generation?: string;
 }

@@ -27,8 +27,15 @@ export const SIM_VENDORS: readonly SimVendor[] = [
   'openbmc',
 ];
 
-export function profileFor(vendor: SimVendor): VendorProfile {
+/** The profile of a vendor, in one of its firmware generations (default: the reference one). */
+export function profileFor(vendor: SimVendor, generation?: string): VendorProfile {
   const p = PROFILES[vendor];
   if (p === undefined) throw new Error(`unknown simulator vendor "${vendor}"`);
-  return p;
+  if (generation === undefined || generation === p.generation) return p;
+  const derive = p.generations?.[generation];
+  if (derive === undefined) {
+    const known = [p.generation, ...Object.keys(p.generations ?? {})].filter(Boolean);
+    throw new Error(`unknown ${vendor} generation "${generation}"; expected one of ${known.join(', ')}`);
+  }
+  return { ...derive(p), generation };
 }
