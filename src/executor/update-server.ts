@@ -17,6 +17,7 @@ import type { ApplyTime, UpdateMethod, Vendor } from '../vocab.ts';
 import { discoverUpdateService } from './capabilities.ts';
 import { setMaintenanceWindow } from './deliver.ts';
 import { resetHost } from './host-reset.ts';
+import type { ImageGrantor } from './install.ts';
 import type { Journal } from './journal.ts';
 import { stagedTargets } from './staged-tasks.ts';
 import {
@@ -30,15 +31,7 @@ import {
 } from './update-step.ts';
 import { verifyComponent } from './verify.ts';
 
-/** What SimpleUpdate needs from firmwarden's image server. */
-export interface ImageGrantor {
-  readonly url: string;
-  grant(
-    sha256: string,
-    opts?: { ttlMs?: number; label?: string },
-  ): Promise<{ url: string; token: string }> | { url: string; token: string };
-  revoke(token: string): void;
-}
+export type { ImageGrantor } from './install.ts';
 
 export interface UpdateTimeouts {
   /** One update task, start to end. */
