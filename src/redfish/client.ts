@@ -55,6 +55,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   idempotent?: boolean;
   attempts?: number;
+  /** Total deadline of this request instead of timeouts.totalMs (and the upload allowance). */
+  deadlineMs?: number;
   signal?: AbortSignal;
 }
 
@@ -191,6 +193,7 @@ export class RedfishClient {
       body: options.body,
       ...(options.idempotent !== undefined ? { idempotent: options.idempotent } : {}),
       ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
+      ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
       ...this.signalOf(options.signal),
     });
   }

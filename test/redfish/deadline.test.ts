@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedfishConnectionError } from '../../src/errors.ts';
+import { RedfishClient } from '../../src/redfish/client.ts';
 import { DEFAULT_TRANSPORT, RedfishTransport, type Timeouts } from '../../src/redfish/transport.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
 import { fakeClock } from '../helpers/fake-clock.ts';
@@ -118,6 +119,18 @@ describe('request deadlines', () => {
     const err = await t.send({ method: 'POST', uri: '/upload', body: { json: {} } }).catch((e) => e);
     expect(err.code).toBe('FW_ERR_TIMEOUT');
     await t.destroy();
+  });
+
+  it("takes a caller's deadline through the client", async () => {
+    routes.set('/redfish/v1/TaskService', () => {});
+    const c = new RedfishClient(
+      { url: origin, allowHttp: true },
+      { clock: fakeClock(), logger: captureLogger().logger },
+    );
+    const err = await c.request('GET', '/redfish/v1/TaskService', { deadlineMs: 300 }).catch((e) => e);
+    expect(err.code).toBe('FW_ERR_TIMEOUT');
+    expect(err.message).toContain('request deadline (deadlineMs) of 300 ms expired');
+    await c.transport.destroy();
   });
 
   it('sizes upload deadlines from the default rate, and takes a caller deadline as given', () => {
