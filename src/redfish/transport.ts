@@ -16,6 +16,7 @@ import {
   type RedfishMessage,
   RedfishResponseError,
 } from '../errors.ts';
+import { type DeadlineBudget, deadlineOf, RequestDeadline } from './deadline.ts';
 import {
   backoffDelay,
   classifyNetworkError,
@@ -110,7 +111,7 @@ export interface TransportRequest {
   idempotent?: boolean;
   /** Retry tries override (1 = no retry); e.g. raw image uploads whose stream cannot be replayed. */
   attempts?: number;
-  /** Total deadline of this request, replacing the one from the timeouts (see {@link deadlineOf}). */
+  /** Total deadline of this request, replacing `timeouts.totalMs` and the upload allowance. */
   deadlineMs?: number;
   /**
    * Aborts the request. When its reason is a FirmwardenError (e.g. a sweep's per-server deadline),
@@ -118,9 +119,6 @@ export interface TransportRequest {
    */
   signal?: AbortSignal;
 }
-
-/** A raw upload of unknown length gets this on top of `totalMs` (no length to scale by). */
-const UNSIZED_UPLOAD_MS = 3_600_000;
 
 export interface RedfishResponse {
   status: number;
@@ -170,55 +168,22 @@ export class RedfishTransport {
 
   /** Sends a request, retrying what is safe to retry; throws typed errors for failures. */
   async send(req: TransportRequest): Promise<RedfishResponse> {
-    const deadline = this.deadlineOf(req);
-    const expiry = new AbortController();
-    const timer = setTimeout(() => expiry.abort(), deadline.ms);
-    const endsAt = performance.now() + deadline.ms;
-    const signal = req.signal ? AbortSignal.any([req.signal, expiry.signal]) : expiry.signal;
-    const stopped = (cause: unknown): FirmwardenError | undefined => {
-      if (expiry.signal.aborted) {
-        const reason = `${deadline.what} of ${deadline.ms} ms expired`;
-        return new RedfishConnectionError('FW_ERR_TIMEOUT', req.method, this.urlOf(req.uri), reason, {
-          cause,
-        });
-      }
-      const why: unknown = req.signal?.aborted ? req.signal.reason : undefined;
-      if (why instanceof FirmwardenError) {
-        return new RedfishConnectionError(why.code, req.method, this.urlOf(req.uri), why.message, {
-          cause: why,
-        });
-      }
-      return undefined;
-    };
+    const deadline = new RequestDeadline(req, this.deadlineOf(req), this.urlOf(req.uri));
     try {
-      return await this.tries({ ...req, signal }, endsAt, stopped);
+      return await this.tries({ ...req, signal: deadline.signal }, deadline);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 
-  /**
-   * The total deadline of a request and what to call it in errors: the caller's, or `totalMs`,
-   * plus the upload time at the slowest accepted rate for a raw body (an image).
-   */
-  deadlineOf(req: TransportRequest): { ms: number; what: string } {
-    if (req.deadlineMs !== undefined) return { ms: req.deadlineMs, what: 'request deadline (deadlineMs)' };
-    const t = this.options.timeouts;
-    const body = req.body;
-    if (!body || !('raw' in body)) return { ms: t.totalMs, what: 'request deadline (timeouts.totalMs)' };
-    const bytes = body.length ?? (Buffer.isBuffer(body.raw) ? body.raw.length : undefined);
-    const uploadMs =
-      bytes === undefined ? UNSIZED_UPLOAD_MS : Math.ceil((bytes * 1000) / t.uploadBytesPerSecond);
-    return {
-      ms: t.totalMs + uploadMs,
-      what: 'upload deadline (timeouts.totalMs + size / timeouts.uploadBytesPerSecond)',
-    };
+  /** The total deadline of a request (see {@link deadlineOf}). */
+  deadlineOf(req: TransportRequest): DeadlineBudget {
+    return deadlineOf(req, this.options.timeouts);
   }
 
   private async tries(
     req: TransportRequest & { signal: AbortSignal },
-    endsAt: number,
-    stopped: (cause: unknown) => FirmwardenError | undefined,
+    deadline: RequestDeadline,
   ): Promise<RedfishResponse> {
     const idempotent = req.idempotent ?? ['GET', 'HEAD', 'PUT', 'DELETE'].includes(req.method);
     // A streamed body is consumed by the first try: it can never be sent again.
@@ -246,7 +211,7 @@ export class RedfishTransport {
         this.logger.debug({ uri: req.uri, status: res.status, waitMs }, 'redfish retry after status');
       } catch (err) {
         if (err instanceof RedfishHttpError) throw err;
-        const halted = stopped(err);
+        const halted = deadline.stoppedError(err);
         if (halted) throw halted;
         if (err instanceof FirmwardenError) throw err;
         const { cls, code } = classifyNetworkError(err);
@@ -257,11 +222,11 @@ export class RedfishTransport {
         this.logger.debug({ uri: req.uri, code, waitMs }, 'redfish retry after network error');
       }
       // No point waiting for a try the deadline would cut off: the failure at hand says more.
-      if (waitMs >= endsAt - performance.now()) throw failure;
+      if (waitMs >= deadline.remainingMs()) throw failure;
       try {
         await this.clock.sleep(waitMs, req.signal);
       } catch (err) {
-        throw stopped(err) ?? err;
+        throw deadline.stoppedError(err) ?? err;
       }
     }
   }
