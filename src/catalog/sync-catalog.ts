@@ -7,8 +7,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { type Dispatcher, getGlobalDispatcher, interceptors } from 'undici';
 import { type Clock, systemClock } from '../deps.ts';
 import { describeError, FirmwardenError } from '../errors.ts';
@@ -17,6 +16,7 @@ import type { ExpectedImage } from './digest-stream.ts';
 import { ImageErrorCode, ImageStoreError } from './image-errors.ts';
 import { discard, downloadToPartial, FETCH_DEFAULTS, type FetchSettings } from './image-fetcher.ts';
 import type { ImageStore, StoredImage } from './image-store.ts';
+import { checkedLocalImage } from './local-images.ts';
 import type { CatalogEntry } from './model.ts';
 
 /** Sync defaults; every default in one block. */
@@ -88,6 +88,8 @@ interface ImageGroup {
   entries: CatalogEntry[];
   expected: ExpectedImage;
   sources: string[];
+  /** The entry naming each local source (its path is checked against the catalog's folder). */
+  locals: Map<string, CatalogEntry>;
 }
 
 /** Fetches and verifies every image the catalog references; never throws for one image. */
@@ -149,20 +151,25 @@ function groupByImage(catalog: Catalog, wanted: ReadonlySet<string> | undefined)
         entries: [],
         expected: { ...(sha256 ? { sha256 } : {}), ...(md5 ? { md5 } : {}), ...(size ? { size } : {}) },
         sources: [],
+        locals: new Map(),
       };
       groups.set(key, group);
     }
     group.entries.push(entry);
     if (!group.sources.includes(source)) group.sources.push(source);
+    if (!/^https?:/i.test(source) && !group.locals.has(source)) group.locals.set(source, entry);
   }
   return [...groups.values()];
 }
 
-/** An http(s) URL, or an absolute file path (file:// URLs and image.file resolved). */
+/**
+ * An http(s) URL, or the file path an image is named by (file:// URLs and image.file resolved;
+ * checkedLocalImage decides before opening whether it may be read).
+ */
 function imageSource(entry: CatalogEntry, baseDir: string): string {
   const { url, file } = entry.image;
-  if (url !== undefined) return url.startsWith('file:') ? fileURLToPath(url) : url;
-  return isAbsolute(file!) ? file! : resolve(baseDir, file!);
+  if (url !== undefined) return url;
+  return resolve(baseDir, file as string);
 }
 
 async function syncGroup(group: ImageGroup, ctx: GroupContext): Promise<SyncEntryResult[]> {
@@ -254,7 +261,8 @@ async function fetchOnce(
   const { store, onProgress } = ctx.options;
   const { expected } = group;
   if (!/^https?:/i.test(source)) {
-    const stream = createReadStream(source);
+    const path = await checkedLocalImage(ctx.options.catalog, group.locals.get(source) as CatalogEntry);
+    const stream = createReadStream(path);
     const opened = new Promise<void>((ok, fail) => {
       stream.once('open', () => ok());
       stream.once('error', fail);

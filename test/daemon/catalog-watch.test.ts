@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ImageStore } from '../../src/catalog/index.ts';
@@ -54,9 +55,10 @@ describe('catalog-watch on a catalog file', () => {
 
     // The vendor's next catalog: one entry re-published under its id with a new image (changed),
     // one replaced by a newer release under a new id (added + removed), the rest as they were.
+    // Written inside the catalog's folder: a catalog names images inside its own folder only.
     const release = await writeSimulatedCatalog({
       fleet: bed.fleet!,
-      dir: join(bed.dir, 'release'),
+      dir: join(bed.dir, 'catalog', 'release'),
       components: ['bmc', 'bios'],
       bump: 2,
     });
@@ -64,7 +66,7 @@ describe('catalog-watch on a catalog file', () => {
     const doc = parse(await readFile(first.catalogFile, 'utf8')) as Doc;
     const next = (parse(await readFile(release.catalogFile, 'utf8')) as Doc).entries.map((e) => ({
       ...e,
-      image: { ...e.image, file: join(bed.dir, 'release', e.image['file'] as string) },
+      image: { ...e.image, file: `release/${e.image['file'] as string}` },
     }));
     const [respun, renamed] = [doc.entries[0]!, doc.entries[1]!];
     doc.entries[0] = { ...next[0]!, id: respun.id };
@@ -214,6 +216,59 @@ describe('catalog-watch on an http catalog URL', () => {
     const images = await ImageStore.open(config.images);
     for (const e of [...first.entries, ...second.entries]) expect(await images.has(e.sha256)).toBe(true);
   });
+
+  it.each([
+    ['a path relative to the daemon state', '../../passwords.txt', 'file'],
+    ['an absolute path', 'ABS', 'file'],
+    ['a file:// URL', 'URL', 'url'],
+  ])(
+    'refuses a served catalog naming a local file (%s): nothing read, no digest journalled',
+    async (_name, ref, field) => {
+      const secret = `password-${field}-${ref.length}\n`;
+      const secretFile = join(bed.dir, 'passwords.txt');
+      await writeFile(secretFile, secret);
+      const digest = createHash('sha256').update(secret).digest('hex');
+      const where =
+        ref === 'ABS'
+          ? { file: secretFile }
+          : ref === 'URL'
+            ? { url: pathToFileURL(secretFile).href }
+            : { file: ref };
+      server.state.etag = undefined;
+      server.state.catalog = stringify({
+        version: 1,
+        entries: [
+          {
+            id: 'exfil',
+            vendor: 'generic',
+            kind: 'bios',
+            name: 'exfil',
+            version: '1.0',
+            match: { namePattern: 'x' },
+            image: { ...where, sha256: digest },
+            criticality: 'recommended',
+            requires: { reboot: true },
+          },
+        ],
+      });
+      const config = await bed.config(
+        {
+          catalog: { source: `${server.base}/repo/catalog.yaml`, allowHttp: true },
+          jobs: { 'catalog-watch': { schedule: '*/5 * * * *' } },
+        },
+        'exfil.yaml',
+      );
+      const result = await runJob('catalog-watch', config, bed.deps);
+      expect(result.outcome).toBe('failed');
+      expect(result.error?.code).toBe('FW_ERR_CATALOG_INVALID');
+      expect(result.error?.message).toContain(`entries[0].image.${field}`);
+      expect(result.error?.message).toContain('"exfil"');
+      const images = await ImageStore.open(config.images);
+      expect(await images.has(digest)).toBe(false);
+      const store = await bed.store();
+      expect(JSON.stringify(await store.journal())).not.toContain(digest);
+    },
+  );
 
   it('fails clearly when the source answers an error, without recording a new state', async () => {
     const config = await bed.config(
