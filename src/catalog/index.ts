@@ -8,6 +8,7 @@ export type { Digests, ExpectedImage } from './digest-stream.ts';
 export { ImageErrorCode, ImageStoreError } from './image-errors.ts';
 export type { FetchSettings } from './image-fetcher.ts';
 export { FETCH_DEFAULTS } from './image-fetcher.ts';
+export type { HostLookup } from './image-hosts.ts';
 export type { StoredImage } from './image-store.ts';
 export { ImageStore } from './image-store.ts';
 export { catalogJsonSchemaText } from './json-schema.ts';

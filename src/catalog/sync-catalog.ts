@@ -8,13 +8,14 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type Dispatcher, getGlobalDispatcher, interceptors } from 'undici';
+import { type Dispatcher, getGlobalDispatcher } from 'undici';
 import { type Clock, systemClock } from '../deps.ts';
 import { describeError, FirmwardenError } from '../errors.ts';
 import type { Catalog } from './catalog.ts';
 import type { ExpectedImage } from './digest-stream.ts';
 import { ImageErrorCode, ImageStoreError } from './image-errors.ts';
 import { discard, downloadToPartial, FETCH_DEFAULTS, type FetchSettings } from './image-fetcher.ts';
+import { checkImageHost, type HostLookup, imageHostPolicy } from './image-hosts.ts';
 import type { ImageStore, StoredImage } from './image-store.ts';
 import { checkedLocalImage } from './local-images.ts';
 import type { CatalogEntry } from './model.ts';
@@ -27,13 +28,14 @@ export const SYNC_DEFAULTS = {
   attempts: 4,
   /** First retry delay; doubles each time. */
   retryDelayMs: 1_000,
-  maxRedirections: 5,
 } as const;
 
-/** Side effects: HTTP dispatcher (tests pass one bound to 127.0.0.1) and the clock for backoff. */
+/** Side effects: HTTP dispatcher (tests pass one bound to 127.0.0.1), the clock for backoff, DNS. */
 export interface SyncDeps {
   dispatcher?: Dispatcher;
   clock?: Clock;
+  /** Host name resolution for the public-address rule (image-hosts.ts); dns.lookup by default. */
+  lookup?: HostLookup;
 }
 
 /** What happened to one catalog entry's image. */
@@ -82,6 +84,11 @@ export interface SyncOptions {
   entryIds?: readonly string[];
   fetch?: Partial<FetchSettings>;
   signal?: AbortSignal;
+  /**
+   * Hosts images may also be downloaded from, beyond the catalog's own (catalog.allowHosts,
+   * `catalog sync --allow-host`); see image-hosts.ts for the rules.
+   */
+  allowHosts?: readonly string[];
 }
 
 interface ImageGroup {
@@ -96,10 +103,16 @@ interface ImageGroup {
 export async function syncCatalog(options: SyncOptions): Promise<SyncReport> {
   const wanted = options.entryIds === undefined ? undefined : new Set(options.entryIds);
   const groups = groupByImage(options.catalog, wanted);
-  const base = options.deps?.dispatcher ?? getGlobalDispatcher();
+  const lookup = options.deps?.lookup;
+  const hosts = await imageHostPolicy(options.catalog, {
+    ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+    ...(lookup ? { lookup } : {}),
+  });
   const ctx: GroupContext = {
     options,
-    dispatcher: base.compose(interceptors.redirect({ maxRedirections: SYNC_DEFAULTS.maxRedirections })),
+    // No redirect interceptor: image-fetcher follows redirects itself, checking each hop's host.
+    dispatcher: options.deps?.dispatcher ?? getGlobalDispatcher(),
+    checkUrl: (url, label) => checkImageHost(hosts, url, label, lookup),
     clock: options.deps?.clock ?? systemClock,
     settings: { ...FETCH_DEFAULTS, ...options.fetch },
     transferred: 0,
@@ -132,6 +145,7 @@ export async function syncCatalog(options: SyncOptions): Promise<SyncReport> {
 interface GroupContext {
   options: SyncOptions;
   dispatcher: Dispatcher;
+  checkUrl: (url: string, label: string) => Promise<void>;
   clock: Clock;
   settings: FetchSettings;
   transferred: number;
@@ -283,6 +297,7 @@ async function fetchOnce(
     expected,
     dispatcher: ctx.dispatcher,
     settings: ctx.settings,
+    checkUrl: (url) => ctx.checkUrl(url, source),
     ...(ctx.options.signal === undefined ? {} : { signal: ctx.options.signal }),
     onBytes: (bytes, total, chunk) => {
       ctx.transferred += chunk;

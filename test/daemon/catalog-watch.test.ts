@@ -287,3 +287,51 @@ describe('catalog-watch on an http catalog URL', () => {
     expect(result.data?.['state']).toBeUndefined();
   });
 });
+
+describe('catalog-watch and the image host allow-list', () => {
+  let bed: Bed;
+  let server: Awaited<ReturnType<typeof catalogServer>>;
+  beforeAll(async () => {
+    bed = await daemonBed({ count: 1, vendors: ['dell'], seed: 8 });
+    server = await catalogServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await bed?.close();
+  });
+
+  it('downloads nothing from a host outside the list, until catalog.allowHosts names it', async () => {
+    const sim = await writeSimulatedCatalog({
+      fleet: bed.fleet!,
+      dir: join(bed.dir, 'v1'),
+      components: ['bmc'],
+    });
+    await server.publish(sim, 'v1');
+    // The same loopback server, named differently: not the catalog's own host.
+    server.state.catalog = server.state.catalog.replaceAll(
+      server.base,
+      server.base.replace('127.0.0.1', 'localhost'),
+    );
+    const configOf = (allowHosts?: string[]) =>
+      bed.config({
+        catalog: {
+          source: `${server.base}/repo/catalog.yaml`,
+          allowHttp: true,
+          ...(allowHosts ? { allowHosts } : {}),
+        },
+        jobs: { 'catalog-watch': { schedule: '*/5 * * * *' } },
+      });
+    server.state.seen.length = 0;
+    const refused = await runJob('catalog-watch', await configOf(), bed.deps);
+    expect(refused.outcome, JSON.stringify(refused)).toBe('partial');
+    const failures =
+      (refused.data?.['sync'] as { failures?: Array<{ code: string }> } | undefined)?.failures ?? [];
+    expect(failures.length).toBeGreaterThan(0);
+    expect(new Set(failures.map((f) => f.code))).toEqual(new Set(['FW_ERR_IMAGE_HOST']));
+    expect(server.state.seen.map((s) => s.url)).toEqual(['/repo/catalog.yaml']);
+
+    const allowed = await runJob('catalog-watch', await configOf(['localhost']), bed.deps);
+    expect(allowed.outcome).toBe('ok');
+    expect(allowed.data).toMatchObject({ state: { pending: [] }, sync: { failed: 0 } });
+  });
+});

@@ -79,6 +79,7 @@ export async function catalogWatch(ctx: JobContext): Promise<JobReport> {
       store,
       entryIds: wanted,
       concurrency: cfg.concurrency,
+      ...(cfg.allowHosts ? { allowHosts: cfg.allowHosts } : {}),
       deps: { clock: ctx.deps.clock, ...(ctx.dispatcher ? { dispatcher: ctx.dispatcher } : {}) },
       signal: ctx.signal,
     });
