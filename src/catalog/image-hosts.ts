@@ -15,8 +15,9 @@
  *    itself came from such an address or a local file (a lab, a LAN mirror, the demo on 127.0.0.1).
  * Ports are not compared: a host is a host.
  */
+import { lookup as dnsLookupCallback, type LookupAddress, type LookupOptions } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import type { Catalog } from './catalog.ts';
 import { ImageErrorCode, ImageStoreError } from './image-errors.ts';
 
@@ -89,6 +90,37 @@ export async function checkImageHost(
     );
   }
 }
+
+/**
+ * A dns.lookup for the connections image downloads open: the public-address rule applied again to
+ * the addresses actually connected to, so a name cannot resolve to a public address when checked
+ * and to a private one when connected (DNS rebinding).
+ */
+export function guardedLookup(policy: ImageHostPolicy): LookupFunction {
+  return ((hostname: string, options: LookupOptions, callback: LookupAllCallback) => {
+    dnsLookupCallback(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, []);
+      const host = normalizeHost(hostname) ?? hostname;
+      if (
+        policy.publicOnly &&
+        !policy.trusted.has(host) &&
+        addresses.some((a) => isNonPublicAddress(a.address))
+      ) {
+        const refused = new Error(`host ${JSON.stringify(hostname)} resolves to a non-public address`);
+        return callback(Object.assign(refused, { code: ImageErrorCode.host }), []);
+      }
+      if (options.all) return callback(null, addresses);
+      const [first] = addresses;
+      (callback as unknown as (e: null, a: string, f: number) => void)(
+        null,
+        first?.address ?? '',
+        first?.family ?? 4,
+      );
+    });
+  }) as unknown as LookupFunction;
+}
+
+type LookupAllCallback = (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void;
 
 /** A host name as compared: lowercase, IPv6 without brackets. Undefined when empty. */
 export function normalizeHost(host: string): string | undefined {

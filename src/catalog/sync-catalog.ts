@@ -8,14 +8,14 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type Dispatcher, getGlobalDispatcher } from 'undici';
+import { Agent, type Dispatcher, getGlobalDispatcher } from 'undici';
 import { type Clock, systemClock } from '../deps.ts';
 import { describeError, FirmwardenError } from '../errors.ts';
 import type { Catalog } from './catalog.ts';
 import type { ExpectedImage } from './digest-stream.ts';
 import { ImageErrorCode, ImageStoreError } from './image-errors.ts';
 import { discard, downloadToPartial, FETCH_DEFAULTS, type FetchSettings } from './image-fetcher.ts';
-import { checkImageHost, type HostLookup, imageHostPolicy } from './image-hosts.ts';
+import { checkImageHost, guardedLookup, type HostLookup, imageHostPolicy } from './image-hosts.ts';
 import type { ImageStore, StoredImage } from './image-store.ts';
 import { checkedLocalImage } from './local-images.ts';
 import type { CatalogEntry } from './model.ts';
@@ -108,10 +108,16 @@ export async function syncCatalog(options: SyncOptions): Promise<SyncReport> {
     ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
     ...(lookup ? { lookup } : {}),
   });
+  // Our own connections re-check the addresses they connect to (DNS rebinding); an injected
+  // dispatcher (tests, embedding code) brings its own connector.
+  const own =
+    options.deps?.dispatcher === undefined && hosts.publicOnly
+      ? new Agent({ connect: { lookup: guardedLookup(hosts) } })
+      : undefined;
   const ctx: GroupContext = {
     options,
     // No redirect interceptor: image-fetcher follows redirects itself, checking each hop's host.
-    dispatcher: options.deps?.dispatcher ?? getGlobalDispatcher(),
+    dispatcher: options.deps?.dispatcher ?? own ?? getGlobalDispatcher(),
     checkUrl: (url, label) => checkImageHost(hosts, url, label, lookup),
     clock: options.deps?.clock ?? systemClock,
     settings: { ...FETCH_DEFAULTS, ...options.fetch },
@@ -127,7 +133,7 @@ export async function syncCatalog(options: SyncOptions): Promise<SyncReport> {
       }
     },
   );
-  await Promise.all(workers);
+  await Promise.all(workers).finally(() => own?.close());
   const order = new Map(options.catalog.entries.map((e, i) => [e.id, i]));
   results.sort((a, b) => (order.get(a.entryId) ?? 0) - (order.get(b.entryId) ?? 0));
   const count = (s: SyncEntryResult['status']) => results.filter((r) => r.status === s).length;

@@ -10,7 +10,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkImageHost, imageHostPolicy, isNonPublicAddress } from '../../src/catalog/image-hosts.ts';
+import {
+  checkImageHost,
+  guardedLookup,
+  imageHostPolicy,
+  isNonPublicAddress,
+} from '../../src/catalog/image-hosts.ts';
 import {
   type Catalog,
   ImageErrorCode,
@@ -194,6 +199,22 @@ describe('the public-address rule (a catalog fetched from a public host)', () =>
     await expect(
       checkImageHost(policy, 'https://catalogs.example.com/a.BIN', 'x', async () => ['127.0.0.1']),
     ).resolves.toBeUndefined();
+  });
+
+  it('the connect-time lookup refuses what a name resolves to when it is not public', async () => {
+    const policy = (trusted: string[]) => ({
+      allowed: new Set(['localhost']),
+      trusted: new Set(trusted),
+      publicOnly: true,
+    });
+    const resolve = (p: ReturnType<typeof policy>) =>
+      new Promise<string>((done) =>
+        guardedLookup(p)('localhost', { all: true }, (err: NodeJS.ErrnoException | null) =>
+          done(err ? String(err.code) : 'ok'),
+        ),
+      );
+    expect(await resolve(policy([]))).toBe(ImageErrorCode.host);
+    expect(await resolve(policy(['localhost']))).toBe('ok');
   });
 
   it.each([
