@@ -40,7 +40,11 @@ export class CatalogCache {
         `catalog: not configured in ${this.#config.file} (compliance and plan need catalog.source)`,
       );
     }
-    const read = await readCatalogSource(cfg.source, this.#current?.validators);
+    const read = await readCatalogSource(
+      cfg.source,
+      this.#current?.validators,
+      cfg.allowHosts ? { allowHosts: cfg.allowHosts } : {},
+    );
     if (this.#current && (read.notModified || read.digest === this.#current.validators.digest)) {
       return this.#current.catalog;
     }

@@ -51,7 +51,10 @@ export async function loadConfiguredCatalog(config: DaemonConfig, signal?: Abort
   const cfg = config.catalog;
   if (!cfg) throw new ConfigError(config.file, 'catalog: not configured');
   if (cfg.source.kind === 'file') return (await loadFileCatalog(config)).catalog;
-  const read = await readCatalogSource(cfg.source, undefined, signal ? { signal } : {});
+  const read = await readCatalogSource(cfg.source, undefined, {
+    ...(signal ? { signal } : {}),
+    ...(cfg.allowHosts ? { allowHosts: cfg.allowHosts } : {}),
+  });
   if (read.bytes === undefined)
     throw new FirmwardenError('FW_ERR_CATALOG_SOURCE', `[GET] "${cfg.source.url}": no content`);
   return parseUrlCatalog(config, cfg.source.url, read.bytes);

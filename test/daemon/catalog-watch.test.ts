@@ -105,6 +105,12 @@ async function catalogServer() {
       state.seen.push({ url, status, headers: req.headers });
       res.writeHead(status, headers).end(body);
     };
+    // The catalog moved: within the server, and to another host name of it.
+    if (url === '/moved/catalog.yaml') return answer(302, undefined, { location: '/repo/catalog.yaml' });
+    if (url === '/away/catalog.yaml')
+      return answer(302, undefined, {
+        location: `${base.replace('127.0.0.1', 'localhost')}/repo/catalog.yaml`,
+      });
     if (url === '/repo/catalog.yaml') {
       const etag = state.etag ?? `"${createHash('sha256').update(state.catalog).digest('hex').slice(0, 16)}"`;
       if (req.headers['if-none-match'] === etag) return answer(304, undefined, { etag });
@@ -269,6 +275,30 @@ describe('catalog-watch on an http catalog URL', () => {
       expect(JSON.stringify(await store.journal())).not.toContain(digest);
     },
   );
+
+  it('follows a source redirect on its own host only', async () => {
+    const configOf = (path: string) =>
+      bed.config(
+        {
+          catalog: { source: `${server.base}${path}`, allowHttp: true, download: false },
+          jobs: { 'catalog-watch': { schedule: '*/5 * * * *' } },
+        },
+        'moved.yaml',
+      );
+    server.state.catalog = stringify({ version: 1, name: 'moved', entries: [] });
+    server.state.seen.length = 0;
+    const moved = await runJob('catalog-watch', await configOf('/moved/catalog.yaml'), bed.deps);
+    expect(moved.outcome, JSON.stringify(moved.error)).toBe('ok');
+    const away = await runJob('catalog-watch', await configOf('/away/catalog.yaml'), bed.deps);
+    expect(away.outcome).toBe('failed');
+    expect(away.error?.code).toBe('FW_ERR_CATALOG_SOURCE');
+    expect(away.error?.message).toMatch(/redirect to host "localhost" refused/);
+    expect(server.state.seen.map((s) => s.url)).toEqual([
+      '/moved/catalog.yaml',
+      '/repo/catalog.yaml',
+      '/away/catalog.yaml',
+    ]);
+  });
 
   it('fails clearly when the source answers an error, without recording a new state', async () => {
     const config = await bed.config(
