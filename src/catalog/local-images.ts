@@ -31,7 +31,8 @@ export function localPackagePath(path: string): string | undefined {
   // safePackagePath strips a leading slash (vendor paths are relative to a base); here an
   // absolute path is a different file, not a relative one.
   if (/^[\\/]/.test(path) || isAbsolute(path)) return undefined;
-  return safePackagePath(path);
+  // "./images/a.bin" is how people write a path beside the catalog; any other "." is refused.
+  return safePackagePath(path.replace(/^(?:\.[\\/])+/, ''));
 }
 
 /**
@@ -61,7 +62,7 @@ export function localImageIssues(
     }
     if (local === 'file' && localPackagePath(file as string) === undefined) {
       issue(
-        `entry "${entry.id}": ${JSON.stringify(file)} is not inside the catalog's folder: image.file must be a relative path without ".." segments`,
+        `entry "${entry.id}": ${JSON.stringify(file)} is not inside the catalog's folder: image.file must be a relative path below it (no "..", "." or empty segments, not absolute)`,
       );
     }
     if (local === 'url' && !lexicallyInside(origin.baseDir, fileUrlPath(url as string))) {

@@ -91,13 +91,17 @@ describe('a local catalog names images inside its own folder only', () => {
   it('accepts relative paths and file:// URLs inside the folder', async () => {
     const inside = pathToFileURL(join(catalogDir, 'images', 'a.bin')).href;
     const catalog = await parseCatalogBytes(
-      doc(entry({ file: 'images/a.bin' }), entry({ url: inside }, 'b')),
+      doc(entry({ file: 'images/a.bin' }), entry({ url: inside }, 'b'), entry({ file: './c.bin' }, 'c')),
       {
         file: 'catalog.json',
         baseDir: catalogDir,
       },
     );
-    expect(catalog.entries.map((e) => e.image.file ?? e.image.url)).toEqual(['images/a.bin', inside]);
+    expect(catalog.entries.map((e) => e.image.file ?? e.image.url)).toEqual([
+      'images/a.bin',
+      inside,
+      './c.bin',
+    ]);
   });
 
   it('sync refuses a symlink inside the folder that leads out, reading nothing', async () => {
