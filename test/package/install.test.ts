@@ -134,7 +134,7 @@ describe('the packed and installed package', () => {
     expect(inventory.servers[0]!.components.length).toBeGreaterThan(0);
   });
 
-  it('imports the library from plain JavaScript and runs a daemon job in a worker from the compiled jobs', async () => {
+  it('imports the library from plain JavaScript: a daemon job in a worker from the compiled jobs, the dashboard page', async () => {
     await writeFile(
       join(app, 'daemon.yaml'),
       // A schedule that does not fire during the test: the run below is the only one.
@@ -142,7 +142,7 @@ describe('the packed and installed package', () => {
     );
     await writeFile(
       join(app, 'scan.js'),
-      `import { compareVersions, defaultDeps, loadDaemonConfig, startDaemon } from 'firmwarden';
+      `import { compareVersions, dashboard, defaultDeps, loadDaemonConfig, startDaemon } from 'firmwarden';
 const config = await loadDaemonConfig('daemon.yaml');
 let done;
 const finished = new Promise((resolve) => { done = resolve; });
@@ -150,12 +150,16 @@ const daemon = await startDaemon(config, defaultDeps(), { onResult: (r) => done(
 await daemon.run('inventory-scan');
 const result = await finished;
 await daemon.stop();
-console.log(JSON.stringify({ order: compareVersions('1.2.0', '1.10.0'), result }));
+const page = dashboard.renderDashboardPage();
+console.log(JSON.stringify({ order: compareVersions('1.2.0', '1.10.0'), result, page }));
 `,
     );
     const { stdout } = await run(process.execPath, ['scan.js'], app);
-    const { order, result } = JSON.parse(stdout);
+    const { order, result, page } = JSON.parse(stdout);
     expect(order).toBe('less');
+    // The dashboard page inlines its browser script and stylesheet, read from the package's files.
+    expect(page).toMatch(/<style>[^<]+<\/style>/);
+    expect(page).toMatch(/<script>.+<\/script>/s);
     // daemon.run always runs in a bree worker: a job file it cannot load ends as outcome "failed".
     expect(result).toMatchObject({ job: 'inventory-scan', outcome: 'ok', data: { read: 1 } });
   });
