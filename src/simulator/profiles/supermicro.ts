@@ -206,7 +206,7 @@ function build(b: BmcBuilder): void {
   });
 }
 
-export const supermicroProfile: VendorProfile = {
+const base: VendorProfile = {
   vendor: 'supermicro',
   // Supermicro writes Base registry ids as "Base.v1_10_3.<Id>" (fixture updateservice_ok_response).
   messages: { base: 'Base.v1_10_3', code: 'specific', severity: 'Severity' },
@@ -242,3 +242,14 @@ export const supermicroProfile: VendorProfile = {
   },
   build,
 };
+
+/**
+ * Older Supermicro BMC firmware (X11 generation): the 202 accepting an update has no Location
+ * header; the task is named only by the Accepted object's MessageArgs ("/redfish/v1/TaskService/
+ * Tasks/<id>"). bmclib reads it from there (internal/redfishwrapper/firmware.go,
+ * taskIDFromResponseBody: "well-formed JSON that isn't a Task (thanks SMC)"; fixture
+ * updateservice_ok_response.json). Resources as the default profile.
+ */
+const x11: VendorProfile = { ...base, updates: { ...base.updates, acceptedLocation: false } };
+
+export const supermicroProfile: VendorProfile = { ...base, generations: { x11 } };

@@ -57,6 +57,12 @@ export interface UpdatePolicy {
    * Supermicro's {"Accepted": {...}} object (fixture update-services/updateservice_ok_response).
    */
   acceptedBody: 'task' | 'none' | 'smc-accepted';
+  /**
+   * False: the 202 that accepts an update carries no Location; the task is named only in the body
+   * (older Supermicro BMC firmware: bmclib internal/redfishwrapper/firmware.go reads the task id
+   * from the Accepted object's MessageArgs). Absent: Location is sent.
+   */
+  acceptedLocation?: boolean;
   /** ComputerSystem.Reset / Manager.Reset answer: 204, or 200 with Base.Success. */
   resetAnswer: 'no-content' | 'success';
   /**
