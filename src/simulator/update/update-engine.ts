@@ -125,7 +125,9 @@ export class UpdateEngine {
     await scheduler.sleep(t.taskStartMs);
     tasks.update(job.task, { state: 'Starting' });
     await scheduler.sleep(t.taskStartMs);
-    say(this.#host, job, 'TransferringToComponent', { state: 'Running', percent: 5, dell: 'Downloading' });
+    const named = this.#host.profile.updates.taskStates;
+    const transferring = (named?.transferring ?? 'Running') as SimTask['state'];
+    say(this.#host, job, 'TransferringToComponent', { state: transferring, percent: 5, dell: 'Downloading' });
     const began = Date.now();
     const image = await job.receive();
     job.record.image.bytes = image.bytes;
@@ -160,7 +162,8 @@ export class UpdateEngine {
     job.components = resolved.components;
     job.record.targets = resolved.components.map((c) => ({ uri: c.path, fromVersion: c.version }));
     for (const c of resolved.components) say(this.#host, job, 'TargetDetermined', {}, [c.path, image.name]);
-    say(this.#host, job, 'VerifyingAtComponent', { percent: 45 });
+    const verifying = named?.verifying as SimTask['state'] | undefined;
+    say(this.#host, job, 'VerifyingAtComponent', { percent: 45, ...(verifying ? { state: verifying } : {}) });
     await scheduler.sleep(t.verifyMs);
     if (job.flags.verificationFailed) {
       fail(this.#host, job, 'VerificationFailed');
@@ -168,6 +171,7 @@ export class UpdateEngine {
     }
     this.#host.tasks.update(job.task, { percent: 50 });
     await this.#hold(job);
+    this.#host.profile.updates.handOver?.(this.#host, job);
     await this.#install(job);
   }
 
@@ -199,7 +203,8 @@ export class UpdateEngine {
     const host = this.#host;
     const policy = host.profile.updates;
     const { scheduler, timing: t } = host;
-    say(this.#host, job, 'InstallingOnComponent', { percent: 60, dell: 'Running' });
+    const back = policy.taskStates ? { state: 'Running' as const } : {};
+    say(this.#host, job, 'InstallingOnComponent', { percent: 60, dell: 'Running', ...back });
     if (job.flags.bmcRebootMidUpdate) host.rebootBmc();
     if (job.flags.taskStuck) await scheduler.forever();
     await scheduler.sleep(t.installMs);

@@ -5,6 +5,8 @@
  */
 import type { ApplyTime, ComponentKind } from '../../vocab.ts';
 import type { Rng } from '../rng.ts';
+import type { SimHost } from '../sim-host.ts';
+import type { UpdateJob } from './update-job.ts';
 
 /**
  * Where a 202 Location points and how it answers (DSP0266 §12.2):
@@ -63,6 +65,17 @@ export interface UpdatePolicy {
    * from the Accepted object's MessageArgs). Absent: Location is sent.
    */
   acceptedLocation?: boolean;
+  /**
+   * TaskState names the vendor shows instead of Running while the image transfers and while it is
+   * verified (XCC: "Downloading…", "Verifying"). Absent: Running throughout.
+   */
+  taskStates?: { transferring?: string; verifying?: string };
+  /**
+   * Called once the image is verified (and any hold released), before it is installed: a vendor
+   * whose task ends there and whose flash goes on elsewhere (XCC's JobService job) takes the job
+   * over here, setting `job.flash`. Absent: the task runs to the end.
+   */
+  handOver?(host: SimHost, job: UpdateJob): void;
   /** ComputerSystem.Reset / Manager.Reset answer: 204, or 200 with Base.Success. */
   resetAnswer: 'no-content' | 'success';
   /**

@@ -5,10 +5,26 @@
 import { generic } from '../generic/index.ts';
 import type { VendorDriver } from '../types.ts';
 import { isLenovo, readLenovoMember } from './identity.ts';
+import { followJob, jobOfTask } from './job-service.ts';
+
+/**
+ * TaskStates XCC shows besides DMTF's while an update runs: "Verifying", and states starting with
+ * "Downloading" or "Update" (python-redfish-lenovo examples/update_firmware.py task_monitor keeps
+ * polling on all three). They are progress, not an end.
+ */
+const XCC_RUNNING = /^(Verifying$|Downloading|Update)/;
 
 export const lenovo = {
   ...generic,
   vendor: 'lenovo',
   matches: isLenovo,
   readMember: readLenovoMember,
+  taskState: (state) => (XCC_RUNNING.test(state) ? 'active' : undefined),
+  // XCC 2 ends the update task before the flash: a task message names the JobService job that
+  // carries it on, and only that job says whether the flash worked (job-service.ts).
+  afterTask: async (ctx, outcome) => {
+    if (outcome.outcome !== 'completed') return outcome;
+    const job = jobOfTask(outcome);
+    return job ? await followJob(ctx, job, outcome) : outcome;
+  },
 } satisfies VendorDriver;
