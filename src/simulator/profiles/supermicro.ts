@@ -8,6 +8,7 @@
  * OnStartUpdateRequest + StartUpdate, Oem SmcUpdateService.Install.
  */
 import type { Json } from '../resource-tree.ts';
+import type { UpdateRequest } from '../update/update-job.ts';
 import { numericTaskId } from '../update/update-policy.ts';
 import {
   addAccountService,
@@ -252,4 +253,28 @@ const base: VendorProfile = {
  */
 const x11: VendorProfile = { ...base, updates: { ...base.updates, acceptedLocation: false } };
 
-export const supermicroProfile: VendorProfile = { ...base, generations: { x11 } };
+/** "BMC" or "BIOS", as X12 names its firmware tasks, from the upload's Targets. */
+function smcComponent(request: UpdateRequest): string {
+  if (request.targets.some((t) => /\/Bios$|\/BIOS$/i.test(t))) return 'BIOS';
+  return 'BMC';
+}
+
+/**
+ * X12/X13 (bmclib providers/supermicro/x12.go and docs/x12.md, a capture of the X12 web UI): a
+ * multipart upload is verified by its own task ("BMC Verify" / "BIOS Verify") that ends
+ * Completed + TaskStatus OK; nothing is flashed until UpdateService.StartUpdate, which answers 202
+ * with a second task ("BMC Update" / "BIOS Update") that does it. bmclib always uploads with
+ * OnStartUpdateRequest, Targets the Manager or Systems/1/Bios and Oem.Supermicro preserve flags.
+ */
+const x12: VendorProfile = {
+  ...base,
+  updates: {
+    ...base.updates,
+    verifyTask: {
+      verifyName: (r) => `${smcComponent(r)} Verify`,
+      updateName: (r) => `${smcComponent(r)} Update`,
+    },
+  },
+};
+
+export const supermicroProfile: VendorProfile = { ...base, generations: { x11, x12 } };

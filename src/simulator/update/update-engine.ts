@@ -91,12 +91,26 @@ export class UpdateEngine {
     return 'cancelled';
   }
 
-  /** UpdateService.StartUpdate: releases every update held for it; returns how many. */
-  releaseStartUpdate(): number {
+  /**
+   * UpdateService.StartUpdate: releases every update held for it. Returns how many, and the new
+   * tasks that flash them where the vendor starts a second task (policy verifyTask).
+   */
+  releaseStartUpdate(): { released: number; tasks: SimTask[] } {
     const waiting = this.#waiting;
     this.#waiting = [];
-    for (const w of waiting) w.go();
-    return waiting.length;
+    const tasks: SimTask[] = [];
+    const second = this.#host.profile.updates.verifyTask;
+    for (const w of waiting) {
+      if (second && w.job.request.method === 'multipart') {
+        w.job.task = this.#host.tasks.create({
+          name: second.updateName(w.job.request),
+          targetUri: w.job.request.targetUri,
+        });
+        tasks.push(w.job.task);
+      }
+      w.go();
+    }
+    return { released: waiting.length, tasks };
   }
 
   /** Called while the host powers on: installs the staged host images due now (POST time). */
@@ -179,9 +193,12 @@ export class UpdateEngine {
   async #hold(job: UpdateJob): Promise<void> {
     const { request } = job;
     const scheduler = this.#host.scheduler;
-    if (request.stage || request.applyTime === 'OnStartUpdateRequest') {
+    const verifyTask = request.method === 'multipart' && this.#host.profile.updates.verifyTask !== undefined;
+    if (verifyTask || request.stage || request.applyTime === 'OnStartUpdateRequest') {
       job.record.outcome = 'waiting';
-      if (request.stage) say(this.#host, job, 'AwaitToUpdate', { state: 'Completed' });
+      // Supermicro X12: the verify task is done; StartUpdate makes the task that flashes.
+      if (verifyTask) this.#host.tasks.update(job.task, { state: 'Completed' });
+      else if (request.stage) say(this.#host, job, 'AwaitToUpdate', { state: 'Completed' });
       else say(this.#host, job, 'AwaitToUpdate', { state: 'Pending', dell: 'Scheduled' });
       await Promise.race([
         new Promise<void>((go) => this.#waiting.push({ job, go })),

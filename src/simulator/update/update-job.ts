@@ -87,10 +87,13 @@ export function newJob(
   receive: () => Promise<ReceivedImage>,
 ): UpdateJob {
   const flags = takeUpdateFlags(host.updateFaults);
+  const verify = host.profile.updates.verifyTask;
   const name =
-    host.profile.updates.monitor === 'dell-job'
-      ? `Firmware Update: ${request.imageName}`
-      : `Firmware Update ${request.imageName}`;
+    verify && request.method === 'multipart'
+      ? verify.verifyName(request)
+      : host.profile.updates.monitor === 'dell-job'
+        ? `Firmware Update: ${request.imageName}`
+        : `Firmware Update ${request.imageName}`;
   const task = host.tasks.create({ name, targetUri: request.targetUri });
   task.vanishOnFirstPoll = flags.taskDeletedEarly;
   const record: SimUpdateRecord = {

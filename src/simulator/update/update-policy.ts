@@ -6,7 +6,7 @@
 import type { ApplyTime, ComponentKind } from '../../vocab.ts';
 import type { Rng } from '../rng.ts';
 import type { SimHost } from '../sim-host.ts';
-import type { UpdateJob } from './update-job.ts';
+import type { UpdateJob, UpdateRequest } from './update-job.ts';
 
 /**
  * Where a 202 Location points and how it answers (DSP0266 §12.2):
@@ -76,6 +76,13 @@ export interface UpdatePolicy {
    * over here, setting `job.flash`. Absent: the task runs to the end.
    */
   handOver?(host: SimHost, job: UpdateJob): void;
+  /**
+   * A multipart upload is verified by a task of its own that ends Completed; the flash waits for
+   * UpdateService.StartUpdate, which answers 202 with a second task doing it (Supermicro X12/X13:
+   * "BMC Verify" then "BMC Update", bmclib providers/supermicro/x12.go and docs/x12.md). The names
+   * of both tasks come from here. Absent: one task, held only by the apply time.
+   */
+  verifyTask?: { verifyName(request: UpdateRequest): string; updateName(request: UpdateRequest): string };
   /** ComputerSystem.Reset / Manager.Reset answer: 204, or 200 with Base.Success. */
   resetAnswer: 'no-content' | 'success';
   /**
