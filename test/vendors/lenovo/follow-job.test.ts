@@ -27,7 +27,12 @@ function scripted(steps: Step[], timeouts = { taskMs: 10_000, pollMs: 1_000, bmc
         return { status: 200, headers: {}, body: { '@odata.id': JOB, ...step }, uri };
       },
     },
-    clock: { now: () => now, sleep: async (ms: number) => void (now += ms) },
+    clock: {
+      now: () => now,
+      sleep: async (ms: number) => {
+        now += ms;
+      },
+    },
     timeouts,
     emit: (step: string, extra?: { percent?: number }) => events.push({ step, ...extra }),
   } as unknown as FlowContext;
