@@ -256,18 +256,18 @@ const base: VendorProfile = {
  * "Downloading" or "Update", as running); the task then ends Completed and names a JobService job
  * that carries the flash on (lenovo-jobs.ts).
  */
-const xcc2: VendorProfile = {
-  ...base,
+const xcc2 = (p: VendorProfile): VendorProfile => ({
+  ...p,
   updates: {
-    ...base.updates,
+    ...p.updates,
     taskId: (_n, rng) => rng.uuid(),
     taskStates: { transferring: 'Downloading', verifying: 'Verifying' },
     handOver: handOverToJob,
   },
   build: (b) => {
-    build(b);
+    p.build(b);
     addJobService(b);
   },
-};
+});
 
 export const lenovoProfile: VendorProfile = { ...base, generations: { xcc2 } };

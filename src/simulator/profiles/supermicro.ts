@@ -251,7 +251,10 @@ const base: VendorProfile = {
  * taskIDFromResponseBody: "well-formed JSON that isn't a Task (thanks SMC)"; fixture
  * updateservice_ok_response.json). Resources as the default profile.
  */
-const x11: VendorProfile = { ...base, updates: { ...base.updates, acceptedLocation: false } };
+const x11 = (p: VendorProfile): VendorProfile => ({
+  ...p,
+  updates: { ...p.updates, acceptedLocation: false },
+});
 
 /** "BMC" or "BIOS", as X12 names its firmware tasks, from the upload's Targets. */
 function smcComponent(request: UpdateRequest): string {
@@ -266,15 +269,15 @@ function smcComponent(request: UpdateRequest): string {
  * with a second task ("BMC Update" / "BIOS Update") that does it. bmclib always uploads with
  * OnStartUpdateRequest, Targets the Manager or Systems/1/Bios and Oem.Supermicro preserve flags.
  */
-const x12: VendorProfile = {
-  ...base,
+const x12 = (p: VendorProfile): VendorProfile => ({
+  ...p,
   updates: {
-    ...base.updates,
+    ...p.updates,
     verifyTask: {
       verifyName: (r) => `${smcComponent(r)} Verify`,
       updateName: (r) => `${smcComponent(r)} Update`,
     },
   },
-};
+});
 
 export const supermicroProfile: VendorProfile = { ...base, generations: { x11, x12 } };

@@ -3,6 +3,7 @@
  * DMTF with XCC's departures, each named where handled.
  */
 import { generic } from '../generic/index.ts';
+import { dmtfIdentity } from '../identity.ts';
 import type { VendorDriver } from '../types.ts';
 import { isLenovo, readLenovoMember } from './identity.ts';
 import { followJob, jobOfTask } from './job-service.ts';
@@ -19,6 +20,9 @@ export const lenovo = {
   vendor: 'lenovo',
   matches: isLenovo,
   readMember: readLenovoMember,
+  // XCC's SoftwareId is the build id of what is installed ("TEI3E4D"): it changes with every
+  // release, so it names a version, not a component.
+  catalogIdentity: (c) => dmtfIdentity(c, { softwareIdIsBuild: true }),
   taskState: (state) => (XCC_RUNNING.test(state) ? 'active' : undefined),
   // XCC 2 ends the update task before the flash: a task message names the JobService job that
   // carries it on, and only that job says whether the flash worked (job-service.ts).

@@ -76,7 +76,7 @@ describe('simulated Supermicro generations', () => {
 
   it('an unknown generation is refused naming the known ones', async () => {
     await expect(startSimulatedBmc({ vendor: 'supermicro', tls: false, generation: 'x9' })).rejects.toThrow(
-      /unknown supermicro generation "x9"; expected x11, x12/,
+      /unknown supermicro generation "x9"; expected one of x11, x12/,
     );
   });
 });
