@@ -38,11 +38,14 @@ export type XccJob = z.infer<typeof XccJobSchema>;
 const RUNNING = new Set(['New', 'Pending', 'Starting', 'Running']);
 const FAILED = new Set(['Exception', 'Cancelled', 'Killed']);
 
-/** The JobService job a finished task names: the first message whose first argument is a Jobs URI. */
+/**
+ * The job a finished task names: the first message whose first argument is a Jobs URI (the script
+ * only asks for "Jobs" in it; a URI ending in Jobs/<id> is required here, so no text is polled).
+ */
 export function jobOfTask(outcome: TaskProgress): string | undefined {
   for (const m of outcome.messages) {
     const first = m.args?.[0];
-    if (first && /\/JobService\/Jobs\/[^/]+\/?$/.test(first)) return first;
+    if (first && /^(https?:\/\/[^/]+)?\/redfish\/v1\/.*\/Jobs\/[^/]+\/?$/.test(first)) return first;
   }
   return undefined;
 }

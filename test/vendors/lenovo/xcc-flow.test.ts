@@ -47,6 +47,14 @@ describe('the JobService job a finished task names', () => {
     };
     expect(jobOfTask(progress)).toBe('/redfish/v1/JobService/Jobs/7');
   });
+
+  it('an absolute Jobs URI counts; text mentioning Jobs does not', () => {
+    const msg = (arg: string) => ({ messages: [{ id: 'JobStarted', args: [arg] }] });
+    expect(jobOfTask(msg('https://10.0.0.5/redfish/v1/JobService/Jobs/2'))).toBe(
+      'https://10.0.0.5/redfish/v1/JobService/Jobs/2',
+    );
+    expect(jobOfTask(msg('Jobs are queued'))).toBeUndefined();
+  });
 });
 
 describe('how a job ends (job_monitor: Completed at 100 % is success)', () => {
