@@ -23,6 +23,7 @@ import {
   ROOT,
   sasDrive,
 } from './common.ts';
+import { addJobService, handOverToJob } from './lenovo-jobs.ts';
 import type { BmcBuilder, VendorProfile } from './profile.ts';
 import { randomHex, sessionLimitExceeded } from './session-styles.ts';
 
@@ -210,7 +211,7 @@ function build(b: BmcBuilder): void {
   });
 }
 
-export const lenovoProfile: VendorProfile = {
+const base: VendorProfile = {
   vendor: 'lenovo',
   messages: { base: 'Base.1.8', code: 'general', severity: 'both' },
   trailingSlash: false,
@@ -246,3 +247,27 @@ export const lenovoProfile: VendorProfile = {
   },
   build,
 };
+
+/**
+ * XClarity Controller 2 as its update flow really runs (python-redfish-lenovo examples/
+ * update_firmware.py, 2024): Task ids are UUIDs (XCC REST API guide, "GET – Task properties"
+ * example); the task shows XCC's own TaskStates, "Downloading" while the image arrives and
+ * "Verifying" while it is checked (task_monitor treats both, and any state starting with
+ * "Downloading" or "Update", as running); the task then ends Completed and names a JobService job
+ * that carries the flash on (lenovo-jobs.ts).
+ */
+const xcc2 = (p: VendorProfile): VendorProfile => ({
+  ...p,
+  updates: {
+    ...p.updates,
+    taskId: (_n, rng) => rng.uuid(),
+    taskStates: { transferring: 'Downloading', verifying: 'Verifying' },
+    handOver: handOverToJob,
+  },
+  build: (b) => {
+    p.build(b);
+    addJobService(b);
+  },
+});
+
+export const lenovoProfile: VendorProfile = { ...base, generations: { xcc2 } };

@@ -8,6 +8,7 @@
  * OnStartUpdateRequest + StartUpdate, Oem SmcUpdateService.Install.
  */
 import type { Json } from '../resource-tree.ts';
+import type { UpdateRequest } from '../update/update-job.ts';
 import { numericTaskId } from '../update/update-policy.ts';
 import {
   addAccountService,
@@ -206,7 +207,7 @@ function build(b: BmcBuilder): void {
   });
 }
 
-export const supermicroProfile: VendorProfile = {
+const base: VendorProfile = {
   vendor: 'supermicro',
   // Supermicro writes Base registry ids as "Base.v1_10_3.<Id>" (fixture updateservice_ok_response).
   messages: { base: 'Base.v1_10_3', code: 'specific', severity: 'Severity' },
@@ -242,3 +243,41 @@ export const supermicroProfile: VendorProfile = {
   },
   build,
 };
+
+/**
+ * Older Supermicro BMC firmware (X11 generation): the 202 accepting an update has no Location
+ * header; the task is named only by the Accepted object's MessageArgs ("/redfish/v1/TaskService/
+ * Tasks/<id>"). bmclib reads it from there (internal/redfishwrapper/firmware.go,
+ * taskIDFromResponseBody: "well-formed JSON that isn't a Task (thanks SMC)"; fixture
+ * updateservice_ok_response.json). Resources as the default profile.
+ */
+const x11 = (p: VendorProfile): VendorProfile => ({
+  ...p,
+  updates: { ...p.updates, acceptedLocation: false },
+});
+
+/** "BMC" or "BIOS", as X12 names its firmware tasks, from the upload's Targets. */
+function smcComponent(request: UpdateRequest): string {
+  if (request.targets.some((t) => /\/Bios$|\/BIOS$/i.test(t))) return 'BIOS';
+  return 'BMC';
+}
+
+/**
+ * X12/X13 (bmclib providers/supermicro/x12.go and docs/x12.md, a capture of the X12 web UI): a
+ * multipart upload is verified by its own task ("BMC Verify" / "BIOS Verify") that ends
+ * Completed + TaskStatus OK; nothing is flashed until UpdateService.StartUpdate, which answers 202
+ * with a second task ("BMC Update" / "BIOS Update") that does it. bmclib always uploads with
+ * OnStartUpdateRequest, Targets the Manager or Systems/1/Bios and Oem.Supermicro preserve flags.
+ */
+const x12 = (p: VendorProfile): VendorProfile => ({
+  ...p,
+  updates: {
+    ...p.updates,
+    verifyTask: {
+      verifyName: (r) => `${smcComponent(r)} Verify`,
+      updateName: (r) => `${smcComponent(r)} Update`,
+    },
+  },
+});
+
+export const supermicroProfile: VendorProfile = { ...base, generations: { x11, x12 } };

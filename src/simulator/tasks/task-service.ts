@@ -23,7 +23,10 @@ export type SimTaskState =
   | 'Completed'
   | 'Exception'
   | 'Killed'
-  | 'Cancelled';
+  | 'Cancelled'
+  // XCC's own states (python-redfish-lenovo update_firmware.py task_monitor; update-policy taskStates).
+  | 'Downloading'
+  | 'Verifying';
 
 const FINAL: ReadonlySet<SimTaskState> = new Set(['Completed', 'Exception', 'Killed', 'Cancelled']);
 

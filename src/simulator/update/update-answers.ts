@@ -7,8 +7,14 @@ import type { SimHost } from '../sim-host.ts';
 import type { SimResponse } from '../sim-http.ts';
 import type { SimTask } from '../tasks/task-service.ts';
 
-/** 202 + Location + Retry-After, with the body the vendor sends. */
+/** 202 + Location + Retry-After, with the body the vendor sends (no Location where it sends none). */
 export function acceptedAnswer(host: SimHost, task: SimTask): SimResponse {
+  const res = acceptedWithBody(host, task);
+  if (host.profile.updates.acceptedLocation === false && res.headers) delete res.headers['Location'];
+  return res;
+}
+
+function acceptedWithBody(host: SimHost, task: SimTask): SimResponse {
   const kind = host.profile.updates.acceptedBody;
   if (kind === 'task') return host.tasks.accepted(task);
   if (kind === 'none') return host.tasks.accepted(task, null);

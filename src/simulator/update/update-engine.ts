@@ -92,12 +92,26 @@ export class UpdateEngine {
     return 'cancelled';
   }
 
-  /** UpdateService.StartUpdate: releases every update held for it; returns how many. */
-  releaseStartUpdate(): number {
+  /**
+   * UpdateService.StartUpdate: releases every update held for it. Returns how many, and the new
+   * tasks that flash them where the vendor starts a second task (policy verifyTask).
+   */
+  releaseStartUpdate(): { released: number; tasks: SimTask[] } {
     const waiting = this.#waiting;
     this.#waiting = [];
-    for (const w of waiting) w.go();
-    return waiting.length;
+    const tasks: SimTask[] = [];
+    const second = this.#host.profile.updates.verifyTask;
+    for (const w of waiting) {
+      if (second && w.job.request.method === 'multipart') {
+        w.job.task = this.#host.tasks.create({
+          name: second.updateName(w.job.request),
+          targetUri: w.job.request.targetUri,
+        });
+        tasks.push(w.job.task);
+      }
+      w.go();
+    }
+    return { released: waiting.length, tasks };
   }
 
   /** Called while the host powers on: installs the staged host images due now (POST time). */
@@ -126,7 +140,9 @@ export class UpdateEngine {
     await scheduler.sleep(t.taskStartMs);
     tasks.update(job.task, { state: 'Starting' });
     await scheduler.sleep(t.taskStartMs);
-    say(this.#host, job, 'TransferringToComponent', { state: 'Running', percent: 5, dell: 'Downloading' });
+    const named = this.#host.profile.updates.taskStates;
+    const transferring = (named?.transferring ?? 'Running') as SimTask['state'];
+    say(this.#host, job, 'TransferringToComponent', { state: transferring, percent: 5, dell: 'Downloading' });
     const began = Date.now();
     const image = await job.receive();
     job.record.image.bytes = image.bytes;
@@ -161,7 +177,8 @@ export class UpdateEngine {
     job.components = resolved.components;
     job.record.targets = resolved.components.map((c) => ({ uri: c.path, fromVersion: c.version }));
     for (const c of resolved.components) say(this.#host, job, 'TargetDetermined', {}, [c.path, image.name]);
-    say(this.#host, job, 'VerifyingAtComponent', { percent: 45 });
+    const verifying = named?.verifying as SimTask['state'] | undefined;
+    say(this.#host, job, 'VerifyingAtComponent', { percent: 45, ...(verifying ? { state: verifying } : {}) });
     await scheduler.sleep(t.verifyMs);
     if (job.flags.verificationFailed) {
       fail(this.#host, job, 'VerificationFailed');
@@ -169,6 +186,7 @@ export class UpdateEngine {
     }
     this.#host.tasks.update(job.task, { percent: 50 });
     await this.#hold(job);
+    this.#host.profile.updates.handOver?.(this.#host, job);
     await this.#install(job);
   }
 
@@ -176,9 +194,12 @@ export class UpdateEngine {
   async #hold(job: UpdateJob): Promise<void> {
     const { request } = job;
     const scheduler = this.#host.scheduler;
-    if (request.stage || request.applyTime === 'OnStartUpdateRequest') {
+    const verifyTask = request.method === 'multipart' && this.#host.profile.updates.verifyTask !== undefined;
+    if (verifyTask || request.stage || request.applyTime === 'OnStartUpdateRequest') {
       job.record.outcome = 'waiting';
-      if (request.stage) say(this.#host, job, 'AwaitToUpdate', { state: 'Completed' });
+      // Supermicro X12: the verify task is done; StartUpdate makes the task that flashes.
+      if (verifyTask) this.#host.tasks.update(job.task, { state: 'Completed' });
+      else if (request.stage) say(this.#host, job, 'AwaitToUpdate', { state: 'Completed' });
       else say(this.#host, job, 'AwaitToUpdate', { state: 'Pending', dell: 'Scheduled' });
       await Promise.race([
         new Promise<void>((go) => this.#waiting.push({ job, go })),
@@ -200,7 +221,8 @@ export class UpdateEngine {
     const host = this.#host;
     const policy = host.profile.updates;
     const { scheduler, timing: t } = host;
-    say(this.#host, job, 'InstallingOnComponent', { percent: 60, dell: 'Running' });
+    const back = policy.taskStates ? { state: 'Running' as const } : {};
+    say(this.#host, job, 'InstallingOnComponent', { percent: 60, dell: 'Running', ...back });
     if (job.flags.bmcRebootMidUpdate) host.rebootBmc();
     if (job.flags.taskStuck) await scheduler.forever();
     await scheduler.sleep(t.installMs);

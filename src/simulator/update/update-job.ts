@@ -6,6 +6,7 @@
 import type { ApplyTime } from '../../vocab.ts';
 import type { SimImageHeader, SimImageProblem } from '../image-format.ts';
 import { ROOT } from '../profiles/common.ts';
+import type { SimMessage } from '../redfish-errors.ts';
 import type { SimHost } from '../sim-host.ts';
 import type { SimTask } from '../tasks/task-service.ts';
 import { type UpdateFailure, type UpdateMessageKey, updateMessage } from '../tasks/update-messages.ts';
@@ -49,9 +50,20 @@ export interface UpdateJob {
   /** The image bytes as received, when kept. */
   data?: Buffer;
   components: SimComponent[];
+  /**
+   * The vendor job that carries the flash on once the task has ended (XCC JobService, set by the
+   * policy's handOver): messages, percent and the end go there too.
+   */
+  flash?: FlashJob;
   /** Rejects when the job is cancelled while it waits. */
   cancelled: Promise<never>;
   cancel: () => void;
+}
+
+/** A vendor job resource that follows an update after its task (XCC JobService Jobs/<id>). */
+export interface FlashJob {
+  /** A state change (Completed, Exception) and/or a message; percent as the task would show it. */
+  update(change: { state?: SimTask['state']; percent?: number }, message?: SimMessage): void;
 }
 
 /** Ends a job that was cancelled while it waited. */
@@ -75,10 +87,13 @@ export function newJob(
   receive: () => Promise<ReceivedImage>,
 ): UpdateJob {
   const flags = takeUpdateFlags(host.updateFaults);
+  const verify = host.profile.updates.verifyTask;
   const name =
-    host.profile.updates.monitor === 'dell-job'
-      ? `Firmware Update: ${request.imageName}`
-      : `Firmware Update ${request.imageName}`;
+    verify && request.method === 'multipart'
+      ? verify.verifyName(request)
+      : host.profile.updates.monitor === 'dell-job'
+        ? `Firmware Update: ${request.imageName}`
+        : `Firmware Update ${request.imageName}`;
   const task = host.tasks.create({ name, targetUri: request.targetUri });
   task.vanishOnFirstPoll = flags.taskDeletedEarly;
   const record: SimUpdateRecord = {
@@ -120,6 +135,8 @@ export function say(
   const where = label(host, job);
   const defaultArgs =
     key === 'UpdateSuccessful' || key === 'TargetDetermined' ? [where, name] : [name, where];
+  const message = updateMessage(host.profile.updates.registry, key, args ?? defaultArgs);
+  job.flash?.update({ ...(state ? { state } : {}), ...(percent !== undefined ? { percent } : {}) }, message);
   host.tasks.update(
     job.task,
     {
@@ -129,7 +146,7 @@ export function say(
         ? { dell: { jobState: dell, message: DELL_TEXT[dell] ?? dell } }
         : {}),
     },
-    updateMessage(host.profile.updates.registry, key, args ?? defaultArgs),
+    message,
   );
 }
 
@@ -138,6 +155,10 @@ export function fail(host: SimHost, job: UpdateJob, why: UpdateFailure): void {
   const registry = host.profile.updates.registry;
   job.record.outcome = 'failed';
   job.record.messageId = `${registry}.${why}`;
+  job.flash?.update(
+    { state: 'Exception' },
+    updateMessage(registry, why, [job.record.image.name, label(host, job)]),
+  );
   const task = job.task;
   if (task.finished) return;
   host.tasks.update(
@@ -153,6 +174,11 @@ export function fail(host: SimHost, job: UpdateJob, why: UpdateFailure): void {
 
 /** Ends the job's task Completed with UpdateSuccessful for each component. */
 export function complete(host: SimHost, job: UpdateJob): void {
+  if (job.flash) {
+    for (const c of job.components) say(host, job, 'UpdateSuccessful', {}, [c.path, job.record.image.name]);
+    job.flash.update({ state: 'Completed' });
+    return;
+  }
   if (job.task.finished) return;
   for (const c of job.components) say(host, job, 'UpdateSuccessful', {}, [c.path, job.record.image.name]);
   host.tasks.update(job.task, {

@@ -5,6 +5,8 @@
  */
 import type { ApplyTime, ComponentKind } from '../../vocab.ts';
 import type { Rng } from '../rng.ts';
+import type { SimHost } from '../sim-host.ts';
+import type { UpdateJob, UpdateRequest } from './update-job.ts';
 
 /**
  * Where a 202 Location points and how it answers (DSP0266 §12.2):
@@ -67,6 +69,30 @@ export interface UpdatePolicy {
    * Supermicro's {"Accepted": {...}} object (fixture update-services/updateservice_ok_response).
    */
   acceptedBody: 'task' | 'none' | 'smc-accepted';
+  /**
+   * False: the 202 that accepts an update carries no Location; the task is named only in the body
+   * (older Supermicro BMC firmware: bmclib internal/redfishwrapper/firmware.go reads the task id
+   * from the Accepted object's MessageArgs). Absent: Location is sent.
+   */
+  acceptedLocation?: boolean;
+  /**
+   * TaskState names the vendor shows instead of Running while the image transfers and while it is
+   * verified (XCC: "Downloading…", "Verifying"). Absent: Running throughout.
+   */
+  taskStates?: { transferring?: string; verifying?: string };
+  /**
+   * Called once the image is verified (and any hold released), before it is installed: a vendor
+   * whose task ends there and whose flash goes on elsewhere (XCC's JobService job) takes the job
+   * over here, setting `job.flash`. Absent: the task runs to the end.
+   */
+  handOver?(host: SimHost, job: UpdateJob): void;
+  /**
+   * A multipart upload is verified by a task of its own that ends Completed; the flash waits for
+   * UpdateService.StartUpdate, which answers 202 with a second task doing it (Supermicro X12/X13:
+   * "BMC Verify" then "BMC Update", bmclib providers/supermicro/x12.go and docs/x12.md). The names
+   * of both tasks come from here. Absent: one task, held only by the apply time.
+   */
+  verifyTask?: { verifyName(request: UpdateRequest): string; updateName(request: UpdateRequest): string };
   /** ComputerSystem.Reset / Manager.Reset answer: 204, or 200 with Base.Success. */
   resetAnswer: 'no-content' | 'success';
   /**

@@ -21,6 +21,7 @@ import type { ImageFetcher } from './image-fetch.ts';
 import { httpPushUpdate, multipartUpdate } from './push-update.ts';
 import { simpleUpdate } from './simple-update.ts';
 import type { StagedImages } from './staged-images.ts';
+import { acceptedAnswer } from './update-answers.ts';
 
 /** Validates a window object of a PATCH; returns it as stored. */
 function patchWindow(host: SimHost, raw: unknown, base: Json | undefined): Json {
@@ -114,8 +115,10 @@ export function registerUpdateRoutes(host: SimHost, fetcher: ImageFetcher, stage
   const start = obj(actions['#UpdateService.StartUpdate'])?.['target'];
   if (typeof start === 'string') {
     host.route('POST', start, async () => {
-      host.updates.releaseStartUpdate();
-      return { status: 204 };
+      const { tasks } = host.updates.releaseStartUpdate();
+      // Supermicro X12 answers with the task that flashes (bmclib StartUpdateForUploadedFirmware).
+      const [task] = tasks;
+      return task ? acceptedAnswer(host, task) : { status: 204 };
     });
   }
   const multipart = us['MultipartHttpPushUri'];
