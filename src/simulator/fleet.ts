@@ -49,21 +49,22 @@ export async function startSimulatedFleet(opts: SimFleetOptions): Promise<SimFle
   const width = Math.max(4, String(opts.count).length);
   const material: SimTlsMaterial | undefined = useTls ? await createTlsMaterial(host) : undefined;
 
-  const bmcs = Array.from(
-    { length: opts.count },
-    (_, i) =>
-      new SimulatedBmc({
-        vendor: vendors[i % vendors.length] as SimBmc['vendor'],
-        name: `${prefix}${String(i + 1).padStart(width, '0')}`,
-        username,
-        password,
-        seed,
-        index: i,
-        latencyMs: opts.latencyMs ?? SIM_DEFAULTS.latencyMs,
-        ...(opts.timing === undefined ? {} : { timing: opts.timing }),
-        ...(opts.imageFetch === undefined ? {} : { imageFetch: opts.imageFetch }),
-      }),
-  );
+  const bmcs = Array.from({ length: opts.count }, (_, i) => {
+    const vendor = vendors[i % vendors.length] as SimBmc['vendor'];
+    const generation = opts.generations?.[vendor];
+    return new SimulatedBmc({
+      vendor,
+      name: `${prefix}${String(i + 1).padStart(width, '0')}`,
+      username,
+      password,
+      seed,
+      index: i,
+      latencyMs: opts.latencyMs ?? SIM_DEFAULTS.latencyMs,
+      ...(opts.timing === undefined ? {} : { timing: opts.timing }),
+      ...(opts.imageFetch === undefined ? {} : { imageFetch: opts.imageFetch }),
+      ...(generation === undefined ? {} : { generation }),
+    });
+  });
   const availability = new FleetAvailability();
   for (const b of bmcs) availability.track(b.availabilityTracker);
   let admin: AdminServer | undefined;

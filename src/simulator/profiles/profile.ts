@@ -67,4 +67,9 @@ export interface VendorProfile {
   readonly publicPaths?: readonly string[];
   /** Fills the BMC's resource tree and registers vendor-specific routes. */
   build(b: BmcBuilder): void;
+  /**
+   * Firmware generations that behave differently (e.g. `idrac8`, `idrac9`), selectable when a BMC
+   * starts; the profile itself is the default generation.
+   */
+  readonly generations?: Readonly<Record<string, VendorProfile>>;
 }

@@ -27,8 +27,17 @@ export const SIM_VENDORS: readonly SimVendor[] = [
   'openbmc',
 ];
 
-export function profileFor(vendor: SimVendor): VendorProfile {
+/** The vendor's profile, or one of its firmware generations when named. */
+export function profileFor(vendor: SimVendor, generation?: string): VendorProfile {
   const p = PROFILES[vendor];
   if (p === undefined) throw new Error(`unknown simulator vendor "${vendor}"`);
-  return p;
+  if (generation === undefined) return p;
+  const g = p.generations?.[generation];
+  if (g === undefined) {
+    const known = Object.keys(p.generations ?? {});
+    throw new Error(
+      `unknown ${vendor} generation "${generation}"; expected ${known.length > 0 ? known.join(', ') : 'none'}`,
+    );
+  }
+  return g;
 }

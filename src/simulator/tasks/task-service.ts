@@ -22,9 +22,17 @@ export type SimTaskState =
   | 'Completed'
   | 'Exception'
   | 'Killed'
-  | 'Cancelled';
+  | 'Cancelled'
+  // iDRAC 9: outside DMTF's list; the job is done but a reset must activate the image.
+  | 'UserIntervention';
 
-const FINAL: ReadonlySet<SimTaskState> = new Set(['Completed', 'Exception', 'Killed', 'Cancelled']);
+const FINAL: ReadonlySet<SimTaskState> = new Set([
+  'Completed',
+  'Exception',
+  'Killed',
+  'Cancelled',
+  'UserIntervention',
+]);
 
 /** iDRAC job view of a task (Oem.Dell, DellJob). */
 export interface DellJobView {
@@ -71,6 +79,10 @@ export interface TaskInit {
   targetUri: string;
   /** The request body as sent (Task.Payload.JsonBody), when the task shows it. */
   jsonBody?: string;
+}
+
+function jobPath(jobs: { collection: string }, task: SimTask): string {
+  return `${jobs.collection}/${task.id}`;
 }
 
 export class TaskService {
@@ -136,6 +148,8 @@ export class TaskService {
       task.dell = { jobState: 'New', message: 'Task successfully scheduled.' };
     this.#tasks.set(id, task);
     this.#host.tree.addMember(TASKS_PATH, task.path, this.#body(task));
+    const jobs = policy.jobs;
+    if (jobs !== undefined) this.#host.tree.addMember(jobs.collection, jobPath(jobs, task), jobs.body(task));
     return task;
   }
 
@@ -143,7 +157,7 @@ export class TaskService {
     return this.#tasks.get(id);
   }
 
-  /** Changes a task and republishes it; a message is appended once. */
+  /** Changes a task and republishes it; a message is appended once (or replaces the last one). */
   update(
     task: SimTask,
     change: Partial<Pick<SimTask, 'state' | 'status' | 'percent' | 'dell'>>,
@@ -151,7 +165,8 @@ export class TaskService {
   ): void {
     if (task.finished) return;
     Object.assign(task, change);
-    if (message) task.messages.push(message);
+    if (message && this.#policy.replaceMessages) task.messages.splice(0, task.messages.length, message);
+    else if (message) task.messages.push(message);
     if (task.finished) {
       task.endTime = new Date().toISOString();
       if (task.state === 'Completed') task.percent = 100;
@@ -180,6 +195,9 @@ export class TaskService {
   }
 
   #publish(task: SimTask): void {
+    // The job queue keeps the job after its task is gone.
+    const jobs = this.#policy.jobs;
+    if (jobs !== undefined) this.#host.tree.put(jobPath(jobs, task), jobs.body(task));
     if (task.gone) return;
     this.#host.tree.put(task.path, this.#body(task));
   }
