@@ -1,0 +1,103 @@
+/**
+ * iDRAC 8 (2.60+) delivery: it announces no MultipartHttpPushUri and no HTTP SimpleUpdate, so the
+ * only way in is its HttpPushUri, the FirmwareInventory collection, which wants a multipart `file`
+ * part and If-Match set to the collection's current ETag (412 otherwise). The upload answers
+ * 201 + Location of an Available- member, which SimpleUpdate with ImageURI = that member installs
+ * as a job (Dell iDRAC-Redfish-Scripting: issue #32 curl walk-through on "Server: iDRAC/8",
+ * DeviceFirmwareSimpleUpdateREDFISH.py download_image_payload / install_image_payload).
+ * iDRAC 9 takes a plain DMTF push and multipart, so the generic delivery serves it.
+ */
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { RedfishResponseError } from '../../errors.ts';
+import { pathOf } from '../../redfish/session.ts';
+import type { Accepted, DeliverRequest, FlowContext } from '../types.ts';
+
+type Json = Record<string, unknown>;
+
+const obj = (v: unknown): Json | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
+
+/**
+ * True when the UpdateService is iDRAC 8's: HttpPushUri is the FirmwareInventory collection and
+ * there is no MultipartHttpPushUri (iDRAC 9 3.x+ announces one beside the same HttpPushUri).
+ */
+export function wantsInventoryUpload(us: Json): boolean {
+  const inventory = obj(us['FirmwareInventory'])?.['@odata.id'];
+  const push = us['HttpPushUri'];
+  return (
+    typeof push === 'string' &&
+    typeof inventory === 'string' &&
+    trim(push) === trim(inventory) &&
+    us['MultipartHttpPushUri'] === undefined
+  );
+}
+
+const trim = (uri: string) => uri.replace(/\/+$/, '');
+
+/** A file name safe inside a Content-Disposition header. */
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'image.bin';
+}
+
+/** The deliver hook: iDRAC 8's upload-then-install for HttpPushUri; undefined for anything else. */
+export async function deliverToInventory(
+  ctx: FlowContext,
+  req: DeliverRequest,
+): Promise<Accepted | undefined> {
+  if (req.method !== 'http-push') return undefined;
+  const opts = ctx.signal ? { signal: ctx.signal } : {};
+  const us = obj((await ctx.client.request('GET', req.updateService, opts)).body) ?? {};
+  if (!wantsInventoryUpload(us)) return undefined;
+  const origin = ctx.client.transport.origin;
+
+  // The ETag changes with every upload and install: read it right before the POST.
+  const inventory = await ctx.client.request('GET', req.endpoint, opts);
+  const etag = inventory.headers['etag'];
+  if (!etag) throw new RedfishResponseError(req.endpoint, 'no ETag on the FirmwareInventory collection');
+
+  const boundary = `firmwarden-${randomBytes(12).toString('hex')}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName(req.image.fileName)}"\r\n` +
+      'Content-Type: application/octet-stream\r\n\r\n',
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  async function* parts() {
+    yield head;
+    yield* req.openImage();
+    yield tail;
+  }
+  const uploaded = await ctx.client.request('POST', req.endpoint, {
+    ...opts,
+    headers: { 'if-match': etag },
+    body: {
+      raw: Readable.from(parts(), { objectMode: false }),
+      contentType: `multipart/form-data; boundary=${boundary}`,
+      length: head.length + req.image.size + tail.length,
+    },
+  });
+  const location = uploaded.headers['location'];
+  const created = location ? pathOf(location, origin) : undefined;
+  if (uploaded.status !== 201 || !created) {
+    throw new RedfishResponseError(
+      req.endpoint,
+      `upload answered ${uploaded.status} without the Available- member`,
+    );
+  }
+  ctx.emit(`uploaded as ${created}; installing it with SimpleUpdate`);
+
+  const simple = obj(obj(us['Actions'])?.['#UpdateService.SimpleUpdate'])?.['target'];
+  if (typeof simple !== 'string') {
+    throw new RedfishResponseError(req.updateService, 'SimpleUpdate is not announced to install the upload');
+  }
+  const body: Json = { ImageURI: created };
+  if (req.applyTime) body['@Redfish.OperationApplyTime'] = req.applyTime;
+  const res = await ctx.client.post(simple, body, opts);
+  const job = res.headers['location'];
+  return {
+    status: res.status,
+    created,
+    ...(job ? { location: pathOf(job, origin) } : {}),
+    ...(req.applyTime ? { applyTime: req.applyTime } : {}),
+  };
+}
