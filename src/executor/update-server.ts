@@ -12,6 +12,7 @@ import type { ResolvedServer } from '../fleet/load.ts';
 import { scanServer } from '../inventory/scan.ts';
 import type { ServerPlan } from '../planner/plan-model.ts';
 import { RedfishClient } from '../redfish/client.ts';
+import { vendorDriver } from '../vendors/detect.ts';
 import type { ApplyTime, UpdateMethod, Vendor } from '../vocab.ts';
 import { discoverUpdateService } from './capabilities.ts';
 import { setMaintenanceWindow } from './deliver.ts';
@@ -192,6 +193,7 @@ export async function updateServer(
       options,
       t,
       vendor: plan.vendor,
+      driver: vendorDriver(plan.vendor),
       emit,
       ...(report.scheduled === 'bmc-window' && options.at ? { windowStart: options.at.getTime() } : {}),
     };

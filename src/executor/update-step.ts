@@ -5,15 +5,24 @@
  */
 import type { ImageStore } from '../catalog/image-store.ts';
 import type { Deps } from '../deps.ts';
-import { describeError, FirmwardenError, UnsupportedError } from '../errors.ts';
+import { describeError, FirmwardenError, RedfishHttpError, UnsupportedError } from '../errors.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
 import { scanServer } from '../inventory/scan.ts';
 import type { PlanDecision } from '../planner/plan-model.ts';
 import type { RedfishClient } from '../redfish/client.ts';
+import { CollectionSchema, normalizeUri, type Task } from '../redfish/models/index.ts';
 import { assertNotFailed, followTask, type TaskOutcome } from '../redfish/task-monitor.ts';
+import type { FlowContext, InstallTarget, VendorDriver } from '../vendors/types.ts';
 import type { ApplyTime, Vendor } from '../vocab.ts';
 import type { UpdateCapabilities } from './capabilities.ts';
-import { type Delivered, pushHttp, pushMultipart, simpleUpdate, startUpdate } from './deliver.ts';
+import {
+  type Delivered,
+  type Delivery,
+  pushHttp,
+  pushMultipart,
+  simpleUpdate,
+  startUpdate,
+} from './deliver.ts';
 import { resetManager, waitFor } from './host-reset.ts';
 import { chooseMethod, type MethodChoice } from './method-choice.ts';
 import type { ActionReport, UpdateEvent, UpdateServerOptions, UpdateTimeouts } from './update-server.ts';
@@ -98,6 +107,8 @@ export interface StepEnv {
   options: UpdateServerOptions;
   t: UpdateTimeouts;
   vendor: Vendor;
+  /** The BMC family's driver: where its update flow departs from DMTF. */
+  driver: VendorDriver;
   emit: (step: string, extra?: Partial<UpdateEvent>) => void;
   /** Set when the images apply in the BMC's maintenance window: when it opens (ms). */
   windowStart?: number;
@@ -105,7 +116,7 @@ export interface StepEnv {
 
 /** Chooses the method, delivers the image, follows its task; `w.delivered` when it went through. */
 export async function deliverOne(env: StepEnv, w: Work): Promise<void> {
-  const { client, caps, server, options, t } = env;
+  const { client, caps, server, options, t, driver } = env;
   const component = w.expected.name;
   let choice: MethodChoice;
   try {
@@ -134,15 +145,36 @@ export async function deliverOne(env: StepEnv, w: Work): Promise<void> {
     applyTime: choice.applyTime ?? null,
     sha256: w.image.sha256,
   });
+  const target = installTarget(w);
+  const ctx = flowContext(env, w);
   const delivery = {
     image: w.image,
     targets: [w.expected.uri],
     ...(choice.applyTime ? { applyTime: choice.applyTime } : {}),
+    ...(driver.taskFromAnswer ? { taskFromAnswer: driver.taskFromAnswer } : {}),
   };
   let grant: { url: string; token: string } | undefined;
   try {
-    let sent: Delivered;
-    if (choice.method === 'multipart') sent = await pushMultipart(client, caps, options.store, delivery);
+    if (choice.method === 'simple') {
+      const imageServer = options.imageServer as NonNullable<UpdateServerOptions['imageServer']>;
+      grant = await imageServer.grant(w.image.sha256, {
+        label: `${server.name} ${component}`,
+        ttlMs: t.taskMs + t.hostResetMs,
+      });
+    }
+    let sent: Delivered | undefined = await driver.deliver?.(ctx, {
+      method: choice.method,
+      updateService: caps.uri,
+      endpoint: endpointOf(caps, choice.method),
+      image: w.image,
+      openImage: () => options.store.open(w.image.sha256),
+      ...(grant ? { imageUri: grant.url } : {}),
+      targets: choice.method === 'simple' ? simpleTargets(caps, w) : [w.expected.uri],
+      ...(choice.applyTime ? { applyTime: choice.applyTime } : {}),
+      target,
+    });
+    if (sent) env.emit(`delivered the ${env.driver.vendor} way`, { component });
+    else if (choice.method === 'multipart') sent = await sendMultipart(env, w, delivery);
     else if (choice.method === 'http-push') {
       sent = await pushHttp(client, caps, options.store, delivery);
       // iDRAC: the push only uploads; it answers 201 with the Available- member, which a
@@ -156,30 +188,27 @@ export async function deliverOne(env: StepEnv, w: Work): Promise<void> {
         });
       }
     } else {
-      const imageServer = options.imageServer as NonNullable<UpdateServerOptions['imageServer']>;
-      grant = await imageServer.grant(w.image.sha256, {
-        label: `${server.name} ${component}`,
-        ttlMs: t.taskMs + t.hostResetMs,
-      });
       sent = await simpleUpdate(client, caps, {
         ...delivery,
         targets: simpleTargets(caps, w),
-        imageUri: grant.url,
+        imageUri: (grant as { url: string }).url,
         protocol: choice.protocol ?? 'HTTP',
       });
     }
-    let outcome: TaskOutcome['outcome'] | undefined;
-    if (sent.location) outcome = await follow(env, sent.location, w);
+    if (choice.applyTime) sent.applyTime = choice.applyTime;
+    let outcome = await followAccepted(env, ctx, sent, w);
     if (choice.applyTime === 'OnStartUpdateRequest') {
       env.emit('UpdateService.StartUpdate', { component });
-      const started = await startUpdate(client, caps);
-      if (started.location) outcome = await follow(env, started.location, w);
+      const started = await startUpdate(client, caps, driver.taskFromAnswer);
+      outcome = (await followAccepted(env, ctx, started, w)) ?? outcome;
     }
-    // Staged: asked for OnReset, or the BMC's default turned out to be "await a reset".
+    // Staged: asked for OnReset, the task says the image awaits a reset, or the driver knows the
+    // BMC stages its own image without saying so (bmcweb's default apply time).
     w.staged =
-      outcome === 'staged' ||
+      outcome?.outcome === 'staged' ||
       choice.applyTime === 'OnReset' ||
-      choice.applyTime === 'InMaintenanceWindowOnReset';
+      choice.applyTime === 'InMaintenanceWindowOnReset' ||
+      (w.expected.kind === 'bmc' && (driver.bmcImageAwaitsReset?.(sent, outcome) ?? false));
     if (w.expected.kind === 'bmc' || w.decision.target?.requires.bmcReset) await awaitBmc(env, w);
     w.delivered = true;
   } catch (err) {
@@ -187,6 +216,83 @@ export async function deliverOne(env: StepEnv, w: Work): Promise<void> {
   } finally {
     if (grant) options.imageServer?.revoke(grant.token);
   }
+}
+
+/**
+ * Follows what the BMC accepted to the outcome that counts: its task (or, with none, the driver's
+ * own progress source), then whatever the driver follows after the task. Throws on failure.
+ */
+async function followAccepted(
+  env: StepEnv,
+  ctx: FlowContext,
+  sent: Delivered,
+  w: Work,
+): Promise<TaskOutcome | undefined> {
+  const target = installTarget(w);
+  let outcome: TaskOutcome | undefined;
+  if (sent.location) outcome = await follow(env, sent, w);
+  else if (!sent.created) outcome = await env.driver.followUntracked?.(ctx, sent, target);
+  if (outcome && env.driver.afterTask) outcome = await env.driver.afterTask(ctx, outcome, target);
+  // `gone` (task deleted, monitor expired) is not failure: the inventory decides.
+  return outcome ? assertNotFailed(outcome, sent.location ?? env.caps.uri) : undefined;
+}
+
+/**
+ * Multipart push, trying the driver's Targets lists in order: a 400 that refuses the Targets
+ * (older bmcweb takes only its Manager) means nothing was accepted, so the next list is safe.
+ */
+async function sendMultipart(env: StepEnv, w: Work, delivery: Omit<Delivery, 'targets'>): Promise<Delivered> {
+  const lists = env.driver.multipartTargets?.(installTarget(w), await managerUris(env.client)) ?? [
+    [w.expected.uri],
+  ];
+  for (const [i, targets] of lists.entries()) {
+    try {
+      return await pushMultipart(env.client, env.caps, env.options.store, { ...delivery, targets });
+    } catch (err) {
+      if (i === lists.length - 1 || !refusesTargets(err)) throw err;
+      env.emit(`Targets ${targets.join(', ')} refused; trying ${lists[i + 1]?.join(', ')}`, {
+        component: w.expected.name,
+      });
+    }
+  }
+  throw new UnsupportedError(`no multipart Targets for ${w.expected.name}`);
+}
+
+function refusesTargets(err: unknown): boolean {
+  if (!(err instanceof RedfishHttpError) || err.status !== 400) return false;
+  return err.messages.some(
+    (m) =>
+      /PropertyValueNotInList|PropertyValueIncorrect|ActionParameterValueNotInList/.test(m.MessageId ?? '') ||
+      (m.MessageArgs ?? []).some((a) => /Targets/.test(String(a))),
+  );
+}
+
+async function managerUris(client: RedfishClient): Promise<string[]> {
+  const root = await client.root();
+  if (!root.Managers) return [];
+  const col = await client.get(root.Managers['@odata.id'], CollectionSchema);
+  return (col.Members ?? []).map((m) => normalizeUri(m['@odata.id']));
+}
+
+function endpointOf(caps: UpdateCapabilities, method: MethodChoice['method']): string {
+  if (method === 'multipart') return caps.multipart?.uri ?? '';
+  if (method === 'http-push') return caps.httpPush?.uri ?? '';
+  return caps.simple?.target ?? '';
+}
+
+function installTarget(w: Work): InstallTarget {
+  const e = w.expected;
+  return { uri: e.uri, id: e.id, name: e.name, kind: e.kind, from: e.from, to: e.to };
+}
+
+function flowContext(env: StepEnv, w: Work): FlowContext {
+  return {
+    client: env.client,
+    clock: env.deps.clock,
+    timeouts: { taskMs: env.t.taskMs, pollMs: env.t.pollMs, bmcRebootMs: env.t.bmcRebootMs },
+    ...(env.options.signal ? { signal: env.options.signal } : {}),
+    emit: (step, extra) => env.emit(step, { component: w.expected.name, ...extra }),
+  };
 }
 
 /**
@@ -250,23 +356,25 @@ async function awaitBmc(env: StepEnv, w: Work): Promise<void> {
   }
 }
 
-async function follow(env: StepEnv, location: string, w: Work): Promise<TaskOutcome['outcome']> {
+async function follow(env: StepEnv, sent: Delivered, w: Work): Promise<TaskOutcome> {
+  const location = sent.location as string;
   w.report.task = location;
   // A task that waits for a maintenance window is not stuck: its clock starts when the window opens.
   const wait = Math.max(0, (env.windowStart ?? 0) - env.deps.clock.now());
-  const outcome = await followTask(env.client, location, env.deps.clock, {
+  const states = env.driver.taskState;
+  return followTask(env.client, location, env.deps.clock, {
     timeoutMs: env.t.taskMs + wait,
     pollMs: env.t.pollMs,
     unreachableTimeoutMs: env.t.bmcRebootMs,
     ...(env.options.signal ? { signal: env.options.signal } : {}),
+    ...(states ? { states: (state: string, task: Task) => states(state, task) } : {}),
+    ...(sent.taskUri ? { taskUri: sent.taskUri } : {}),
     onProgress: (p) =>
       env.emit(`${p.state ?? ''} ${p.messages.at(-1)?.id ?? ''}`.trim(), {
         component: w.expected.name,
         ...(p.percent !== undefined ? { percent: p.percent } : {}),
       }),
   });
-  // `gone` (task deleted, monitor expired) is not failure: the inventory decides.
-  return assertNotFailed(outcome, location).outcome;
 }
 
 function fail(w: Work, err: unknown) {
