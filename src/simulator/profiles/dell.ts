@@ -54,8 +54,9 @@ function build(b: BmcBuilder, generation: IdracGeneration): void {
 
   const idrac9 = generation === 'idrac9';
   addServiceRoot(b, {
-    // iDRAC 8 2.x serves ServiceRoot v1_0_2 (Redfish 1.0.2): no Vendor, Product or
-    // ProtocolFeaturesSupported; Oem.Dell names it (iDRAC-Redfish-Scripting issue #6 payload).
+    // iDRAC 8 2.x serves ServiceRoot v1_0_2 (Redfish 1.0.2 on 2.5x, 1.4.0 on 2.86): no Vendor,
+    // Product, Oem or ProtocolFeaturesSupported (iDRAC-Redfish-Scripting issue #6 payload,
+    // idrac_exporter PR #137); only its Manager, iDRAC.Embedded.1, says what it is.
     type: idrac9 ? '#ServiceRoot.v1_6_0.ServiceRoot' : '#ServiceRoot.v1_0_2.ServiceRoot',
     redfishVersion: idrac9 ? '1.9.0' : '1.0.2',
     uuid: b.rng.uuid(),
@@ -63,16 +64,16 @@ function build(b: BmcBuilder, generation: IdracGeneration): void {
     extra: {
       Description: 'Root Service',
       ...(idrac9 ? { Product: 'Integrated Dell Remote Access Controller', Vendor: 'Dell' } : {}),
-      Oem: {
-        Dell: {
-          '@odata.type': '#DellServiceRoot.v1_0_0.DellServiceRoot',
-          IsBranded: 0,
-          ManagerMACAddress: mac,
-          ServiceTag: serviceTag,
-        },
-      },
       ...(idrac9
         ? {
+            Oem: {
+              Dell: {
+                '@odata.type': '#DellServiceRoot.v1_0_0.DellServiceRoot',
+                IsBranded: 0,
+                ManagerMACAddress: mac,
+                ServiceTag: serviceTag,
+              },
+            },
             ProtocolFeaturesSupported: {
               ExcerptQuery: false,
               ExpandQuery: expandQuery(EXPAND),

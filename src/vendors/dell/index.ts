@@ -6,7 +6,7 @@
  */
 import { generic } from '../generic/index.ts';
 import type { VendorDriver } from '../types.ts';
-import { dellSystemId, isDell, readDellMember } from './identity.ts';
+import { dellSystemId, isDell, isIdracManager, readDellMember } from './identity.ts';
 import { followJob } from './job-service.ts';
 import { dellTaskState } from './task-state.ts';
 import { deliverToInventory } from './upload.ts';
@@ -15,6 +15,7 @@ export const dell = {
   ...generic,
   vendor: 'dell',
   matches: isDell,
+  matchesManager: isIdracManager,
   readMember: readDellMember,
   systemId: dellSystemId,
   deliver: deliverToInventory,
