@@ -1,12 +1,11 @@
 /**
- * Dell iDRAC profile. The Redfish surface follows iDRAC 9 (fixtures dell-idrac/* and
- * update-services/updateservice_with_multipart.json: SimpleUpdate with Immediate/OnReset,
- * HttpPushUri on the FirmwareInventory collection, MultipartUpload, MaxImageSizeBytes null,
- * Oem DellUpdateService.Install). The data is a PowerEdge R710 (11G, SystemID 0x0235) whose
- * ComponentIDs, PCI ids and versions come from the real 11G catalog
+ * Dell iDRAC profile, iDRAC 9 by default with an `idrac8` generation. The Redfish surface follows
+ * iDRAC 9 (fixtures test/fixtures/vendors/dell/*; UpdateService per generation in
+ * dell-update-service.ts; job queue in dell-jobs.ts). The data is a PowerEdge R710 (11G,
+ * SystemID 0x0235) whose ComponentIDs, PCI ids and versions come from the real 11G catalog
  * (fixtures/catalogs/dell-poweredge-11g-Catalog.xml), installed versions mostly older than the
  * catalog's so a plan has something to do. (A real R710 carries an iDRAC 6, which has no Redfish;
- * pairing its data with an iDRAC 9 surface is what lets a test plan against that real catalog.)
+ * pairing its data with an iDRAC 8/9 surface is what lets a test plan against that real catalog.)
  * Session limit 8 with RAC0218 (iDRAC 8/9 documentation).
  */
 
