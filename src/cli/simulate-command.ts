@@ -10,13 +10,14 @@ import { EXIT, intFlag, parse } from './args.ts';
 
 export const SIMULATE_HELP = `firmwarden simulate --count N --out FLEET.yaml [--vendors dell,hpe,...] [--latency MS]
                     [--http] [--seed N] [--admin-port PORT] [--timing fast|realistic]
-                    [--catalog-dir DIR]
+                    [--catalog-dir DIR] [--generations dell=idrac8,...]
 
 Starts N simulated BMCs on 127.0.0.1 (HTTPS with a generated CA unless --http), writes FLEET.yaml
 plus its CA and password files beside it, and runs until stopped. --admin-port serves
 GET /sim/bmcs and PATCH /sim/bmcs/NAME/faults for fault injection from outside. --timing sets how
 long updates, resets and BMC reboots take (fast: tens of ms; realistic: seconds). --catalog-dir
-writes a native catalog (and its images) that upgrades the simulated fleet.`;
+writes a native catalog (and its images) that upgrades the simulated fleet. --generations picks a
+firmware generation per vendor (e.g. dell=idrac8; default: each profile's own).`;
 
 export async function simulateCommand(
   argv: string[],
@@ -33,6 +34,7 @@ export async function simulateCommand(
     'admin-port': { type: 'string' },
     timing: { type: 'string' },
     'catalog-dir': { type: 'string' },
+    generations: { type: 'string' },
   });
   if (values.timing && values.timing !== 'fast' && values.timing !== 'realistic') {
     throw new ConfigError('firmwarden simulate', '--timing must be fast or realistic');
@@ -46,6 +48,17 @@ export async function simulateCommand(
       throw new ConfigError('firmwarden simulate', `--vendors: unknown vendor ${JSON.stringify(v)}`);
     return r.data as Vendor;
   });
+  const generations = values.generations?.split(',').map((pair) => {
+    const [vendor, generation] = pair.split('=').map((x) => x.trim());
+    const r = VendorSchema.safeParse(vendor);
+    if (!r.success || !generation) {
+      throw new ConfigError(
+        'firmwarden simulate',
+        `--generations: expected vendor=generation, got ${JSON.stringify(pair)}`,
+      );
+    }
+    return [r.data, generation] as const;
+  });
   const adminPort =
     values['admin-port'] === undefined
       ? undefined
@@ -58,6 +71,7 @@ export async function simulateCommand(
     ...(values.timing ? { timing: values.timing as 'fast' | 'realistic' } : {}),
     ...(values.seed ? { seed: intFlag('simulate', 'seed', values.seed, 1) } : {}),
     ...(adminPort !== undefined ? { adminPort } : {}),
+    ...(generations ? { generations: Object.fromEntries(generations) } : {}),
   });
   const files = await fleet.writeFleetFile(values.out);
   out.write(

@@ -5,7 +5,7 @@
  */
 import { FormData } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SimBmc, startSimulatedBmc } from '../../src/simulator/index.ts';
+import { type SimBmc, startSimulatedBmc, startSimulatedFleet } from '../../src/simulator/index.ts';
 import { type Caller, createCaller } from './helpers.ts';
 import { Session, testImage, updateService, waitFor } from './update-helpers.ts';
 
@@ -153,5 +153,16 @@ describe('iDRAC 9 job queue and task messages', () => {
     } finally {
       await bmc.close();
     }
+  });
+});
+
+describe('choosing a generation', () => {
+  it('an unknown generation is a configuration error naming the known ones', async () => {
+    await expect(
+      startSimulatedFleet({ count: 1, vendors: ['dell'], generations: { dell: 'idrac7' } }),
+    ).rejects.toMatchObject({
+      code: 'FW_ERR_CONFIG',
+      message: expect.stringContaining('idrac8, idrac9'),
+    });
   });
 });
