@@ -1,11 +1,13 @@
 /**
- * iDRAC 8 (2.60+) delivery: it announces no MultipartHttpPushUri and no HTTP SimpleUpdate, so the
- * only way in is its HttpPushUri, the FirmwareInventory collection, which wants a multipart `file`
- * part and If-Match set to the collection's current ETag (412 otherwise). The upload answers
- * 201 + Location of an Available- member, which SimpleUpdate with ImageURI = that member installs
- * as a job (Dell iDRAC-Redfish-Scripting: issue #32 curl walk-through on "Server: iDRAC/8",
- * DeviceFirmwareSimpleUpdateREDFISH.py download_image_payload / install_image_payload).
- * iDRAC 9 takes a plain DMTF push and multipart, so the generic delivery serves it.
+ * iDRAC's HttpPushUri delivery. iDRAC 8 (2.60+) announces no MultipartHttpPushUri and no HTTP
+ * SimpleUpdate, so its only way in is HttpPushUri, the FirmwareInventory collection, which wants a
+ * multipart `file` part and If-Match set to the collection's current ETag (412 otherwise). The
+ * upload answers 201 + Location of an Available- member, which SimpleUpdate with ImageURI = that
+ * member installs as a job (Dell iDRAC-Redfish-Scripting: issue #32 curl walk-through on
+ * "Server: iDRAC/8"; DeviceFirmwareSimpleUpdateREDFISH.py download_image_payload /
+ * install_image_payload). Dell's scripts use the same form on iDRAC 9's identical HttpPushUri, so
+ * the driver does too whenever the push URI is the inventory collection; iDRAC 9's multipart and
+ * SimpleUpdate-by-URL stay generic (and are preferred by the method choice anyway).
  */
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -19,18 +21,13 @@ const obj = (v: unknown): Json | undefined =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 
 /**
- * True when the UpdateService is iDRAC 8's: HttpPushUri is the FirmwareInventory collection and
- * there is no MultipartHttpPushUri (iDRAC 9 3.x+ announces one beside the same HttpPushUri).
+ * True when the UpdateService pushes into the FirmwareInventory collection (iDRAC 8 2.60+, iDRAC 9
+ * 3.18+): the upload makes an Available- member that a SimpleUpdate then installs.
  */
 export function wantsInventoryUpload(us: Json): boolean {
   const inventory = obj(us['FirmwareInventory'])?.['@odata.id'];
   const push = us['HttpPushUri'];
-  return (
-    typeof push === 'string' &&
-    typeof inventory === 'string' &&
-    trim(push) === trim(inventory) &&
-    us['MultipartHttpPushUri'] === undefined
-  );
+  return typeof push === 'string' && typeof inventory === 'string' && trim(push) === trim(inventory);
 }
 
 const trim = (uri: string) => uri.replace(/\/+$/, '');

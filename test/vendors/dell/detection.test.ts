@@ -28,7 +28,7 @@ describe('which service is an iDRAC', () => {
   });
 });
 
-describe('iDRAC 8 upload form', () => {
+describe('iDRAC upload form', () => {
   const inventory = { '@odata.id': '/redfish/v1/UpdateService/FirmwareInventory' };
   it.each([
     [
@@ -37,13 +37,13 @@ describe('iDRAC 8 upload form', () => {
       true,
     ],
     [
-      'iDRAC 9: the same HttpPushUri beside MultipartHttpPushUri',
+      'iDRAC 9: the same HttpPushUri beside MultipartHttpPushUri (Dell scripts use the same form)',
       {
         FirmwareInventory: inventory,
-        HttpPushUri: '/redfish/v1/UpdateService/FirmwareInventory',
+        HttpPushUri: '/redfish/v1/UpdateService/FirmwareInventory/',
         MultipartHttpPushUri: '/redfish/v1/UpdateService/MultipartUpload',
       },
-      false,
+      true,
     ],
     [
       'DMTF push URI',
