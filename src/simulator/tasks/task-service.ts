@@ -3,7 +3,9 @@
  * operations"). Tasks live in the resource tree (so the Tasks collection, $expand and ETags work
  * as for any resource); monitors answer the vendor's way (update-policy.ts MonitorStyle). Finished
  * tasks expire after timing.taskRetentionMs (Dell jobs after jobRetentionMs); a monitor whose
- * result was never read expires after monitorRetentionMs.
+ * result was never read expires after monitorRetentionMs. A vendor job queue (iDRAC Jobs) mirrors
+ * each task and keeps it after the task expired; a vendor may show one message that each step
+ * replaces (update-policy.ts).
  */
 import { baseError, renderMessage, type SimMessage } from '../redfish-errors.ts';
 import type { Json } from '../resource-tree.ts';

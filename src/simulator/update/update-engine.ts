@@ -6,7 +6,9 @@
  * AtMaintenanceWindowStart park the task Pending (AwaitToUpdate); OnReset and
  * InMaintenanceWindowOnReset stage it for the next host reset (bmcweb/DMTF: task Completed with
  * AwaitToActivate; iDRAC: job Pending "Scheduled" until the reset installs it). A BMC image
- * activates by rebooting the BMC. Fault switches are read once per update (update-faults.ts).
+ * activates by rebooting the BMC (iDRAC: its job completes only once it is back). Kinds a vendor
+ * updates live end in UserIntervention (iDRAC 9 real-time NIC/CPLD, update-policy.ts). Fault
+ * switches are read once per update (update-faults.ts).
  */
 import type { SimImageHeader } from '../image-format.ts';
 import type { SimHost } from '../sim-host.ts';
