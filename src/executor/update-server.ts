@@ -17,6 +17,7 @@ import type { ApplyTime, UpdateMethod, Vendor } from '../vocab.ts';
 import { discoverUpdateService } from './capabilities.ts';
 import { setMaintenanceWindow } from './deliver.ts';
 import { resetHost } from './host-reset.ts';
+import type { ImageGrantor } from './install.ts';
 import type { Journal } from './journal.ts';
 import { stagedTargets } from './staged-tasks.ts';
 import {
@@ -30,15 +31,7 @@ import {
 } from './update-step.ts';
 import { verifyComponent } from './verify.ts';
 
-/** What SimpleUpdate needs from firmwarden's image server. */
-export interface ImageGrantor {
-  readonly url: string;
-  grant(
-    sha256: string,
-    opts?: { ttlMs?: number; label?: string },
-  ): Promise<{ url: string; token: string }> | { url: string; token: string };
-  revoke(token: string): void;
-}
+export type { ImageGrantor } from './install.ts';
 
 export interface UpdateTimeouts {
   /** One update task, start to end. */
@@ -199,7 +192,7 @@ export async function updateServer(
     };
     // 3. Deliver in plan order; a BMC image is followed until the BMC is back at the target.
     // Truth first: images a previous (crashed) session already staged are not sent again.
-    const staged = await stagedTargets(client).catch(() => new Map<string, string>());
+    const staged = await stagedTargets(client, before.components).catch(() => new Map<string, string>());
     for (const w of work) {
       const task = staged.get(w.expected.uri);
       if (task) {

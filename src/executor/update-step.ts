@@ -5,28 +5,17 @@
  */
 import type { ImageStore } from '../catalog/image-store.ts';
 import type { Deps } from '../deps.ts';
-import { describeError, FirmwardenError, RedfishHttpError, UnsupportedError } from '../errors.ts';
+import { describeError, FirmwardenError } from '../errors.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
-import { scanServer } from '../inventory/scan.ts';
 import type { PlanDecision } from '../planner/plan-model.ts';
 import type { RedfishClient } from '../redfish/client.ts';
-import { CollectionSchema, normalizeUri, type Task } from '../redfish/models/index.ts';
-import { assertNotFailed, followTask, type TaskOutcome } from '../redfish/task-monitor.ts';
-import type { FlowContext, InstallTarget, VendorDriver } from '../vendors/types.ts';
+import type { VendorDriver } from '../vendors/types.ts';
 import type { ApplyTime, Vendor } from '../vocab.ts';
 import type { UpdateCapabilities } from './capabilities.ts';
-import {
-  type Delivered,
-  type Delivery,
-  pushHttp,
-  pushMultipart,
-  simpleUpdate,
-  startUpdate,
-} from './deliver.ts';
-import { resetManager, waitFor } from './host-reset.ts';
+import { awaitBmc, type InstallEnv, installImage } from './install.ts';
 import { chooseMethod, type MethodChoice } from './method-choice.ts';
 import type { ActionReport, UpdateEvent, UpdateServerOptions, UpdateTimeouts } from './update-server.ts';
-import { type Expected, type VerifyResult, verifyComponent } from './verify.ts';
+import type { Expected, VerifyResult } from './verify.ts';
 
 /** One planned action in flight. */
 export interface Work {
@@ -114,9 +103,9 @@ export interface StepEnv {
   windowStart?: number;
 }
 
-/** Chooses the method, delivers the image, follows its task; `w.delivered` when it went through. */
+/** Chooses the method, then installs the image through the one install pipeline. */
 export async function deliverOne(env: StepEnv, w: Work): Promise<void> {
-  const { client, caps, server, options, t, driver } = env;
+  const { caps, server, options } = env;
   const component = w.expected.name;
   let choice: MethodChoice;
   try {
@@ -145,153 +134,34 @@ export async function deliverOne(env: StepEnv, w: Work): Promise<void> {
     applyTime: choice.applyTime ?? null,
     sha256: w.image.sha256,
   });
-  const target = installTarget(w);
-  const ctx = flowContext(env, w);
-  const delivery = {
-    image: w.image,
-    targets: [w.expected.uri],
-    ...(choice.applyTime ? { applyTime: choice.applyTime } : {}),
-    ...(driver.taskFromAnswer ? { taskFromAnswer: driver.taskFromAnswer } : {}),
-  };
-  let grant: { url: string; token: string } | undefined;
   try {
-    if (choice.method === 'simple') {
-      const imageServer = options.imageServer as NonNullable<UpdateServerOptions['imageServer']>;
-      grant = await imageServer.grant(w.image.sha256, {
-        label: `${server.name} ${component}`,
-        ttlMs: t.taskMs + t.hostResetMs,
-      });
-    }
-    let sent: Delivered | undefined = await driver.deliver?.(ctx, {
-      method: choice.method,
-      updateService: caps.uri,
-      endpoint: endpointOf(caps, choice.method),
-      image: w.image,
-      openImage: () => options.store.open(w.image.sha256),
-      ...(grant ? { imageUri: grant.url } : {}),
-      targets: choice.method === 'simple' ? simpleTargets(caps, w) : [w.expected.uri],
-      ...(choice.applyTime ? { applyTime: choice.applyTime } : {}),
-      target,
+    const done = await installImage(installEnv(env), {
+      expected: w.expected,
+      source: { from: 'store', image: w.image, choice },
+      resetsBmc: w.decision.target?.requires.bmcReset ?? false,
     });
-    if (sent) env.emit(`delivered the ${env.driver.vendor} way`, { component });
-    else if (choice.method === 'multipart') sent = await sendMultipart(env, w, delivery);
-    else if (choice.method === 'http-push') {
-      sent = await pushHttp(client, caps, options.store, delivery);
-      // iDRAC: the push only uploads; it answers 201 with the Available- member, which a
-      // SimpleUpdate naming that member installs (Dell Redfish API guide, iDRAC 9 4.x+).
-      if (sent.created && !sent.location) {
-        env.emit(`uploaded as ${sent.created}; installing it with SimpleUpdate`, { component });
-        sent = await simpleUpdate(client, caps, {
-          ...delivery,
-          targets: simpleTargets(caps, w),
-          imageUri: sent.created,
-        });
-      }
-    } else {
-      sent = await simpleUpdate(client, caps, {
-        ...delivery,
-        targets: simpleTargets(caps, w),
-        imageUri: (grant as { url: string }).url,
-        protocol: choice.protocol ?? 'HTTP',
-      });
-    }
-    if (choice.applyTime) sent.applyTime = choice.applyTime;
-    let outcome = await followAccepted(env, ctx, sent, w);
-    if (choice.applyTime === 'OnStartUpdateRequest') {
-      env.emit('UpdateService.StartUpdate', { component });
-      const started = await startUpdate(client, caps, driver.taskFromAnswer);
-      outcome = (await followAccepted(env, ctx, started, w)) ?? outcome;
-    }
-    // Staged: asked for OnReset, the task says the image awaits a reset, or the driver knows the
-    // BMC stages its own image without saying so (bmcweb's default apply time).
-    w.staged =
-      outcome?.outcome === 'staged' ||
-      choice.applyTime === 'OnReset' ||
-      choice.applyTime === 'InMaintenanceWindowOnReset' ||
-      (w.expected.kind === 'bmc' && (driver.bmcImageAwaitsReset?.(sent, outcome) ?? false));
-    if (w.expected.kind === 'bmc' || w.decision.target?.requires.bmcReset) await awaitBmc(env, w);
+    if (done.task) w.report.task = done.task;
+    w.staged = done.staged;
     w.delivered = true;
   } catch (err) {
     fail(w, err);
-  } finally {
-    if (grant) options.imageServer?.revoke(grant.token);
   }
 }
 
-/**
- * Follows what the BMC accepted to the outcome that counts: its task (or, with none, the driver's
- * own progress source), then whatever the driver follows after the task. Throws on failure.
- */
-async function followAccepted(
-  env: StepEnv,
-  ctx: FlowContext,
-  sent: Delivered,
-  w: Work,
-): Promise<TaskOutcome | undefined> {
-  const target = installTarget(w);
-  let outcome: TaskOutcome | undefined;
-  if (sent.location) outcome = await follow(env, sent, w);
-  else if (!sent.created) outcome = await env.driver.followUntracked?.(ctx, sent, target);
-  if (outcome && env.driver.afterTask) outcome = await env.driver.afterTask(ctx, outcome, target);
-  // `gone` (task deleted, monitor expired) is not failure: the inventory decides.
-  return outcome ? assertNotFailed(outcome, sent.location ?? env.caps.uri) : undefined;
-}
-
-/**
- * Multipart push, trying the driver's Targets lists in order: a 400 that refuses the Targets
- * (older bmcweb takes only its Manager) means nothing was accepted, so the next list is safe.
- */
-async function sendMultipart(env: StepEnv, w: Work, delivery: Omit<Delivery, 'targets'>): Promise<Delivered> {
-  const lists = env.driver.multipartTargets?.(installTarget(w), await managerUris(env.client)) ?? [
-    [w.expected.uri],
-  ];
-  for (const [i, targets] of lists.entries()) {
-    try {
-      return await pushMultipart(env.client, env.caps, env.options.store, { ...delivery, targets });
-    } catch (err) {
-      if (i === lists.length - 1 || !refusesTargets(err)) throw err;
-      env.emit(`Targets ${targets.join(', ')} refused; trying ${lists[i + 1]?.join(', ')}`, {
-        component: w.expected.name,
-      });
-    }
-  }
-  throw new UnsupportedError(`no multipart Targets for ${w.expected.name}`);
-}
-
-function refusesTargets(err: unknown): boolean {
-  if (!(err instanceof RedfishHttpError) || err.status !== 400) return false;
-  return err.messages.some(
-    (m) =>
-      /PropertyValueNotInList|PropertyValueIncorrect|ActionParameterValueNotInList/.test(m.MessageId ?? '') ||
-      (m.MessageArgs ?? []).some((a) => /Targets/.test(String(a))),
-  );
-}
-
-async function managerUris(client: RedfishClient): Promise<string[]> {
-  const root = await client.root();
-  if (!root.Managers) return [];
-  const col = await client.get(root.Managers['@odata.id'], CollectionSchema);
-  return (col.Members ?? []).map((m) => normalizeUri(m['@odata.id']));
-}
-
-function endpointOf(caps: UpdateCapabilities, method: MethodChoice['method']): string {
-  if (method === 'multipart') return caps.multipart?.uri ?? '';
-  if (method === 'http-push') return caps.httpPush?.uri ?? '';
-  return caps.simple?.target ?? '';
-}
-
-function installTarget(w: Work): InstallTarget {
-  const e = w.expected;
-  return { uri: e.uri, id: e.id, name: e.name, kind: e.kind, from: e.from, to: e.to };
-}
-
-function flowContext(env: StepEnv, w: Work): FlowContext {
+/** The install pipeline's view of one server's update session. */
+export function installEnv(env: StepEnv): InstallEnv {
   return {
     client: env.client,
+    caps: env.caps,
+    driver: env.driver,
+    server: env.server,
     clock: env.deps.clock,
-    timeouts: { taskMs: env.t.taskMs, pollMs: env.t.pollMs, bmcRebootMs: env.t.bmcRebootMs },
+    store: env.options.store,
+    ...(env.options.imageServer ? { imageServer: env.options.imageServer } : {}),
+    timeouts: env.t,
     ...(env.options.signal ? { signal: env.options.signal } : {}),
-    emit: (step, extra) => env.emit(step, { component: w.expected.name, ...extra }),
+    ...(env.windowStart !== undefined ? { windowStart: env.windowStart } : {}),
+    emit: (step, extra) => env.emit(step, extra),
   };
 }
 
@@ -305,76 +175,11 @@ export async function resumeStaged(env: StepEnv, w: Work, task: string): Promise
   env.emit(`already staged (${task}); not sending it again`, { component: w.expected.name });
   if (w.expected.kind !== 'bmc') return;
   try {
-    await awaitBmc(env, w);
+    await awaitBmc(installEnv(env), w.expected, true);
   } catch (err) {
     w.delivered = false;
     fail(w, err);
   }
-}
-
-/**
- * SimpleUpdate Targets: the inventory member, unless the ActionInfo restricts Targets to other
- * URIs (Supermicro X12: the Manager for BMC images, the Bios for BIOS images).
- */
-function simpleTargets(caps: UpdateCapabilities, w: Work): string[] {
-  const allowed = caps.simple?.targets;
-  if (!allowed || allowed.includes(w.expected.uri)) return [w.expected.uri];
-  const pick =
-    w.expected.kind === 'bmc'
-      ? allowed.find((a) => /\/Managers\/[^/]+\/?$/.test(a))
-      : w.expected.kind === 'bios'
-        ? allowed.find((a) => /\/Bios\/?$/.test(a))
-        : undefined;
-  if (!pick) {
-    throw new UnsupportedError(
-      `SimpleUpdate Targets must be one of ${allowed.join(', ')}; none fits ${w.expected.name}`,
-    );
-  }
-  return [pick];
-}
-
-/**
- * A BMC image activates by resetting the BMC: most BMCs do that themselves; a staged one (bmcweb
- * multipart defaults to OnReset) gets a Manager.Reset. Then wait until the BMC answers again
- * at the target version.
- */
-async function awaitBmc(env: StepEnv, w: Work): Promise<void> {
-  const { client, server, deps, t } = env;
-  const atTarget = async () =>
-    verifyComponent(w.expected, await scanServer(client, server, deps.clock), env.vendor).state ===
-    'verified';
-  if (w.staged && env.windowStart === undefined) {
-    await resetManager(client, (step) => env.emit(step, { component: w.expected.name }));
-    w.staged = false;
-  }
-  env.emit('waiting for the BMC to come back', { component: w.expected.name });
-  if (!(await waitFor(atTarget, deps.clock, t.bmcRebootMs, t.pollMs))) {
-    throw new FirmwardenError(
-      'FW_ERR_BMC_UNREACHABLE',
-      `BMC not back at ${w.expected.to} within ${Math.round(t.bmcRebootMs / 1000)} s`,
-    );
-  }
-}
-
-async function follow(env: StepEnv, sent: Delivered, w: Work): Promise<TaskOutcome> {
-  const location = sent.location as string;
-  w.report.task = location;
-  // A task that waits for a maintenance window is not stuck: its clock starts when the window opens.
-  const wait = Math.max(0, (env.windowStart ?? 0) - env.deps.clock.now());
-  const states = env.driver.taskState;
-  return followTask(env.client, location, env.deps.clock, {
-    timeoutMs: env.t.taskMs + wait,
-    pollMs: env.t.pollMs,
-    unreachableTimeoutMs: env.t.bmcRebootMs,
-    ...(env.options.signal ? { signal: env.options.signal } : {}),
-    ...(states ? { states: (state: string, task: Task) => states(state, task) } : {}),
-    ...(sent.taskUri ? { taskUri: sent.taskUri } : {}),
-    onProgress: (p) =>
-      env.emit(`${p.state ?? ''} ${p.messages.at(-1)?.id ?? ''}`.trim(), {
-        component: w.expected.name,
-        ...(p.percent !== undefined ? { percent: p.percent } : {}),
-      }),
-  });
 }
 
 function fail(w: Work, err: unknown) {

@@ -61,6 +61,7 @@ export async function startSimulatedFleet(opts: SimFleetOptions): Promise<SimFle
     const generation = opts.generations?.[vendor];
     return new SimulatedBmc({
       vendor,
+      ...(generation === undefined ? {} : { generation }),
       name: `${prefix}${String(i + 1).padStart(width, '0')}`,
       username,
       password,
@@ -69,7 +70,6 @@ export async function startSimulatedFleet(opts: SimFleetOptions): Promise<SimFle
       latencyMs: opts.latencyMs ?? SIM_DEFAULTS.latencyMs,
       ...(opts.timing === undefined ? {} : { timing: opts.timing }),
       ...(opts.imageFetch === undefined ? {} : { imageFetch: opts.imageFetch }),
-      ...(generation === undefined ? {} : { generation }),
     });
   });
   const availability = new FleetAvailability();

@@ -327,7 +327,7 @@ export interface SimFleetOptions {
   timing?: SimTimingOption;
   /** How the BMCs download SimpleUpdate images. */
   imageFetch?: SimImageFetchOptions;
-  /** Firmware generation per vendor (e.g. { dell: 'idrac8' }); absent: each profile's default. */
+  /** Firmware generation per vendor (e.g. { openbmc: 'bmcweb-legacy-update' }); default: reference. */
   generations?: Partial<Record<SimVendor, string>>;
 }
 
@@ -369,6 +369,9 @@ export interface SimBmcOptions {
   timing?: SimTimingOption;
   /** How the BMC downloads SimpleUpdate images. */
   imageFetch?: SimImageFetchOptions;
-  /** Firmware generation of the vendor's profile (e.g. "idrac8"); absent: the default one. */
+  /**
+   * Firmware generation of the vendor profile where generations behave differently (the
+   * profile's `generations`); default: the profile's reference generation.
+   */
   generation?: string;
 }

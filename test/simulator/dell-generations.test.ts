@@ -162,7 +162,7 @@ describe('choosing a generation', () => {
       startSimulatedFleet({ count: 1, vendors: ['dell'], generations: { dell: 'idrac7' } }),
     ).rejects.toMatchObject({
       code: 'FW_ERR_CONFIG',
-      message: expect.stringContaining('idrac8, idrac9'),
+      message: expect.stringContaining('idrac9, idrac8'),
     });
   });
 });

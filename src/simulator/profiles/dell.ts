@@ -313,8 +313,9 @@ const idrac8Profile: VendorProfile = {
   build: (b) => build(b, 'idrac8'),
 };
 
-/** Dell iDRAC: iDRAC 9 by default; `idrac8` and `idrac9` as generations. */
+/** Dell iDRAC: iDRAC 9 by default (the reference generation); `idrac8` derived from it. */
 export const dellProfile: VendorProfile = {
   ...idrac9Profile,
-  generations: { idrac8: idrac8Profile, idrac9: idrac9Profile },
+  generation: 'idrac9',
+  generations: { idrac8: () => idrac8Profile },
 };

@@ -67,9 +67,11 @@ export interface VendorProfile {
   readonly publicPaths?: readonly string[];
   /** Fills the BMC's resource tree and registers vendor-specific routes. */
   build(b: BmcBuilder): void;
+  /** The firmware generation this profile imitates (e.g. "idrac9", "bmcweb-dbus-update"). */
+  readonly generation?: string;
   /**
-   * Firmware generations that behave differently (e.g. `idrac8`, `idrac9`), selectable when a BMC
-   * starts; the profile itself is the default generation.
+   * Other generations of the same family: each derives its profile from this one, changing only
+   * what that firmware does differently (and naming its source where it does).
    */
-  readonly generations?: Readonly<Record<string, VendorProfile>>;
+  readonly generations?: Readonly<Record<string, (reference: VendorProfile) => VendorProfile>>;
 }

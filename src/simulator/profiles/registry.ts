@@ -27,17 +27,15 @@ export const SIM_VENDORS: readonly SimVendor[] = [
   'openbmc',
 ];
 
-/** The vendor's profile, or one of its firmware generations when named. */
+/** The profile of a vendor, in one of its firmware generations (default: the reference one). */
 export function profileFor(vendor: SimVendor, generation?: string): VendorProfile {
   const p = PROFILES[vendor];
   if (p === undefined) throw new Error(`unknown simulator vendor "${vendor}"`);
-  if (generation === undefined) return p;
-  const g = p.generations?.[generation];
-  if (g === undefined) {
-    const known = Object.keys(p.generations ?? {});
-    throw new Error(
-      `unknown ${vendor} generation "${generation}"; expected ${known.length > 0 ? known.join(', ') : 'none'}`,
-    );
+  if (generation === undefined || generation === p.generation) return p;
+  const derive = p.generations?.[generation];
+  if (derive === undefined) {
+    const known = [p.generation, ...Object.keys(p.generations ?? {})].filter(Boolean);
+    throw new Error(`unknown ${vendor} generation "${generation}"; expected one of ${known.join(', ')}`);
   }
-  return g;
+  return { ...derive(p), generation };
 }

@@ -21,6 +21,7 @@ export type SimTaskState =
   | 'Starting'
   | 'Running'
   | 'Pending'
+  | 'Stopping'
   | 'Completed'
   | 'Exception'
   | 'Killed'

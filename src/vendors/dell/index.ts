@@ -4,7 +4,9 @@
  * iDRAC 8's upload-then-install (upload.ts), the UserIntervention task state (task-state.ts) and
  * the Lifecycle Controller job queue that outlives the tasks (job-service.ts).
  */
+import type { InventoryComponent } from '../../inventory/model.ts';
 import { generic } from '../generic/index.ts';
+import { dmtfIdentity } from '../identity.ts';
 import type { VendorDriver } from '../types.ts';
 import { dellSystemId, isDell, isIdracManager, readDellMember } from './identity.ts';
 import { followJob } from './job-service.ts';
@@ -21,4 +23,19 @@ export const dell = {
   deliver: deliverToInventory,
   taskState: dellTaskState,
   afterTask: followJob,
+  // Dell catalogs match Device@componentID; where iDRAC reports "0", PCI ids. Never the name's
+  // SoftwareId fallback: iDRAC's SoftwareId is the ComponentID or nothing.
+  catalogIdentity: (c) => {
+    const id = dellComponentId(c);
+    return id !== undefined
+      ? { key: `cid:${id}`, text: `ComponentID ${id}` }
+      : dmtfIdentity(c, { softwareIdIsBuild: true });
+  },
+  // Installed-<ComponentID>-<Version>__<FQDD>: the Id changes with the version, the FQDD does not.
+  componentKey: (c) => (c.identity.fqdd ? `fqdd:${c.identity.fqdd}` : `id:${c.id}`),
 } satisfies VendorDriver;
+
+/** The Dell ComponentID (iDRAC SoftwareId); undefined where iDRAC reported "0" or nothing. */
+export function dellComponentId(c: InventoryComponent): string | undefined {
+  return c.identity.dellComponentId ?? (c.softwareId && c.softwareId !== '0' ? c.softwareId : undefined);
+}

@@ -3,6 +3,7 @@
  * System ROM bank (identity.ts). Update flow: DMTF with iLO's departures, each named where handled.
  */
 import { generic } from '../generic/index.ts';
+import { dmtfIdentity } from '../identity.ts';
 import type { VendorDriver } from '../types.ts';
 import { isHpe, readHpeMember } from './identity.ts';
 
@@ -11,4 +12,15 @@ export const hpe = {
   vendor: 'hpe',
   matches: isHpe,
   readMember: readHpeMember,
+  // fwrepo packages name the devices they flash by DeviceClass and Targets GUIDs (Oem.Hpe).
+  catalogIdentity: (c) => {
+    const dc = c.identity.hpeDeviceClass;
+    if (dc !== undefined) return { key: `dc:${dc}`, text: `DeviceClass ${dc}` };
+    const targets = c.identity.hpeTargets;
+    if (targets?.length) {
+      const sorted = [...targets].sort();
+      return { key: `tg:${sorted.join(',')}`, text: `Targets ${sorted.join(', ')}` };
+    }
+    return dmtfIdentity(c);
+  },
 } satisfies VendorDriver;
