@@ -13,6 +13,12 @@ import type { FlowContext, InstallTarget } from '../types.ts';
 
 /** The iDRAC's manager is always iDRAC.Embedded.1 (its FQDD); the queue hangs below it. */
 export const DELL_JOBS = '/redfish/v1/Managers/iDRAC.Embedded.1/Jobs';
+/**
+ * The DMTF JobService copy of the same queue (newer iDRAC 9, iDRAC 10, where the Manager's Jobs
+ * carries "Jobs@Redfish.Deprecated: Please migrate to use /redfish/v1/JobService/Jobs uri";
+ * DeviceFirmwareMultipartUploadREDFISH.py reads it when the task answers 404).
+ */
+export const DMTF_JOBS = '/redfish/v1/JobService/Jobs';
 
 /** DellJob (#DellJob.v1_x): the fields firmwarden reads; the rest passes. */
 export const DellJobSchema = z.looseObject({
@@ -68,19 +74,28 @@ export function needsAcCycle(job: Pick<DellJob, 'Message'>): boolean {
 }
 
 /** The job URI for a Task URI or job id ending in JID_…; undefined when it names no job. */
-export function jobUri(taskUri: string | undefined): string | undefined {
+export function jobUri(taskUri: string | undefined, queue: string = DELL_JOBS): string | undefined {
   const id = /(JID_\d+)\/?$/.exec(taskUri ?? '')?.[1];
-  return id ? `${DELL_JOBS}/${id}` : undefined;
+  return id ? `${queue}/${id}` : undefined;
 }
 
-/** Reads a job; undefined when the iDRAC has no such job (404). */
+/**
+ * Reads a job from the iDRAC's queue, else from the DMTF JobService; undefined when neither has it
+ * (404, or 405/400 where a service has no such collection).
+ */
 export async function readJob(ctx: FlowContext, uri: string): Promise<DellJob | undefined> {
-  try {
-    return await ctx.client.get(uri, DellJobSchema, ctx.signal ? { signal: ctx.signal } : {});
-  } catch (err) {
-    if (err instanceof RedfishHttpError && err.status === 404) return undefined;
-    throw err;
+  const opts = ctx.signal ? { signal: ctx.signal } : {};
+  const fallback = uri.startsWith(`${DELL_JOBS}/`)
+    ? `${DMTF_JOBS}/${uri.slice(DELL_JOBS.length + 1)}`
+    : undefined;
+  for (const u of fallback ? [uri, fallback] : [uri]) {
+    try {
+      return await ctx.client.get(u, DellJobSchema, opts);
+    } catch (err) {
+      if (!(err instanceof RedfishHttpError) || ![400, 404, 405].includes(err.status)) throw err;
+    }
   }
+  return undefined;
 }
 
 /**

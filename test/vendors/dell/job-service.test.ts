@@ -133,6 +133,13 @@ describe('afterTask: the job queue after the task', () => {
     expect(reads).toHaveLength(2);
   });
 
+  it('falls back to the DMTF JobService where the Manager has no job queue (iDRAC 10)', async () => {
+    const dmtf = `/redfish/v1/JobService/Jobs/${JID}`;
+    const { ctx, reads } = context({ [dmtf]: [fixture('job-repository-update-completed.json')] });
+    expect((await followJob(ctx, outcome('gone'), TARGET)).outcome).toBe('completed');
+    expect(reads).toEqual([JOB, dmtf]);
+  });
+
   it('a vanished task with no job left: the inventory decides (gone)', async () => {
     const { ctx } = context({});
     expect((await followJob(ctx, outcome('gone'), TARGET)).outcome).toBe('gone');
