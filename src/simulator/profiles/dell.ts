@@ -262,10 +262,11 @@ const idrac9Profile: VendorProfile = {
     // then 500 while it starts (DeviceFirmwareMultipartUploadREDFISH.py waits out 500/503/401).
     selfUpdateEnds: 'after-reboot',
     warmup: true,
-    // iDRAC 9 7.x real-time NIC/PLDM updates end in UserIntervention "reboot"; CPLD in "virtual A/C
-    // cycle" (iDRAC-Redfish-Scripting commit 39b5239, Sep 2023, "Add support to handle NIC
-    // realtime update"; FirmwareUpdateLocalRepoREDFISH.py oem_ac_power_cycle).
-    userIntervention: { nic: 'reboot', cpld: 'ac-cycle' },
+    // iDRAC 9 7.x real-time NIC/PLDM updates end in UserIntervention "reboot" (iDRAC-Redfish-
+    // Scripting commit 39b5239, Sep 2023, "Add support to handle NIC realtime update"). CPLD
+    // ("virtual A/C cycle", FirmwareUpdateLocalRepoREDFISH.py oem_ac_power_cycle) is not set: this
+    // R710 data has no CPLD.Embedded member, and its Enclosure backplane (kind cpld here) needs none.
+    userIntervention: { nic: 'reboot' },
   },
   // iDRAC 9 creates volumes through a job (JID_, 202); the PERC applies it at once or at the next
   // reboot. No slice path: Dell keeps the previous image as the Previous- rollback copy.
