@@ -174,13 +174,14 @@ a second signal exits at once (the rollout lease expires after its TTL; resume i
 /** `firmwarden simulate --help`. */
 export const SIMULATE_HELP = `firmwarden simulate --count N --out FLEET.yaml [--vendors dell,hpe,...] [--latency MS]
                     [--http] [--seed N] [--admin-port PORT] [--timing fast|realistic]
-                    [--catalog-dir DIR]
+                    [--catalog-dir DIR] [--generations dell=idrac8,...]
 
 Starts N simulated BMCs on 127.0.0.1 (HTTPS with a generated CA unless --http), writes FLEET.yaml
 plus its CA and password files beside it, and runs until stopped. --admin-port serves
 GET /sim/bmcs and PATCH /sim/bmcs/NAME/faults for fault injection from outside. --timing sets how
 long updates, resets and BMC reboots take (fast: tens of ms; realistic: seconds). --catalog-dir
-writes a native catalog (and its images) that upgrades the simulated fleet.`;
+writes a native catalog (and its images) that upgrades the simulated fleet. --generations picks a
+firmware generation per vendor (e.g. dell=idrac8; default: each profile's reference one).`;
 
 /** `firmwarden store --help`. */
 export const STORE_HELP = `firmwarden store migrate [--config DAEMON.yaml | --postgres URL [--schema NAME] [--password-env VAR] | --sqlite FILE]

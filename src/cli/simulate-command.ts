@@ -24,6 +24,7 @@ export async function simulateCommand(
     'admin-port': { type: 'string' },
     timing: { type: 'string' },
     'catalog-dir': { type: 'string' },
+    generations: { type: 'string' },
   });
   if (values.timing && values.timing !== 'fast' && values.timing !== 'realistic') {
     throw new ConfigError('firmwarden simulate', '--timing must be fast or realistic');
@@ -37,6 +38,17 @@ export async function simulateCommand(
       throw new ConfigError('firmwarden simulate', `--vendors: unknown vendor ${JSON.stringify(v)}`);
     return r.data as Vendor;
   });
+  const generations = values.generations?.split(',').map((pair) => {
+    const [vendor, generation] = pair.split('=').map((x) => x.trim());
+    const r = VendorSchema.safeParse(vendor);
+    if (!r.success || !generation) {
+      throw new ConfigError(
+        'firmwarden simulate',
+        `--generations: expected vendor=generation, got ${JSON.stringify(pair)}`,
+      );
+    }
+    return [r.data, generation] as const;
+  });
   const adminPort =
     values['admin-port'] === undefined
       ? undefined
@@ -49,6 +61,7 @@ export async function simulateCommand(
     ...(values.timing ? { timing: values.timing as 'fast' | 'realistic' } : {}),
     ...(values.seed ? { seed: intFlag('simulate', 'seed', values.seed, 1) } : {}),
     ...(adminPort !== undefined ? { adminPort } : {}),
+    ...(generations ? { generations: Object.fromEntries(generations) } : {}),
   });
   const files = await fleet.writeFleetFile(values.out);
   out.write(

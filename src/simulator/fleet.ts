@@ -8,7 +8,7 @@ import { type AdminServer, startAdminServer } from './admin-server.ts';
 import { SIM_DEFAULTS } from './defaults.ts';
 import { buildFleetDocument, writeFleetDocument } from './fleet-document.ts';
 import { FleetAvailability } from './power/availability.ts';
-import { SIM_VENDORS } from './profiles/registry.ts';
+import { profileFor, SIM_VENDORS } from './profiles/registry.ts';
 import { SimulatedBmc } from './simulated-bmc.ts';
 import { randomPassword } from './start-bmc.ts';
 import { createTlsMaterial, type SimTlsMaterial } from './tls.ts';
@@ -28,6 +28,13 @@ function validate(opts: SimFleetOptions): void {
         SOURCE,
         `unknown vendors ${unknown.join(', ')}; expected ${SIM_VENDORS.join(', ')}`,
       );
+    }
+  }
+  for (const [vendor, generation] of Object.entries(opts.generations ?? {})) {
+    try {
+      profileFor(vendor as SimBmc['vendor'], generation);
+    } catch (err) {
+      throw new ConfigError(SOURCE, (err as Error).message);
     }
   }
   if (opts.basePort !== undefined && opts.basePort !== 0 && opts.basePort + opts.count - 1 > 65535) {

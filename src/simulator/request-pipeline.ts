@@ -23,6 +23,8 @@ export interface PipelineHost extends BmcContext {
   readonly faults: SimFaults;
   readonly faultRng: Rng;
   readonly router: Router;
+  /** While the BMC is still starting after a reboot: the error it answers everything with. */
+  startingUp?(): SimHttpError | undefined;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -207,6 +209,11 @@ export async function handleRequest(
     }
     if (faults.errorRate > 0 && host.faultRng.next() < faults.errorRate) {
       write(host, req, res, errorResponse(host, baseError(style, 'InternalError')));
+      return;
+    }
+    const starting = host.startingUp?.();
+    if (starting !== undefined) {
+      write(host, req, res, errorResponse(host, starting));
       return;
     }
     write(host, req, res, await route(host, req, rawPath, query));

@@ -14,7 +14,7 @@ import { HostPower } from './power/host-power.ts';
 import { stampLastReset } from './profiles/last-reset.ts';
 import type { BmcBuilder, VendorProfile } from './profiles/profile.ts';
 import { profileFor } from './profiles/registry.ts';
-import { baseError } from './redfish-errors.ts';
+import { baseError, type SimHttpError } from './redfish-errors.ts';
 import { handleRequest, type PipelineHost } from './request-pipeline.ts';
 import { type Json, ResourceTree } from './resource-tree.ts';
 import { createRng, type Rng } from './rng.ts';
@@ -126,6 +126,7 @@ export class SimulatedBmc implements SimBmc, SimHost, PipelineHost {
   #listen: (ListenOptions & { port: number }) | undefined;
   #rebooting = false;
   #closed = false;
+  #warmUntil = 0;
 
   constructor(o: SimulatedBmcOptions) {
     this.name = o.name;
@@ -260,10 +261,25 @@ export class SimulatedBmc implements SimBmc, SimHost, PipelineHost {
       const managers = `/redfish/v1/Managers`;
       for (const m of this.tree.has(managers) ? this.tree.members(managers) : [])
         this.tree.update(m, stampLastReset);
+      if (this.profile.updates.warmup) this.#warmUntil = Date.now() + this.timing.bmcWarmupMs;
       await this.#startListening();
       this.#rebooting = false;
       this.availabilityTracker.set('bmc-reboot', false);
     });
+  }
+
+  /**
+   * iDRAC answers 503 while its web server is up but Redfish is not, then 500 for a while; Dell's
+   * scripts wait out both, and the 401 of the sessions the reboot dropped, for minutes
+   * (iDRAC-Redfish-Scripting DeviceFirmwareMultipartUploadREDFISH.py job loop, iDRAC 9).
+   */
+  startingUp(): SimHttpError | undefined {
+    const left = this.#warmUntil - Date.now();
+    if (left <= 0) return undefined;
+    const style = this.profile.messages;
+    // No Retry-After: Dell's scripts pick their own pause (a minute).
+    if (left > this.timing.bmcWarmupMs / 2) return baseError(style, 'ServiceTemporarilyUnavailable', ['60']);
+    return baseError(style, 'InternalError');
   }
 
   checkCredentials(username: string, password: string): boolean {

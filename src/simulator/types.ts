@@ -96,6 +96,11 @@ export interface SimTiming {
   hostInstallMs: number;
   /** The BMC does not answer for this long when it reboots. */
   bmcRebootMs: number;
+  /**
+   * After a reboot, how long a BMC whose profile warms up answers 503 then 500 before it serves
+   * (update-policy.ts `warmup`; 0 in the fast preset: tests that want it set it).
+   */
+  bmcWarmupMs: number;
   /** Delay between answering Manager.Reset and going down (the answer reaches the client). */
   bmcResetDelayMs: number;
   /** A finished Task stays readable this long. */

@@ -167,6 +167,7 @@ describe('task monitors', () => {
       const location = r.headers.get('location') ?? '';
       expect(location).toMatch(/^\/redfish\/v1\/TaskService\/Tasks\/JID_\d{12}$/);
       const jobStates: string[] = [];
+      const seen: string[] = [];
       const task = await waitFor(
         'the job to complete',
         async () => {
@@ -174,6 +175,7 @@ describe('task monitors', () => {
           expect(answer.status).toBe(200);
           const job = answer.json;
           if (jobStates.at(-1) !== job.Oem.Dell.JobState) jobStates.push(job.Oem.Dell.JobState);
+          for (const id of messageIds(job)) if (seen.at(-1) !== id) seen.push(id);
           return job.TaskState === 'Completed' ? job : undefined;
         },
         10_000,
@@ -183,7 +185,9 @@ describe('task monitors', () => {
       expect(task.TaskMonitor).toBeUndefined();
       // Immediate host firmware on iDRAC: the job is scheduled and the server rebooted to install it.
       expect(jobStates, jobStates.join(' → ')).toContain('Scheduled');
-      const ids = messageIds(task);
+      // iDRAC shows one message that each step replaces (Dell's scripts read Messages[0]).
+      expect(messageIds(task)).toEqual(['UpdateSuccessful']);
+      const ids = seen;
       const awaiting = ids.indexOf('AwaitToActivate');
       expect(awaiting, ids.join(', ')).toBeGreaterThan(ids.indexOf('InstallingOnComponent'));
       expect(ids.lastIndexOf('InstallingOnComponent'), ids.join(', ')).toBeGreaterThan(awaiting);

@@ -10,7 +10,7 @@ const members = (path: string) => (fixture(path) as unknown[]).map((m) => Softwa
 
 describe('vendor detection from the service root', () => {
   it.each([
-    ['Dell iDRAC 9', 'dell-idrac/serviceroot.json', 'dell'],
+    ['Dell iDRAC 9', '../vendors/dell/serviceroot.json', 'dell'],
     ['Lenovo XCC', 'lenovo-xcc/serviceroot.json', 'lenovo'],
   ])('%s', (_n, path, vendor) => {
     expect(detectVendor(ServiceRootSchema.parse(fixture(path))).vendor).toBe(vendor);
@@ -24,7 +24,7 @@ describe('vendor detection from the service root', () => {
 });
 
 describe('Dell iDRAC 9 7.x inventory members', () => {
-  const read = members('dell-idrac/firmwareinventory-members.json').map((m) => normalizeMember(m, dell));
+  const read = members('../vendors/dell/firmwareinventory-members.json').map((m) => normalizeMember(m, dell));
   const byId = (prefix: string) => read.find((c) => c.id.startsWith(prefix));
 
   it('marks Installed- as active and Previous- as a backup copy, never installed', () => {
@@ -57,7 +57,7 @@ describe('Dell iDRAC 9 7.x inventory members', () => {
   });
 
   it('reads SystemID 2300 as the catalog form 08FC', () => {
-    const system = fixture('dell-idrac/system.embedded.1.json');
+    const system = fixture('../vendors/dell/system.embedded.1.json');
     expect(dell.systemId(system)).toBe('08FC');
   });
 });

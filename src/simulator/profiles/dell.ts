@@ -1,12 +1,11 @@
 /**
- * Dell iDRAC profile. The Redfish surface follows iDRAC 9 (fixtures dell-idrac/* and
- * update-services/updateservice_with_multipart.json: SimpleUpdate with Immediate/OnReset,
- * HttpPushUri on the FirmwareInventory collection, MultipartUpload, MaxImageSizeBytes null,
- * Oem DellUpdateService.Install). The data is a PowerEdge R710 (11G, SystemID 0x0235) whose
- * ComponentIDs, PCI ids and versions come from the real 11G catalog
+ * Dell iDRAC profile, iDRAC 9 by default with an `idrac8` generation. The Redfish surface follows
+ * iDRAC 9 (fixtures test/fixtures/vendors/dell/*; UpdateService per generation in
+ * dell-update-service.ts; job queue in dell-jobs.ts). The data is a PowerEdge R710 (11G,
+ * SystemID 0x0235) whose ComponentIDs, PCI ids and versions come from the real 11G catalog
  * (fixtures/catalogs/dell-poweredge-11g-Catalog.xml), installed versions mostly older than the
  * catalog's so a plan has something to do. (A real R710 carries an iDRAC 6, which has no Redfish;
- * pairing its data with an iDRAC 9 surface is what lets a test plan against that real catalog.)
+ * pairing its data with an iDRAC 8/9 surface is what lets a test plan against that real catalog.)
  * Session limit 8 with RAC0218 (iDRAC 8/9 documentation).
  */
 
@@ -31,6 +30,8 @@ import {
   sasDrive,
 } from './common.ts';
 import { type DellComponent, dellMembers, R710_COMPONENTS } from './dell-inventory.ts';
+import { DELL_JOBS, dellJobBody } from './dell-jobs.ts';
+import { dellUpdateService, type IdracGeneration } from './dell-update-service.ts';
 import { BOOTED_AT } from './last-reset.ts';
 import type { BmcBuilder, VendorProfile } from './profile.ts';
 import { randomHex } from './session-styles.ts';
@@ -41,7 +42,7 @@ const MANAGER = `${ROOT}/Managers/iDRAC.Embedded.1`;
 const CHASSIS = `${ROOT}/Chassis/System.Embedded.1`;
 const ctx = (type: string): Json => ({ '@odata.context': `${ROOT}/$metadata#${type}` });
 
-function build(b: BmcBuilder): void {
+function build(b: BmcBuilder, generation: IdracGeneration): void {
   const serviceTag = b.rng.alnumUpper(7);
   const mac = macAddress(b, 'd0:8e:79');
   const components: DellComponent[] = R710_COMPONENTS.map((c) => ({ ...c, version: b.variant(c.versions) }));
@@ -50,30 +51,37 @@ function build(b: BmcBuilder): void {
   const biosVersion = versionOf('159');
   const percVersion = versionOf('20602');
 
+  const idrac9 = generation === 'idrac9';
   addServiceRoot(b, {
-    type: '#ServiceRoot.v1_6_0.ServiceRoot',
-    redfishVersion: '1.9.0',
+    // iDRAC 8 2.x serves ServiceRoot v1_0_2 (Redfish 1.0.2 on 2.5x, 1.4.0 on 2.86): no Vendor,
+    // Product, Oem or ProtocolFeaturesSupported (iDRAC-Redfish-Scripting issue #6 payload,
+    // idrac_exporter PR #137); only its Manager, iDRAC.Embedded.1, says what it is.
+    type: idrac9 ? '#ServiceRoot.v1_6_0.ServiceRoot' : '#ServiceRoot.v1_0_2.ServiceRoot',
+    redfishVersion: idrac9 ? '1.9.0' : '1.0.2',
     uuid: b.rng.uuid(),
     context: true,
     extra: {
       Description: 'Root Service',
-      Product: 'Integrated Dell Remote Access Controller',
-      Vendor: 'Dell',
-      Oem: {
-        Dell: {
-          '@odata.type': '#DellServiceRoot.v1_0_0.DellServiceRoot',
-          IsBranded: 0,
-          ManagerMACAddress: mac,
-          ServiceTag: serviceTag,
-        },
-      },
-      ProtocolFeaturesSupported: {
-        ExcerptQuery: false,
-        ExpandQuery: expandQuery(EXPAND),
-        FilterQuery: true,
-        OnlyMemberQuery: true,
-        SelectQuery: true,
-      },
+      ...(idrac9 ? { Product: 'Integrated Dell Remote Access Controller', Vendor: 'Dell' } : {}),
+      ...(idrac9
+        ? {
+            Oem: {
+              Dell: {
+                '@odata.type': '#DellServiceRoot.v1_0_0.DellServiceRoot',
+                IsBranded: 0,
+                ManagerMACAddress: mac,
+                ServiceTag: serviceTag,
+              },
+            },
+            ProtocolFeaturesSupported: {
+              ExcerptQuery: false,
+              ExpandQuery: expandQuery(EXPAND),
+              FilterQuery: true,
+              OnlyMemberQuery: true,
+              SelectQuery: true,
+            },
+          }
+        : {}),
     },
   });
   addSingleton(b, `${ROOT}/Systems`, 'ComputerSystemCollection', 'Computer System Collection', {
@@ -215,41 +223,13 @@ function build(b: BmcBuilder): void {
     'SoftwareInventoryCollection',
     'Software Inventory Collection',
   );
-  addUpdateService(b, {
-    ...ctx('UpdateService.UpdateService'),
-    '@odata.type': '#UpdateService.v1_8_0.UpdateService',
-    Id: 'UpdateService',
-    Name: 'Update Service',
-    Description: 'Represents the properties for the Update Service',
-    ServiceEnabled: true,
-    Status: { Health: 'OK', State: 'Enabled' },
-    FirmwareInventory: link(`${ROOT}/UpdateService/FirmwareInventory`),
-    SoftwareInventory: link(`${ROOT}/UpdateService/SoftwareInventory`),
-    // iDRAC 9 quirk: the push URI is the FirmwareInventory collection itself (POST uploads an image
-    // that appears as an Available- member), and MaxImageSizeBytes is null.
-    HttpPushUri: `${ROOT}/UpdateService/FirmwareInventory`,
-    MultipartHttpPushUri: `${ROOT}/UpdateService/MultipartUpload`,
-    MaxImageSizeBytes: null,
-    Actions: {
-      '#UpdateService.SimpleUpdate': {
-        '@Redfish.OperationApplyTimeSupport': {
-          '@odata.type': '#Settings.v1_3_0.OperationApplyTimeSupport',
-          SupportedValues: ['Immediate', 'OnReset'],
-        },
-        'TransferProtocol@Redfish.AllowableValues': ['HTTP', 'NFS', 'CIFS', 'TFTP', 'HTTPS'],
-        target: `${ROOT}/UpdateService/Actions/UpdateService.SimpleUpdate`,
-      },
-      Oem: {
-        '#DellUpdateService.v1_1_0.DellUpdateService.Install': {
-          'InstallUpon@Redfish.AllowableValues': ['Now', 'NowAndReboot', 'NextReboot'],
-          target: `${ROOT}/UpdateService/Actions/Oem/DellUpdateService.Install`,
-        },
-      },
-    },
+  addUpdateService(b, dellUpdateService(generation));
+  addCollection(b, DELL_JOBS, 'DellJobCollection', 'JobQueue', {
+    Description: 'Collection of Job Instances',
   });
 }
 
-export const dellProfile: VendorProfile = {
+const idrac9Profile: VendorProfile = {
   vendor: 'dell',
   messages: { base: 'Base.1.12', code: 'general', severity: 'both' },
   serverHeader: 'Apache',
@@ -274,6 +254,19 @@ export const dellProfile: VendorProfile = {
     acceptedBody: 'none',
     resetAnswer: 'no-content',
     powerQuirk: 'dell-409-same-state',
+    // iDRAC keeps one message per task that each step replaces: Dell's scripts print Messages[0]
+    // as the job's current status (DeviceFirmwareSimpleUpdateREDFISH.py check_job_status).
+    replaceMessages: true,
+    jobs: { collection: DELL_JOBS, body: dellJobBody },
+    // iDRAC marks its own update job Completed once it is back from the reboot, and answers 503
+    // then 500 while it starts (DeviceFirmwareMultipartUploadREDFISH.py waits out 500/503/401).
+    selfUpdateEnds: 'after-reboot',
+    warmup: true,
+    // iDRAC 9 7.x real-time NIC/PLDM updates end in UserIntervention "reboot" (iDRAC-Redfish-
+    // Scripting commit 39b5239, Sep 2023, "Add support to handle NIC realtime update"). CPLD
+    // ("virtual A/C cycle", FirmwareUpdateLocalRepoREDFISH.py oem_ac_power_cycle) is not set: this
+    // R710 data has no CPLD.Embedded member, and its Enclosure backplane (kind cpld here) needs none.
+    userIntervention: { nic: 'reboot' },
   },
   // iDRAC 9 creates volumes through a job (JID_, 202); the PERC applies it at once or at the next
   // reboot. No slice path: Dell keeps the previous image as the Previous- rollback copy.
@@ -302,5 +295,28 @@ export const dellProfile: VendorProfile = {
     deleteAnswer: 'success',
     basicAuth: true,
   },
-  build,
+  build: (b) => build(b, 'idrac9'),
+};
+
+/**
+ * iDRAC 8 2.x (13G): the same data and job machinery on the older UpdateService
+ * (dell-update-service.ts): HttpPushUri with If-Match, then SimpleUpdate of the Available- member;
+ * no $expand. No real-time updates (UserIntervention is iDRAC 9 7.x).
+ */
+const idrac8Profile: VendorProfile = {
+  ...idrac9Profile,
+  expand: undefined,
+  updates: {
+    ...idrac9Profile.updates,
+    pushIfMatch: true,
+    userIntervention: {},
+  },
+  build: (b) => build(b, 'idrac8'),
+};
+
+/** Dell iDRAC: iDRAC 9 by default (the reference generation); `idrac8` derived from it. */
+export const dellProfile: VendorProfile = {
+  ...idrac9Profile,
+  generation: 'idrac9',
+  generations: { idrac8: () => idrac8Profile },
 };

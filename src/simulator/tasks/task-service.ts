@@ -3,7 +3,9 @@
  * operations"). Tasks live in the resource tree (so the Tasks collection, $expand and ETags work
  * as for any resource); monitors answer the vendor's way (update-policy.ts MonitorStyle). Finished
  * tasks expire after timing.taskRetentionMs (Dell jobs after jobRetentionMs); a monitor whose
- * result was never read expires after monitorRetentionMs.
+ * result was never read expires after monitorRetentionMs. A vendor job queue (iDRAC Jobs) mirrors
+ * each task and keeps it after the task expired; a vendor may show one message that each step
+ * replaces (update-policy.ts).
  */
 import { baseError, renderMessage, type SimMessage } from '../redfish-errors.ts';
 import type { Json } from '../resource-tree.ts';
@@ -26,9 +28,17 @@ export type SimTaskState =
   | 'Cancelled'
   // XCC's own states (python-redfish-lenovo update_firmware.py task_monitor; update-policy taskStates).
   | 'Downloading'
-  | 'Verifying';
+  | 'Verifying'
+  // iDRAC 9: outside DMTF's list; the job is done but a reset must activate the image.
+  | 'UserIntervention';
 
-const FINAL: ReadonlySet<SimTaskState> = new Set(['Completed', 'Exception', 'Killed', 'Cancelled']);
+const FINAL: ReadonlySet<SimTaskState> = new Set([
+  'Completed',
+  'Exception',
+  'Killed',
+  'Cancelled',
+  'UserIntervention',
+]);
 
 /** iDRAC job view of a task (Oem.Dell, DellJob). */
 export interface DellJobView {
@@ -75,6 +85,10 @@ export interface TaskInit {
   targetUri: string;
   /** The request body as sent (Task.Payload.JsonBody), when the task shows it. */
   jsonBody?: string;
+}
+
+function jobPath(jobs: { collection: string }, task: SimTask): string {
+  return `${jobs.collection}/${task.id}`;
 }
 
 export class TaskService {
@@ -140,6 +154,8 @@ export class TaskService {
       task.dell = { jobState: 'New', message: 'Task successfully scheduled.' };
     this.#tasks.set(id, task);
     this.#host.tree.addMember(TASKS_PATH, task.path, this.#body(task));
+    const jobs = policy.jobs;
+    if (jobs !== undefined) this.#host.tree.addMember(jobs.collection, jobPath(jobs, task), jobs.body(task));
     return task;
   }
 
@@ -147,7 +163,7 @@ export class TaskService {
     return this.#tasks.get(id);
   }
 
-  /** Changes a task and republishes it; a message is appended once. */
+  /** Changes a task and republishes it; a message is appended once (or replaces the last one). */
   update(
     task: SimTask,
     change: Partial<Pick<SimTask, 'state' | 'status' | 'percent' | 'dell'>>,
@@ -155,7 +171,8 @@ export class TaskService {
   ): void {
     if (task.finished) return;
     Object.assign(task, change);
-    if (message) task.messages.push(message);
+    if (message && this.#policy.replaceMessages) task.messages.splice(0, task.messages.length, message);
+    else if (message) task.messages.push(message);
     if (task.finished) {
       task.endTime = new Date().toISOString();
       if (task.state === 'Completed') task.percent = 100;
@@ -184,6 +201,9 @@ export class TaskService {
   }
 
   #publish(task: SimTask): void {
+    // The job queue keeps the job after its task is gone.
+    const jobs = this.#policy.jobs;
+    if (jobs !== undefined) this.#host.tree.put(jobPath(jobs, task), jobs.body(task));
     if (task.gone) return;
     this.#host.tree.put(task.path, this.#body(task));
   }

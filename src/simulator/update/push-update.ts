@@ -9,7 +9,7 @@
  *   push only stores the image as an Available- member (201 + Location).
  */
 
-import { ROOT } from '../profiles/common.ts';
+import { FIRMWARE_INVENTORY, ROOT } from '../profiles/common.ts';
 import { type BaseMessageKey, baseError, baseMessage, SimHttpError } from '../redfish-errors.ts';
 import type { Json } from '../resource-tree.ts';
 import type { SimHost } from '../sim-host.ts';
@@ -131,6 +131,21 @@ function checkedWindow(host: SimHost, raw: unknown): MaintenanceWindow {
   return parsed;
 }
 
+/**
+ * iDRAC 8 2.x takes an upload only with If-Match set to the FirmwareInventory collection's current
+ * ETag (Dell iDRAC-Redfish-Scripting issue #32, curl walk-through against "Server: iDRAC/8";
+ * DeviceFirmwareDellUpdateServiceREDFISH.py GETs FirmwareInventory for its ETag before each POST):
+ * 412 PreconditionFailed without it or with a stale one.
+ */
+function checkPushPrecondition(host: SimHost, req: SimRequest): void {
+  const ifMatch = req.headers['if-match'];
+  const current = host.tree.render(FIRMWARE_INVENTORY)?.etag;
+  if (typeof ifMatch !== 'string' || current === undefined || ifMatch !== current) {
+    host.counters.imageUploads.push({ method: 'http-push', uri: req.path, bytes: 0, refused: 412 });
+    throw baseError(host.profile.messages, 'PreconditionFailed');
+  }
+}
+
 /** Handles POST on HttpPushUri. */
 export async function httpPushUpdate(
   host: SimHost,
@@ -146,6 +161,7 @@ export async function httpPushUpdate(
       Connection: 'close',
     });
   }
+  if (policy.pushIfMatch) checkPushPrecondition(host, req);
   checkDeclaredSize(host, req, 'http-push');
   if (!policy.pushStagesImage) refuseWhenBusy(host);
   const upload: Upload = isMultipart(req)

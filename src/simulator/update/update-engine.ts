@@ -6,12 +6,14 @@
  * AtMaintenanceWindowStart park the task Pending (AwaitToUpdate); OnReset and
  * InMaintenanceWindowOnReset stage it for the next host reset (bmcweb/DMTF: task Completed with
  * AwaitToActivate; iDRAC: job Pending "Scheduled" until the reset installs it). A BMC image
- * activates by rebooting the BMC. Fault switches are read once per update (update-faults.ts).
+ * activates by rebooting the BMC (iDRAC: its job completes only once it is back). Kinds a vendor
+ * updates live end in UserIntervention (iDRAC 9 real-time NIC/CPLD, update-policy.ts). Fault
+ * switches are read once per update (update-faults.ts).
  */
 import type { SimImageHeader } from '../image-format.ts';
 import type { SimHost } from '../sim-host.ts';
 import type { SimTask } from '../tasks/task-service.ts';
-import { taskEventMessage } from '../tasks/update-messages.ts';
+import { taskEventMessage, updateMessage } from '../tasks/update-messages.ts';
 import { inWindow, type MaintenanceWindow } from './apply-time.ts';
 import { resolveTargets } from './components.ts';
 import { installVersion } from './install.ts';
@@ -244,10 +246,16 @@ export class UpdateEngine {
         fail(this.#host, job, 'ActivateFailed');
         return;
       }
-      // The BMC reboots into the new image: the version shows once it answers again.
+      // The BMC reboots into the new image: the version shows once it answers again. iDRAC keeps
+      // its job Running through the reboot and completes it when it is back.
       this.#pending.push({ job, on: 'bmc' });
-      complete(this.#host, job);
+      if (policy.selfUpdateEnds !== 'after-reboot') complete(this.#host, job);
       scheduler.after(t.bmcResetDelayMs, () => host.rebootBmc());
+      return;
+    }
+    const live = job.components.map((c) => policy.userIntervention?.[c.kind]).find((u) => u !== undefined);
+    if (at === 'Immediate' && live !== undefined) {
+      this.#intervene(job, live);
       return;
     }
     const resetKind = job.components.some((c) => policy.resetActivatedKinds.includes(c.kind));
@@ -263,6 +271,36 @@ export class UpdateEngine {
       return;
     }
     this.#activate(job);
+  }
+
+  /**
+   * Written live, but the device runs it only after a reset the BMC leaves to the user: the task
+   * ends in UserIntervention at 100 % with a message naming the reset (iDRAC 9 real-time NIC/PLDM
+   * and CPLD updates; Dell's scripts read "reboot" or "virtual" in it). The host reset activates
+   * a 'reboot' image; an 'ac-cycle' one waits for a virtual A/C cycle the simulator does not offer.
+   */
+  #intervene(job: UpdateJob, reset: 'reboot' | 'ac-cycle'): void {
+    if (reset === 'reboot') this.#pending.push({ job, on: 'host' });
+    job.record.outcome = 'staged';
+    const text =
+      reset === 'reboot'
+        ? 'Job completed successfully. A server reboot is required for the new firmware to take effect.'
+        : 'Job completed successfully. A virtual A/C power cycle is required for the new firmware to take effect.';
+    this.#host.tasks.update(
+      job.task,
+      {
+        state: 'UserIntervention',
+        percent: 100,
+        ...(job.task.dell ? { dell: { jobState: 'UserIntervention', message: text } } : {}),
+      },
+      {
+        ...updateMessage(this.#host.profile.updates.registry, 'AwaitToActivate', [
+          job.record.image.name,
+          job.components.map((c) => c.path).join(', '),
+        ]),
+        Message: text,
+      },
+    );
   }
 
   /** The image waits for a reset (host, or the BMC's own for a BMC image). */

@@ -4,8 +4,10 @@
  * testing the vendor name.
  */
 import type { ApplyTime, ComponentKind } from '../../vocab.ts';
+import type { Json } from '../resource-tree.ts';
 import type { Rng } from '../rng.ts';
 import type { SimHost } from '../sim-host.ts';
+import type { SimTask } from '../tasks/task-service.ts';
 import type { UpdateJob, UpdateRequest } from './update-job.ts';
 
 /**
@@ -100,6 +102,38 @@ export interface UpdatePolicy {
    * ForceOff when off; iLO 5 answers 400 InvalidOperationForSystemState to restarts when off.
    */
   powerQuirk?: 'dell-409-same-state' | 'hpe-400-when-off';
+  /**
+   * The task shows one message that each step replaces instead of a growing list (iDRAC: the job's
+   * current status is Messages[0]). Absent: messages are appended (bmcweb, DMTF mockups).
+   */
+  replaceMessages?: boolean;
+  /**
+   * HttpPushUri takes the image only with If-Match set to the FirmwareInventory collection's ETag;
+   * 412 PreconditionFailed without it or with a stale one (iDRAC 8 2.x). Absent: no precondition.
+   */
+  pushIfMatch?: boolean;
+  /**
+   * A job queue beside the tasks that keeps each update's job after its task is gone (iDRAC
+   * Managers/iDRAC.Embedded.1/Jobs, DellJob members). Absent: tasks only.
+   */
+  jobs?: { collection: string; body(task: SimTask): Json };
+  /**
+   * When the task of a BMC image ends: 'before-reboot' (Completed, then the BMC reboots: bmcweb) or
+   * 'after-reboot' (the job stays Running through the reboot and completes once the BMC is back:
+   * iDRAC). Absent: before-reboot.
+   */
+  selfUpdateEnds?: 'before-reboot' | 'after-reboot';
+  /**
+   * After its own reboot the BMC answers 503, then 500, for timing.bmcWarmupMs before it serves
+   * again (iDRAC: web server up before Redfish is). Absent: it serves as soon as it listens.
+   */
+  warmup?: boolean;
+  /**
+   * Kinds updated live when applied Immediate, whose task then ends in TaskState UserIntervention
+   * (PercentComplete 100): 'reboot' = the new image runs after a host reset, 'ac-cycle' = only
+   * after a virtual A/C power cycle (iDRAC 9 real-time NIC/PLDM updates; CPLD).
+   */
+  userIntervention?: Partial<Record<ComponentKind, 'reboot' | 'ac-cycle'>>;
 }
 
 /** `n`-th task as a plain number ("1", "2", ...). */

@@ -5,16 +5,27 @@
  * (seen on Mellanox NICs and PSUs, iDRAC 9 5.x+): those match by PCI ids from Oem.Dell.
  */
 import type { ComponentIdentity } from '../../inventory/model.ts';
-import type { ComputerSystem, ServiceRoot, SoftwareInventory } from '../../redfish/models/index.ts';
+import type { ComputerSystem, Manager, ServiceRoot, SoftwareInventory } from '../../redfish/models/index.ts';
 import { ComponentSlot } from '../../vocab.ts';
 import { hexId, kindOfMember, oem } from '../classify.ts';
 import type { MemberReading } from '../types.ts';
 
 const ID = /^(Installed|Previous|Available)-(\d+)-(.*?)__(.+)$/;
 
-/** iDRAC's service root names Dell in Vendor (iDRAC 9) or carries Oem.Dell (iDRAC 8 2.x). */
+/** iDRAC's service root names Dell in Vendor (iDRAC 9) or, on some releases, carries Oem.Dell. */
 export function isDell(root: ServiceRoot): boolean {
   return /dell/i.test(root.Vendor ?? '') || root.Oem?.['Dell'] !== undefined;
+}
+
+/**
+ * iDRAC 8 2.x's ServiceRoot (v1_0_2, Redfish 1.0.2 on 2.5x) names no vendor at all: neither Vendor
+ * nor Oem (iDRAC-Redfish-Scripting issue #6 payload). Its Manager is always iDRAC.Embedded.1, the
+ * iDRAC's FQDD, on every generation.
+ */
+export function isIdracManager(manager: Manager): boolean {
+  return (
+    manager.Id === 'iDRAC.Embedded.1' || manager['@odata.id']?.endsWith('/Managers/iDRAC.Embedded.1') === true
+  );
 }
 
 /** Reads one iDRAC FirmwareInventory member: slot from the Id prefix, ComponentID, FQDD, PCI ids. */
