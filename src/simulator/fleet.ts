@@ -35,6 +35,12 @@ function validate(opts: SimFleetOptions): void {
   }
 }
 
+/** The generation option for one BMC of `vendor`, when the fleet options name one. */
+function generationOf(opts: SimFleetOptions, vendor: SimBmc['vendor']): { generation?: string } {
+  const g = opts.generations?.[vendor];
+  return g === undefined ? {} : { generation: g };
+}
+
 /** Starts `count` simulated BMCs, each on its own port; resolves once all listen. */
 export async function startSimulatedFleet(opts: SimFleetOptions): Promise<SimFleet> {
   validate(opts);
@@ -62,6 +68,7 @@ export async function startSimulatedFleet(opts: SimFleetOptions): Promise<SimFle
         latencyMs: opts.latencyMs ?? SIM_DEFAULTS.latencyMs,
         ...(opts.timing === undefined ? {} : { timing: opts.timing }),
         ...(opts.imageFetch === undefined ? {} : { imageFetch: opts.imageFetch }),
+        ...generationOf(opts, vendors[i % vendors.length] as SimBmc['vendor']),
       }),
   );
   const availability = new FleetAvailability();

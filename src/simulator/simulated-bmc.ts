@@ -60,6 +60,8 @@ export interface SimulatedBmcOptions {
   latencyMs?: number;
   timing?: SimTimingOption;
   imageFetch?: SimImageFetchOptions;
+  /** Firmware generation of the vendor's BMC (profiles/registry.ts); absent: the default one. */
+  generation?: string;
 }
 
 export interface ListenOptions {
@@ -130,7 +132,7 @@ export class SimulatedBmc implements SimBmc, SimHost, PipelineHost {
     this.vendor = o.vendor;
     this.username = o.username;
     this.password = o.password;
-    this.profile = profileFor(o.vendor);
+    this.profile = profileFor(o.vendor, o.generation);
     this.tree = new ResourceTree(this.profile.trailingSlash ? trailingSlashSerializer : undefined);
     this.faults = defaultFaults(this.profile.sessions.timeoutSeconds, o.latencyMs ?? 0);
     this.faultRng = createRng(o.seed, o.name, 'faults');
@@ -157,6 +159,7 @@ export class SimulatedBmc implements SimBmc, SimHost, PipelineHost {
     this.power.register();
     this.storage.register();
     registerActiveImageSwitch(this);
+    this.profile.register?.(this);
   }
 
   #builder(o: SimulatedBmcOptions): BmcBuilder {

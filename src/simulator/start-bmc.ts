@@ -23,6 +23,7 @@ export async function startSimulatedBmc(opts: SimBmcOptions): Promise<SimBmc> {
     latencyMs: opts.latencyMs ?? SIM_DEFAULTS.latencyMs,
     ...(opts.timing === undefined ? {} : { timing: opts.timing }),
     ...(opts.imageFetch === undefined ? {} : { imageFetch: opts.imageFetch }),
+    ...(opts.generation === undefined ? {} : { generation: opts.generation }),
   });
   const tls = !(opts.tls ?? SIM_DEFAULTS.tls) ? undefined : await createTlsMaterial(host);
   try {

@@ -322,6 +322,8 @@ export interface SimFleetOptions {
   timing?: SimTimingOption;
   /** How the BMCs download SimpleUpdate images. */
   imageFetch?: SimImageFetchOptions;
+  /** Firmware generation per vendor (e.g. hpe: 'ilo5-early'); absent: each profile's default. */
+  generations?: Partial<Record<SimVendor, string>>;
 }
 
 export interface SimFleet {
@@ -362,4 +364,6 @@ export interface SimBmcOptions {
   timing?: SimTimingOption;
   /** How the BMC downloads SimpleUpdate images. */
   imageFetch?: SimImageFetchOptions;
+  /** Firmware generation of the vendor's BMC (e.g. hpe: 'ilo5-early'); absent: the default. */
+  generation?: string;
 }

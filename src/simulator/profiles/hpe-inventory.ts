@@ -98,9 +98,21 @@ const COMPONENTS: readonly HpeComponent[] = [
   },
 ];
 
+/**
+ * iLO 5 firmware before 2.30 (the HPE dev blog's iLO 5 2.18 era): SimpleUpdate answers 200 with no
+ * task. Build dates are simulator values.
+ */
+const ILO5_EARLY = ['2.18 Apr 29 2020', '2.14 Jan 27 2020', '2.12 Dec 19 2019'] as const;
+
 /** The BMC's FirmwareInventory members, Ids "1".."n"; versions vary per BMC. */
-export function hpeInventory(b: BmcBuilder): Array<Json & { Id: string }> {
-  return COMPONENTS.map((c, i) => {
+export function hpeInventory(
+  b: BmcBuilder,
+  generation: 'ilo5' | 'ilo5-early' = 'ilo5',
+): Array<Json & { Id: string }> {
+  const components = COMPONENTS.map((c) =>
+    c.description === 'SystemBMC' && generation === 'ilo5-early' ? { ...c, versions: ILO5_EARLY } : c,
+  );
+  return components.map((c, i) => {
     const hpe: Json = {
       '@odata.type': '#HpeiLOSoftwareInventory.v2_0_0.HpeiLOSoftwareInventory',
       DeviceContext: c.deviceContext,

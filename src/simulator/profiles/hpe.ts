@@ -24,6 +24,8 @@ import {
   sasDrive,
 } from './common.ts';
 import { hpeInventory } from './hpe-inventory.ts';
+import { hpeUpdateState } from './hpe-update-state.ts';
+import { iloUploadFile } from './hpe-upload.ts';
 import type { BmcBuilder, VendorProfile } from './profile.ts';
 import { randomHex, sessionLimitExceeded } from './session-styles.ts';
 
@@ -32,9 +34,20 @@ const SYSTEM = `${ROOT}/Systems/1`;
 const MANAGER = `${ROOT}/Managers/1`;
 const CHASSIS = `${ROOT}/Chassis/1`;
 
-function build(b: BmcBuilder): void {
+/**
+ * Firmware generations: 'ilo5' (default, iLO 5 2.7x-2.9x) and 'ilo5-early' (iLO 5 before 2.30).
+ * HPE's dev blog "HPE firmware updates: Part 3 - The Redfish update service" (2020, updated 2023):
+ * "With iLO 5 firmware 2.30 and higher versions, a successful SimpleUpdate returns two pointers in
+ * the Task Service: a task location and a task monitor location"; before, the POST answers 200
+ * and progress is only UpdateService Oem.Hpe.State/FlashProgressPercent. iLO 6 behaves as iLO 5
+ * 2.30+ for everything simulated here (same Oem.Hpe.State values, same /cgi-bin/uploadFile form;
+ * task monitors that vanish once iLO resets: ironcore-dev/metal-operator issue 617).
+ */
+export type HpeGeneration = 'ilo5' | 'ilo5-early';
+
+function build(b: BmcBuilder, generation: HpeGeneration = 'ilo5'): void {
   const serial = `CZJ${b.rng.int(7, 9)}${b.rng.int(10, 52)}${b.rng.alnumUpper(4)}`;
-  const inventory = hpeInventory(b);
+  const inventory = hpeInventory(b, generation);
   const iloVersion = String(inventory.find((m) => m.Id === '1')?.['Version'] ?? '');
   const romVersion = String(inventory.find((m) => m.Id === '2')?.['Version'] ?? '');
   const iloShort = iloVersion.split(' ')[0] ?? iloVersion;
@@ -262,4 +275,20 @@ export const hpeProfile: VendorProfile = {
     basicAuth: true,
   },
   build,
+  register(host) {
+    hpeUpdateState(host).register();
+    // iLO's upload form replaces the generic HttpPushUri handler (hpe-upload.ts).
+    host.route('POST', '/cgi-bin/uploadFile', (req) => iloUploadFile(host, req));
+  },
 };
+
+/** The profile of an iLO firmware generation; undefined for an unknown one. */
+export function hpeProfileFor(generation: string): VendorProfile | undefined {
+  if (generation === 'ilo5') return hpeProfile;
+  if (generation !== 'ilo5-early') return undefined;
+  return {
+    ...hpeProfile,
+    updates: { ...hpeProfile.updates, acceptedBody: 'ilo-ok' },
+    build: (b) => build(b, 'ilo5-early'),
+  };
+}

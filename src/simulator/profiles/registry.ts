@@ -2,7 +2,7 @@
 import type { SimVendor } from '../types.ts';
 import { dellProfile } from './dell.ts';
 import { genericProfile } from './generic.ts';
-import { hpeProfile } from './hpe.ts';
+import { hpeProfile, hpeProfileFor } from './hpe.ts';
 import { lenovoProfile } from './lenovo.ts';
 import { openbmcProfile } from './openbmc.ts';
 import type { VendorProfile } from './profile.ts';
@@ -27,8 +27,16 @@ export const SIM_VENDORS: readonly SimVendor[] = [
   'openbmc',
 ];
 
-export function profileFor(vendor: SimVendor): VendorProfile {
+/** Generations a vendor's profile comes in besides its default (hpe.ts names the sources). */
+const GENERATIONS: Partial<Record<SimVendor, (generation: string) => VendorProfile | undefined>> = {
+  hpe: hpeProfileFor,
+};
+
+export function profileFor(vendor: SimVendor, generation?: string): VendorProfile {
   const p = PROFILES[vendor];
   if (p === undefined) throw new Error(`unknown simulator vendor "${vendor}"`);
-  return p;
+  if (generation === undefined) return p;
+  const g = GENERATIONS[vendor]?.(generation);
+  if (g === undefined) throw new Error(`unknown ${vendor} generation "${generation}"`);
+  return g;
 }

@@ -54,9 +54,11 @@ export interface UpdatePolicy {
   localImageUri: boolean;
   /**
    * Body of the 202 that accepts an update: the Task (bmcweb, DMTF), nothing (iDRAC), or
-   * Supermicro's {"Accepted": {...}} object (fixture update-services/updateservice_ok_response).
+   * Supermicro's {"Accepted": {...}} object (fixture update-services/updateservice_ok_response),
+   * or 'ilo-ok': no 202 at all but 200 with Base Success and no Location (iLO 5 before 2.30: the
+   * update is followed through UpdateService Oem.Hpe.State only).
    */
-  acceptedBody: 'task' | 'none' | 'smc-accepted';
+  acceptedBody: 'task' | 'none' | 'smc-accepted' | 'ilo-ok';
   /** ComputerSystem.Reset / Manager.Reset answer: 204, or 200 with Base.Success. */
   resetAnswer: 'no-content' | 'success';
   /**
