@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.ts';
 import { loadFleetFile, type ResolvedServer } from '../fleet/load.ts';
 import type { FleetInventory } from '../inventory/model.ts';
 import { sweepFleet } from '../inventory/sweep.ts';
+import { hasUserinfo, redactUrl, USERINFO_REFUSED } from '../redfish/bmc-url.ts';
 import { VendorSchema } from '../vocab.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { progressBar, table } from './render.ts';
@@ -62,6 +63,13 @@ export async function inventoryCommand(
 async function singleBmc(values: Record<string, string | boolean | undefined>): Promise<ResolvedServer> {
   const src = 'firmwarden inventory';
   const url = values['bmc'] as string;
+  // Before anything echoes the URL: its user info would be printed with it.
+  if (hasUserinfo(url)) {
+    throw new ConfigError(
+      src,
+      `--bmc ${redactUrl(url)}: ${USERINFO_REFUSED} (--user, --password-env or --password-file)`,
+    );
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -11,8 +11,12 @@ import { RedfishResponseError } from '../errors.ts';
 import type { RedfishClient } from '../redfish/client.ts';
 import { pathOf } from '../redfish/session.ts';
 import type { RedfishResponse } from '../redfish/transport.ts';
+import type { Accepted } from '../vendors/types.ts';
 import type { ApplyTime } from '../vocab.ts';
 import type { MaintenanceWindow, UpdateCapabilities } from './capabilities.ts';
+
+/** Reads a task URI from an answer that has no Location (the vendor driver's hook). */
+export type TaskFromAnswer = (res: RedfishResponse) => string | undefined;
 
 export interface Delivery {
   /** The stored image: its sha256 and byte size. */
@@ -22,15 +26,12 @@ export interface Delivery {
   applyTime?: ApplyTime;
   /** When the apply time is a maintenance-window one: the window to set on the UpdateService. */
   window?: MaintenanceWindow;
+  /** The vendor driver's reading of an answer without Location. */
+  taskFromAnswer?: TaskFromAnswer;
 }
 
-export interface Delivered {
-  /** Task monitor or Task to follow; undefined when the BMC finished synchronously. */
-  location?: string;
-  /** 201 Created: the resource the upload became (Dell HttpPushUri: an Available- member). */
-  created?: string;
-  status: number;
-}
+/** What the BMC answered to an update request (see Accepted in vendors/types.ts). */
+export type Delivered = Accepted;
 
 /** Sets the UpdateService's @Redfish.MaintenanceWindow (Settings.v1_3 MaintenanceWindow). */
 export async function setMaintenanceWindow(
@@ -77,7 +78,7 @@ export async function pushMultipart(
       length: head.length + d.image.size + tail.length,
     },
   });
-  return delivered(client, res);
+  return delivered(client, res, d.taskFromAnswer);
 }
 
 /**
@@ -99,7 +100,7 @@ export async function pushHttp(
   const res = await client.request('POST', push.uri, {
     body: { raw: store.open(d.image.sha256), contentType: 'application/octet-stream', length: d.image.size },
   });
-  return delivered(client, res);
+  return delivered(client, res, d.taskFromAnswer);
 }
 
 /**
@@ -115,23 +116,49 @@ export async function simpleUpdate(
   if (d.protocol) body['TransferProtocol'] = d.protocol;
   if (d.applyTime) body['@Redfish.OperationApplyTime'] = d.applyTime;
   const res = await client.post(caps.simple?.target as string, body);
-  return delivered(client, res);
+  return delivered(client, res, d.taskFromAnswer);
 }
 
 /** UpdateService.StartUpdate, for images staged with OnStartUpdateRequest. */
-export async function startUpdate(client: RedfishClient, caps: UpdateCapabilities): Promise<Delivered> {
+export async function startUpdate(
+  client: RedfishClient,
+  caps: UpdateCapabilities,
+  taskFromAnswer?: TaskFromAnswer,
+): Promise<Delivered> {
   if (!caps.startUpdate) throw new RedfishResponseError(caps.uri, 'StartUpdate is not announced');
-  return delivered(client, await client.post(caps.startUpdate.target, {}));
+  return delivered(client, await client.post(caps.startUpdate.target, {}), taskFromAnswer);
 }
 
-function delivered(client: RedfishClient, res: RedfishResponse): Delivered {
+/**
+ * Reads an accepting answer: Location is the monitor (or, 201, what the upload became); a 202
+ * body that is a Task gives its URI too, kept because bmcweb's monitor later answers 204 even for
+ * a failed task. No Location: the Task in the body, or what the driver finds (`taskFromAnswer`).
+ */
+export function delivered(
+  client: RedfishClient,
+  res: RedfishResponse,
+  taskFromAnswer?: (res: RedfishResponse) => string | undefined,
+): Delivered {
   const location = res.headers['location'];
+  const body = res.body as { '@odata.id'?: unknown; TaskState?: unknown } | undefined;
+  const taskUri =
+    res.status === 202 && typeof body?.['@odata.id'] === 'string' && body.TaskState !== undefined
+      ? body['@odata.id']
+      : undefined;
   if (location && res.status === 201)
     return { created: pathOf(location, client.transport.origin), status: res.status };
-  if (location) return { location: pathOf(location, client.transport.origin), status: res.status };
-  // Some BMCs answer 202 with the Task in the body and no Location (seen on Supermicro X11).
-  const id = (res.body as { '@odata.id'?: unknown } | undefined)?.['@odata.id'];
-  if (res.status === 202 && typeof id === 'string') return { location: id, status: res.status };
+  if (location)
+    return {
+      location: pathOf(location, client.transport.origin),
+      ...(taskUri ? { taskUri } : {}),
+      status: res.status,
+    };
+  if (taskUri) return { location: taskUri, taskUri, status: res.status };
+  // A 202 whose body names a resource but no Location (Supermicro X11 answers the Task itself).
+  if (res.status === 202 && typeof body?.['@odata.id'] === 'string')
+    return { location: body['@odata.id'], status: res.status };
+  const found = res.status === 202 ? taskFromAnswer?.(res) : undefined;
+  if (found) return { location: pathOf(found, client.transport.origin), status: res.status };
   return { status: res.status };
 }
 

@@ -12,10 +12,12 @@ import type { ResolvedServer } from '../fleet/load.ts';
 import { scanServer } from '../inventory/scan.ts';
 import type { ServerPlan } from '../planner/plan-model.ts';
 import { RedfishClient } from '../redfish/client.ts';
+import { vendorDriver } from '../vendors/detect.ts';
 import type { ApplyTime, UpdateMethod, Vendor } from '../vocab.ts';
 import { discoverUpdateService } from './capabilities.ts';
 import { setMaintenanceWindow } from './deliver.ts';
 import { resetHost } from './host-reset.ts';
+import type { ImageGrantor } from './install.ts';
 import type { Journal } from './journal.ts';
 import { stagedTargets } from './staged-tasks.ts';
 import {
@@ -29,15 +31,7 @@ import {
 } from './update-step.ts';
 import { verifyComponent } from './verify.ts';
 
-/** What SimpleUpdate needs from firmwarden's image server. */
-export interface ImageGrantor {
-  readonly url: string;
-  grant(
-    sha256: string,
-    opts?: { ttlMs?: number; label?: string },
-  ): Promise<{ url: string; token: string }> | { url: string; token: string };
-  revoke(token: string): void;
-}
+export type { ImageGrantor } from './install.ts';
 
 export interface UpdateTimeouts {
   /** One update task, start to end. */
@@ -192,6 +186,7 @@ export async function updateServer(
       options,
       t,
       vendor: plan.vendor,
+      driver: vendorDriver(plan.vendor),
       emit,
       ...(report.scheduled === 'bmc-window' && options.at ? { windowStart: options.at.getTime() } : {}),
     };

@@ -5,19 +5,17 @@
  */
 import type { ImageStore } from '../catalog/image-store.ts';
 import type { Deps } from '../deps.ts';
-import { describeError, FirmwardenError, UnsupportedError } from '../errors.ts';
+import { describeError, FirmwardenError } from '../errors.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
-import { scanServer } from '../inventory/scan.ts';
 import type { PlanDecision } from '../planner/plan-model.ts';
 import type { RedfishClient } from '../redfish/client.ts';
-import { assertNotFailed, followTask, type TaskOutcome } from '../redfish/task-monitor.ts';
+import type { VendorDriver } from '../vendors/types.ts';
 import type { ApplyTime, Vendor } from '../vocab.ts';
 import type { UpdateCapabilities } from './capabilities.ts';
-import { type Delivered, pushHttp, pushMultipart, simpleUpdate, startUpdate } from './deliver.ts';
-import { resetManager, waitFor } from './host-reset.ts';
+import { awaitBmc, type InstallEnv, installImage } from './install.ts';
 import { chooseMethod, type MethodChoice } from './method-choice.ts';
 import type { ActionReport, UpdateEvent, UpdateServerOptions, UpdateTimeouts } from './update-server.ts';
-import { type Expected, type VerifyResult, verifyComponent } from './verify.ts';
+import type { Expected, VerifyResult } from './verify.ts';
 
 /** One planned action in flight. */
 export interface Work {
@@ -98,14 +96,16 @@ export interface StepEnv {
   options: UpdateServerOptions;
   t: UpdateTimeouts;
   vendor: Vendor;
+  /** The BMC family's driver: where its update flow departs from DMTF. */
+  driver: VendorDriver;
   emit: (step: string, extra?: Partial<UpdateEvent>) => void;
   /** Set when the images apply in the BMC's maintenance window: when it opens (ms). */
   windowStart?: number;
 }
 
-/** Chooses the method, delivers the image, follows its task; `w.delivered` when it went through. */
+/** Chooses the method, then installs the image through the one install pipeline. */
 export async function deliverOne(env: StepEnv, w: Work): Promise<void> {
-  const { client, caps, server, options, t } = env;
+  const { caps, server, options } = env;
   const component = w.expected.name;
   let choice: MethodChoice;
   try {
@@ -134,59 +134,35 @@ export async function deliverOne(env: StepEnv, w: Work): Promise<void> {
     applyTime: choice.applyTime ?? null,
     sha256: w.image.sha256,
   });
-  const delivery = {
-    image: w.image,
-    targets: [w.expected.uri],
-    ...(choice.applyTime ? { applyTime: choice.applyTime } : {}),
-  };
-  let grant: { url: string; token: string } | undefined;
   try {
-    let sent: Delivered;
-    if (choice.method === 'multipart') sent = await pushMultipart(client, caps, options.store, delivery);
-    else if (choice.method === 'http-push') {
-      sent = await pushHttp(client, caps, options.store, delivery);
-      // iDRAC: the push only uploads; it answers 201 with the Available- member, which a
-      // SimpleUpdate naming that member installs (Dell Redfish API guide, iDRAC 9 4.x+).
-      if (sent.created && !sent.location) {
-        env.emit(`uploaded as ${sent.created}; installing it with SimpleUpdate`, { component });
-        sent = await simpleUpdate(client, caps, {
-          ...delivery,
-          targets: simpleTargets(caps, w),
-          imageUri: sent.created,
-        });
-      }
-    } else {
-      const imageServer = options.imageServer as NonNullable<UpdateServerOptions['imageServer']>;
-      grant = await imageServer.grant(w.image.sha256, {
-        label: `${server.name} ${component}`,
-        ttlMs: t.taskMs + t.hostResetMs,
-      });
-      sent = await simpleUpdate(client, caps, {
-        ...delivery,
-        targets: simpleTargets(caps, w),
-        imageUri: grant.url,
-        protocol: choice.protocol ?? 'HTTP',
-      });
-    }
-    let outcome: TaskOutcome['outcome'] | undefined;
-    if (sent.location) outcome = await follow(env, sent.location, w);
-    if (choice.applyTime === 'OnStartUpdateRequest') {
-      env.emit('UpdateService.StartUpdate', { component });
-      const started = await startUpdate(client, caps);
-      if (started.location) outcome = await follow(env, started.location, w);
-    }
-    // Staged: asked for OnReset, or the BMC's default turned out to be "await a reset".
-    w.staged =
-      outcome === 'staged' ||
-      choice.applyTime === 'OnReset' ||
-      choice.applyTime === 'InMaintenanceWindowOnReset';
-    if (w.expected.kind === 'bmc' || w.decision.target?.requires.bmcReset) await awaitBmc(env, w);
+    const done = await installImage(installEnv(env), {
+      expected: w.expected,
+      source: { from: 'store', image: w.image, choice },
+      resetsBmc: w.decision.target?.requires.bmcReset ?? false,
+    });
+    if (done.task) w.report.task = done.task;
+    w.staged = done.staged;
     w.delivered = true;
   } catch (err) {
     fail(w, err);
-  } finally {
-    if (grant) options.imageServer?.revoke(grant.token);
   }
+}
+
+/** The install pipeline's view of one server's update session. */
+export function installEnv(env: StepEnv): InstallEnv {
+  return {
+    client: env.client,
+    caps: env.caps,
+    driver: env.driver,
+    server: env.server,
+    clock: env.deps.clock,
+    store: env.options.store,
+    ...(env.options.imageServer ? { imageServer: env.options.imageServer } : {}),
+    timeouts: env.t,
+    ...(env.options.signal ? { signal: env.options.signal } : {}),
+    ...(env.windowStart !== undefined ? { windowStart: env.windowStart } : {}),
+    emit: (step, extra) => env.emit(step, extra),
+  };
 }
 
 /**
@@ -199,74 +175,11 @@ export async function resumeStaged(env: StepEnv, w: Work, task: string): Promise
   env.emit(`already staged (${task}); not sending it again`, { component: w.expected.name });
   if (w.expected.kind !== 'bmc') return;
   try {
-    await awaitBmc(env, w);
+    await awaitBmc(installEnv(env), w.expected, true);
   } catch (err) {
     w.delivered = false;
     fail(w, err);
   }
-}
-
-/**
- * SimpleUpdate Targets: the inventory member, unless the ActionInfo restricts Targets to other
- * URIs (Supermicro X12: the Manager for BMC images, the Bios for BIOS images).
- */
-function simpleTargets(caps: UpdateCapabilities, w: Work): string[] {
-  const allowed = caps.simple?.targets;
-  if (!allowed || allowed.includes(w.expected.uri)) return [w.expected.uri];
-  const pick =
-    w.expected.kind === 'bmc'
-      ? allowed.find((a) => /\/Managers\/[^/]+\/?$/.test(a))
-      : w.expected.kind === 'bios'
-        ? allowed.find((a) => /\/Bios\/?$/.test(a))
-        : undefined;
-  if (!pick) {
-    throw new UnsupportedError(
-      `SimpleUpdate Targets must be one of ${allowed.join(', ')}; none fits ${w.expected.name}`,
-    );
-  }
-  return [pick];
-}
-
-/**
- * A BMC image activates by resetting the BMC: most BMCs do that themselves; a staged one (bmcweb
- * multipart defaults to OnReset) gets a Manager.Reset. Then wait until the BMC answers again
- * at the target version.
- */
-async function awaitBmc(env: StepEnv, w: Work): Promise<void> {
-  const { client, server, deps, t } = env;
-  const atTarget = async () =>
-    verifyComponent(w.expected, await scanServer(client, server, deps.clock), env.vendor).state ===
-    'verified';
-  if (w.staged && env.windowStart === undefined) {
-    await resetManager(client, (step) => env.emit(step, { component: w.expected.name }));
-    w.staged = false;
-  }
-  env.emit('waiting for the BMC to come back', { component: w.expected.name });
-  if (!(await waitFor(atTarget, deps.clock, t.bmcRebootMs, t.pollMs))) {
-    throw new FirmwardenError(
-      'FW_ERR_BMC_UNREACHABLE',
-      `BMC not back at ${w.expected.to} within ${Math.round(t.bmcRebootMs / 1000)} s`,
-    );
-  }
-}
-
-async function follow(env: StepEnv, location: string, w: Work): Promise<TaskOutcome['outcome']> {
-  w.report.task = location;
-  // A task that waits for a maintenance window is not stuck: its clock starts when the window opens.
-  const wait = Math.max(0, (env.windowStart ?? 0) - env.deps.clock.now());
-  const outcome = await followTask(env.client, location, env.deps.clock, {
-    timeoutMs: env.t.taskMs + wait,
-    pollMs: env.t.pollMs,
-    unreachableTimeoutMs: env.t.bmcRebootMs,
-    ...(env.options.signal ? { signal: env.options.signal } : {}),
-    onProgress: (p) =>
-      env.emit(`${p.state ?? ''} ${p.messages.at(-1)?.id ?? ''}`.trim(), {
-        component: w.expected.name,
-        ...(p.percent !== undefined ? { percent: p.percent } : {}),
-      }),
-  });
-  // `gone` (task deleted, monitor expired) is not failure: the inventory decides.
-  return assertNotFailed(outcome, location).outcome;
 }
 
 function fail(w: Work, err: unknown) {

@@ -19,6 +19,8 @@ export interface ResolvedServer {
   vendor?: Vendor;
   labels: Record<string, string>;
   client: RedfishClientOptions;
+  /** Deadline of this server's whole scan in a sweep (fleet file timeouts.scanMs). */
+  scanMs?: number;
 }
 
 /** Reads and validates a fleet file into resolved servers. */
@@ -107,6 +109,7 @@ export async function resolveFleet(
       const where = `servers[${i}] (${s.name})`;
       const creds = s.credentials ?? fleet.defaults?.credentials;
       const tls: TlsPolicy = { ...fleet.defaults?.tls, ...s.tls };
+      const { scanMs, ...timeouts } = { ...fleet.defaults?.timeouts, ...s.timeouts };
       const password = creds
         ? await readPassword(creds, env, (f) => readOnce(f, 'password file', where), where, source)
         : undefined;
@@ -126,7 +129,9 @@ export async function resolveFleet(
           ...(ca ? { ca } : {}),
           ...(tls.fingerprint ? { fingerprint: tls.fingerprint } : {}),
           ...(tls.insecure ? { insecure: true } : {}),
+          ...(tls.legacy ? { legacy: true } : {}),
         },
+        ...(Object.keys(timeouts).length ? { timeouts } : {}),
         ...(creds && password !== undefined ? { credentials: { username: creds.username, password } } : {}),
       };
       return {
@@ -135,6 +140,7 @@ export async function resolveFleet(
         ...(s.vendor ? { vendor: s.vendor } : {}),
         labels: { ...fleet.defaults?.labels, ...s.labels },
         client,
+        ...(scanMs !== undefined ? { scanMs } : {}),
       };
     }),
   );

@@ -4,6 +4,7 @@
  * Secrets are never in the file itself: only the name of an env var or a file holding them.
  */
 import { z } from 'zod';
+import { hasUserinfo, USERINFO_REFUSED } from '../redfish/bmc-url.ts';
 import { VendorSchema } from '../vocab.ts';
 
 /** Where a BMC password comes from. Exactly one of passwordEnv / passwordFile. */
@@ -40,9 +41,38 @@ export const TlsPolicySchema = z
       'sha256 fingerprint of the BMC certificate: pinned, accepted even when self-signed',
     ),
     insecure: z.boolean().optional().describe('skip certificate verification (labs only)'),
+    legacy: z
+      .boolean()
+      .optional()
+      .describe(
+        'allow TLS 1.0/1.1 and legacy ciphers for old BMCs (iDRAC 7/8, iLO 4); certificates are still verified; warned on every run',
+      ),
   })
   .strict();
 export type TlsPolicy = z.infer<typeof TlsPolicySchema>;
+
+const PositiveInt = z.number().int().positive();
+
+/** Deadlines for one BMC, in milliseconds; unset ones keep the client's defaults. */
+export const TimeoutsSchema = z
+  .object({
+    connectMs: PositiveInt.optional().describe('TCP + TLS connect (default 10000)'),
+    headersMs: PositiveInt.optional().describe('per try, until the response headers (default 60000)'),
+    bodyMs: PositiveInt.optional().describe(
+      'per try, idle time between response body chunks (default 60000)',
+    ),
+    totalMs: PositiveInt.optional().describe(
+      'whole request, retries and waits included (default 120000); image uploads get more by their size',
+    ),
+    uploadBytesPerSecond: PositiveInt.optional().describe(
+      'slowest accepted upload rate: an image adds size/rate to totalMs (default 262144)',
+    ),
+    scanMs: PositiveInt.optional().describe(
+      'whole inventory scan of this server in a sweep (default 600000)',
+    ),
+  })
+  .strict();
+export type TimeoutsPolicy = z.infer<typeof TimeoutsSchema>;
 
 const LabelsSchema = z.record(
   z.string().regex(/^[A-Za-z0-9_.-]+$/, 'label names: letters, digits, _ . -'),
@@ -55,11 +85,13 @@ export const FleetServerSchema = z
     name: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'server names: letters, digits, _ . : -'),
     bmc: z
       .url({ protocol: /^https?$/, error: 'an http(s) URL of the BMC, e.g. https://10.0.0.17' })
-      .describe('base URL of the BMC (scheme, host, optional port)'),
+      .refine((u) => !hasUserinfo(u), USERINFO_REFUSED)
+      .describe('base URL of the BMC (scheme, host, optional port; no user or password)'),
     vendor: VendorSchema.optional().describe('vendor hint; detected from the service root when absent'),
     allowHttp: z.boolean().optional().describe('permit a plain http:// BMC URL (mockups, labs)'),
     credentials: CredentialsSchema.optional(),
     tls: TlsPolicySchema.optional(),
+    timeouts: TimeoutsSchema.optional(),
     labels: LabelsSchema.optional().describe('site, rack, role, ... used to shape rollout waves'),
   })
   .strict();
@@ -73,6 +105,7 @@ export const FleetFileSchema = z
       .object({
         credentials: CredentialsSchema.optional(),
         tls: TlsPolicySchema.optional(),
+        timeouts: TimeoutsSchema.optional(),
         allowHttp: z.boolean().optional(),
         labels: LabelsSchema.optional(),
       })

@@ -1,7 +1,8 @@
 /**
  * Sweeps a fleet: every server scanned concurrently up to a global cap (each BMC additionally
- * capped by its own connection pool), each client logged out and closed whatever happens, and
- * one server's failure recorded with its error instead of stopping the sweep.
+ * capped by its own connection pool), each scan bounded by a deadline, each client logged out
+ * and closed whatever happens, and one server's failure recorded with its error instead of
+ * stopping the sweep.
  */
 import type { Deps } from '../deps.ts';
 import { describeError, FirmwardenError } from '../errors.ts';
@@ -18,9 +19,17 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** Also read when host and BMC last reset (one more request per server; inventory-scan job). */
   resets?: boolean;
+  /** Deadline of one server's whole scan unless its fleet entry sets timeouts.scanMs (default 10 min). */
+  scanMs?: number;
 }
 
 export const DEFAULT_SWEEP_CONCURRENCY = 64;
+
+/**
+ * Ten minutes per server: a scan is a dozen requests, each bounded by its own deadline, but a BMC
+ * answering every one just in time must not hold a sweep slot for hours.
+ */
+export const DEFAULT_SCAN_MS = 600_000;
 
 /** Scans every server of the fleet; never throws for a single server's failure. */
 export async function sweepFleet(
@@ -35,7 +44,10 @@ export async function sweepFleet(
     while (next < servers.length && !options.signal?.aborted) {
       const i = next++;
       const server = servers[i] as ResolvedServer;
-      results[i] = await scanOne(server, deps, { resets: options.resets ?? false });
+      results[i] = await scanOne(server, deps, {
+        resets: options.resets ?? false,
+        ...(options.scanMs !== undefined ? { scanMs: options.scanMs } : {}),
+      });
       done++;
       options.onServer?.(results[i] as ServerInventory, done, servers.length);
     }
@@ -50,16 +62,30 @@ export async function sweepFleet(
   };
 }
 
-/** Scans one fleet entry with its own client; failures become `error`. */
+/**
+ * Scans one fleet entry with its own client; failures become `error`. The scan deadline is the
+ * entry's `scanMs`, else `options.scanMs`, else {@link DEFAULT_SCAN_MS}.
+ */
 export async function scanOne(
   server: ResolvedServer,
   deps: Deps,
-  options: ScanOptions = {},
+  options: ScanOptions & { scanMs?: number } = {},
 ): Promise<ServerInventory> {
+  const { scanMs: sweepMs, ...scanOptions } = options;
+  const scanMs = server.scanMs ?? sweepMs ?? DEFAULT_SCAN_MS;
+  const deadline = new AbortController();
+  // The reason becomes the error of whatever request is in flight, with its URI.
+  const timer = setTimeout(
+    () =>
+      deadline.abort(
+        new FirmwardenError('FW_ERR_TIMEOUT', `scan deadline (timeouts.scanMs) of ${scanMs} ms expired`),
+      ),
+    scanMs,
+  );
   let client: RedfishClient | undefined;
   try {
-    client = new RedfishClient(server.client, deps);
-    return await scanServer(client, server, deps.clock, options);
+    client = new RedfishClient({ ...server.client, signal: deadline.signal }, deps);
+    return await scanServer(client, server, deps.clock, scanOptions);
   } catch (err) {
     deps.logger.warn({ server: server.name, err: describeError(err) }, 'inventory scan failed');
     return {
@@ -77,6 +103,7 @@ export async function scanOne(
       ...(client ? { requests: client.requests } : {}),
     };
   } finally {
+    clearTimeout(timer);
     await client?.close();
   }
 }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { ConfigError, RedfishHttpError, RedfishResponseError } from '../errors.ts';
+import { redactUrl, USERINFO_REFUSED } from './bmc-url.ts';
 import { type ServiceRoot, ServiceRootSchema } from './models/service-root.ts';
 import type { RetryPolicy } from './retry.ts';
 import { type AuthMode, type AuthState, type Credentials, login, logout } from './session.ts';
@@ -34,13 +35,28 @@ export interface RedfishClientOptions {
   timeouts?: Partial<Timeouts>;
   retry?: Partial<RetryPolicy>;
   maxResponseBytes?: number;
+  /** Most members {@link readMembers} accepts in one collection (default 10,000). */
+  maxCollectionMembers?: number;
+  /**
+   * Stops every request of this client (not its logout). A FirmwardenError as the abort reason
+   * becomes the error of the request in flight, e.g. a sweep's per-server deadline.
+   */
+  signal?: AbortSignal;
 }
+
+/**
+ * A BMC's firmware inventory has tens to a few hundred members; 10,000 leaves room for a chassis
+ * of blades and still stops a runaway service before it costs one request per member forever.
+ */
+export const DEFAULT_MAX_COLLECTION_MEMBERS = 10_000;
 
 export interface RequestOptions {
   body?: RequestBody;
   headers?: Record<string, string>;
   idempotent?: boolean;
   attempts?: number;
+  /** Total deadline of this request instead of timeouts.totalMs (and the upload allowance). */
+  deadlineMs?: number;
   signal?: AbortSignal;
 }
 
@@ -55,13 +71,17 @@ export class RedfishClient {
 
   constructor(options: RedfishClientOptions, deps: Pick<Deps, 'clock' | 'logger'>) {
     this.options = options;
-    this.name = options.name ?? options.url;
+    this.name = options.name ?? redactUrl(options.url);
     this.logger = deps.logger.child({ server: this.name });
     let url: URL;
     try {
       url = new URL(options.url);
     } catch (err) {
-      throw new ConfigError(this.name, `bmc URL ${JSON.stringify(options.url)} is not a URL`, { cause: err });
+      // Not echoed: a URL that does not parse may still hold a password.
+      throw new ConfigError(this.name, 'bmc URL is not a URL (e.g. https://10.0.0.17)', { cause: err });
+    }
+    if (url.username || url.password) {
+      throw new ConfigError(this.name, `bmc URL: ${USERINFO_REFUSED}`);
     }
     if (url.protocol === 'http:') {
       if (!options.allowHttp) {
@@ -83,6 +103,12 @@ export class RedfishClient {
     if (options.tls?.insecure) {
       this.logger.warn({ bmc: url.origin }, 'TLS verification disabled (insecure)');
     }
+    if (options.tls?.legacy) {
+      this.logger.warn(
+        { bmc: url.origin },
+        'legacy TLS allowed (tls.legacy): TLS 1.0/1.1 and weak ciphers; update the BMC firmware',
+      );
+    }
     this.transport = new RedfishTransport(
       {
         baseUrl: url.origin,
@@ -96,6 +122,11 @@ export class RedfishClient {
     );
   }
 
+  /** Most members a collection read accepts (see readMembers). */
+  get maxCollectionMembers(): number {
+    return this.options.maxCollectionMembers ?? DEFAULT_MAX_COLLECTION_MEMBERS;
+  }
+
   /** HTTP requests sent so far, retries and logins included. */
   get requests(): number {
     return this.transport.requests;
@@ -104,7 +135,7 @@ export class RedfishClient {
   /** The service root (read once, unauthenticated as DSP0266 requires). */
   root(): Promise<ServiceRoot> {
     this.rootPromise ??= this.transport
-      .send({ method: 'GET', uri: '/redfish/v1/' })
+      .send({ method: 'GET', uri: '/redfish/v1/', ...this.signalOf() })
       .then((res) => parse(ServiceRootSchema, res.body, this.transport.urlOf('/redfish/v1/')));
     this.rootPromise.catch(() => {
       this.rootPromise = undefined;
@@ -171,15 +202,24 @@ export class RedfishClient {
       body: options.body,
       ...(options.idempotent !== undefined ? { idempotent: options.idempotent } : {}),
       ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+      ...this.signalOf(options.signal),
     });
+  }
+
+  /** The client's own signal combined with a call's, as a spreadable request field. */
+  private signalOf(call?: AbortSignal): { signal?: AbortSignal } {
+    const own = this.options.signal;
+    if (own && call) return { signal: AbortSignal.any([own, call]) };
+    const one = own ?? call;
+    return one ? { signal: one } : {};
   }
 
   private authState(): Promise<AuthState | undefined> {
     const creds = this.options.credentials;
     if (!creds) return Promise.resolve(undefined);
     this.auth ??= this.sessionsUri().then((uri) =>
-      login(this.transport, uri, creds, this.options.auth ?? 'auto', this.logger),
+      login(this.transport, uri, creds, this.options.auth ?? 'auto', this.logger, this.options.signal),
     );
     const current = this.auth;
     current.catch(() => {

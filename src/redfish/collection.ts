@@ -2,10 +2,11 @@
  * Reading a resource collection whole: follows Members@odata.nextLink, uses $expand when the
  * service announces it (one round trip instead of one per member), fetches members that came
  * back as bare links, de-duplicates by normalized @odata.id and ignores Members@odata.count,
- * which real services get wrong.
+ * which real services get wrong. A collection past the member cap is refused before any member
+ * is read; member reads go at most `maxConcurrency` at a time and stop at the first failure.
  */
 import type { z } from 'zod';
-import { RedfishResponseError } from '../errors.ts';
+import { FirmwardenError, RedfishResponseError } from '../errors.ts';
 import { parse, type RedfishClient } from './client.ts';
 import { type Collection, CollectionSchema, normalizeUri } from './models/common.ts';
 import type { ServiceRoot } from './models/service-root.ts';
@@ -30,6 +31,8 @@ function withQuery(uri: string, query: string): string {
 export interface MembersOptions {
   /** Use $expand when the service supports it (default true). */
   expand?: boolean;
+  /** Most members accepted; more is an error (default: the client's maxCollectionMembers). */
+  maxMembers?: number;
 }
 
 /** Reads every member of a collection, validated by `schema`. */
@@ -39,20 +42,46 @@ export async function readMembers<S extends z.ZodType>(
   schema: S,
   options: MembersOptions = {},
 ): Promise<z.infer<S>[]> {
+  const cap = options.maxMembers ?? client.maxCollectionMembers;
   const query = options.expand === false ? undefined : expandQuery(await client.root());
   const found = new Map<string, Record<string, unknown>>();
   for await (const page of pages(client, query ? withQuery(collectionUri, query) : collectionUri)) {
     for (const member of page.Members) found.set(normalizeUri(member['@odata.id']), member);
+    // Checked per page: a service paging through 200,000 members is stopped at the first page past the cap.
+    if (found.size > cap) {
+      throw new FirmwardenError(
+        'FW_ERR_COLLECTION_TOO_LARGE',
+        `"${client.transport.urlOf(collectionUri)}": ${found.size}${page['Members@odata.nextLink'] ? '+' : ''} members, more than the ${cap} allowed (maxCollectionMembers)`,
+      );
+    }
   }
-  return Promise.all(
-    [...found.entries()].map(async ([uri, member]) => {
+  const members = [...found.entries()];
+  const out: z.infer<S>[] = new Array(members.length);
+  // The pool would queue every member read at once and keep sending them after a failure; a few
+  // workers (as many as the BMC's sockets) pick the next member only while nothing has failed.
+  const stop = new AbortController();
+  let next = 0;
+  const worker = async () => {
+    while (next < members.length && !stop.signal.aborted) {
+      const i = next++;
+      const [uri, member] = members[i] as [string, Record<string, unknown>];
       // A member with only @odata.id was not expanded: fetch it.
-      if (Object.keys(member).some((k) => k !== '@odata.id')) {
-        return parse(schema, member, client.transport.urlOf(uri));
-      }
-      return client.get(member['@odata.id'] as string, schema);
-    }),
+      out[i] = Object.keys(member).some((k) => k !== '@odata.id')
+        ? parse(schema, member, client.transport.urlOf(uri))
+        : await client.get(member['@odata.id'] as string, schema, { signal: stop.signal });
+    }
+  };
+  const width = Math.max(1, Math.min(client.transport.options.maxConcurrency, members.length));
+  await Promise.all(
+    Array.from({ length: width }, () =>
+      worker().catch((err: unknown) => {
+        // The first failure is the one reported; reads in flight are abandoned.
+        stop.abort();
+        throw err;
+      }),
+    ),
   );
+  return out;
 }
 
 /** Yields each page of a collection, following Members@odata.nextLink. */

@@ -39,6 +39,7 @@ export async function login(
   creds: Credentials,
   mode: AuthMode,
   logger: Logger,
+  signal?: AbortSignal,
 ): Promise<AuthState> {
   if (mode === 'basic') return basicAuth(creds);
   try {
@@ -47,6 +48,7 @@ export async function login(
       method: 'POST',
       uri: sessionsUri,
       body: { json: { UserName: creds.username, Password: creds.password } },
+      ...(signal ? { signal } : {}),
     });
     const token = res.headers['x-auth-token'];
     if (!token) {

@@ -4,12 +4,16 @@
  * body is judged by TaskState (unknown states are errors); 204/200 without a task means done.
  * A 404/410 after the task was seen is not a failure: the Task is read, and if it is gone too the
  * outcome is `gone` and the caller must read the inventory. A BMC that stops answering (it
- * resets itself after a BMC update) is waited for up to `unreachableTimeoutMs`.
+ * resets itself after a BMC update), or answers 500/503 — or 401, its sessions gone — while it
+ * comes back, is waited for up to `unreachableTimeoutMs` (Dell's own scripts retry those for
+ * minutes). The latest Messages list is judged, never a count of them: iDRAC replaces its one
+ * message instead of appending. States DMTF does not define are read by the vendor driver's
+ * `states` hook; a state nobody knows is an error.
  */
 
 import type { Clock } from '../deps.ts';
 import { RedfishConnectionError, RedfishHttpError, TaskFailedError } from '../errors.ts';
-import { taskPhase } from '../vocab.ts';
+import { type TaskPhase, taskPhase } from '../vocab.ts';
 import type { RedfishClient } from './client.ts';
 import { normalizeUri } from './models/common.ts';
 import { type Task, TaskSchema } from './models/task.ts';
@@ -18,8 +22,8 @@ import { parseRetryAfter } from './retry.ts';
 export interface TaskProgress {
   state?: string;
   percent?: number;
-  /** Update registry message ids and texts seen so far, oldest first. */
-  messages: Array<{ id: string; text?: string }>;
+  /** The task's latest Messages (Update/TaskEvent registry ids and texts), oldest first. */
+  messages: Array<{ id: string; text?: string; args?: string[] }>;
 }
 
 export interface TaskOutcome extends TaskProgress {
@@ -45,6 +49,14 @@ export interface FollowTaskOptions {
   unreachableTimeoutMs?: number;
   onProgress?: (p: TaskProgress) => void;
   signal?: AbortSignal;
+  /**
+   * The vendor driver's reading of a task: a phase, `staged` (waits for a reset), or undefined for
+   * the DMTF meaning. Asked for every state, so a driver can also refine a DMTF one (bmcweb's
+   * `Stopping` + TaskPaused is a staged image, not a task on its way out).
+   */
+  states?: (state: string, task: Task) => TaskPhase | 'staged' | undefined;
+  /** The Task's own URI when the accepting answer carried it: read when the monitor says 204. */
+  taskUri?: string;
 }
 
 export const TASK_DEFAULTS = {
@@ -66,7 +78,8 @@ export async function followTask(
   const unreachableMs = options.unreachableTimeoutMs ?? TASK_DEFAULTS.unreachableTimeoutMs;
   const deadline = clock.now() + options.timeoutMs;
   const progress: TaskProgress = { messages: [] };
-  let taskUri: string | undefined;
+  let taskUri: string | undefined = options.taskUri ? normalizeUri(options.taskUri) : undefined;
+  const states = options.states;
   let unreachableSince: number | undefined;
   let polls = 0;
   const done = (outcome: TaskOutcome['outcome']): TaskOutcome => ({
@@ -96,13 +109,16 @@ export async function followTask(
       const task = asTask(res.body);
       if (task) {
         taskUri ??= normalizeUri(task['@odata.id']);
-        const phase = record(task, progress, location, options.onProgress);
+        const phase = record(task, progress, location, states, options.onProgress);
         if (phase === 'failed') return done('failed');
-        if (awaitsActivation(progress)) return done('staged');
+        if (phase === 'staged' || awaitsActivation(progress)) return done('staged');
         if (phase === 'completed') return done('completed');
       } else if (res.status !== 202) {
-        // The monitor returned the operation's own result: finished. Read the Task for detail.
-        return taskUri ? await readTaskOnce(client, taskUri, progress, done, 'completed') : done('completed');
+        // The monitor returned the operation's own result (bmcweb: 204, even for a failed task):
+        // finished, but how is in the Task.
+        return taskUri
+          ? await readTaskOnce(client, taskUri, progress, done, 'completed', states)
+          : done('completed');
       }
       const ra = parseRetryAfter(res.headers['retry-after'], clock.now());
       if (ra !== undefined) wait = ra;
@@ -110,15 +126,15 @@ export async function followTask(
       if (err instanceof RedfishHttpError && (err.status === 404 || err.status === 410)) {
         // iDRAC deletes finished jobs; bmcweb's monitor answers 404 after the result was read.
         const other = taskUri && normalizeUri(taskUri) !== normalizeUri(location) ? taskUri : undefined;
-        return other ? await readTaskOnce(client, other, progress, done, 'gone') : done('gone');
+        return other ? await readTaskOnce(client, other, progress, done, 'gone', states) : done('gone');
       }
-      if (err instanceof RedfishConnectionError) {
+      if (err instanceof RedfishConnectionError || isRestarting(err)) {
         unreachableSince ??= clock.now();
         if (clock.now() - unreachableSince > unreachableMs) {
           throw new TaskFailedError(
             taskUri ?? location,
             progress.state,
-            `BMC unreachable for too long: ${err.message}`,
+            `BMC unreachable for too long: ${(err as Error).message}`,
             [],
             {
               code: 'FW_ERR_BMC_UNREACHABLE',
@@ -146,17 +162,23 @@ export function assertNotFailed(outcome: TaskOutcome, uri: string): TaskOutcome 
   );
 }
 
+/** A BMC on its way back from a reset: 500/503 from a web server still starting, 401 while its sessions are gone. */
+function isRestarting(err: unknown): err is RedfishHttpError {
+  return err instanceof RedfishHttpError && [401, 500, 503].includes(err.status);
+}
+
 async function readTaskOnce(
   client: RedfishClient,
   taskUri: string,
   progress: TaskProgress,
   done: (o: TaskOutcome['outcome']) => TaskOutcome,
   fallback: TaskOutcome['outcome'],
+  states: FollowTaskOptions['states'],
 ): Promise<TaskOutcome> {
   try {
     const task = await client.get(taskUri, TaskSchema);
-    const phase = record(task, progress, taskUri);
-    if (phase !== 'failed' && awaitsActivation(progress)) return done('staged');
+    const phase = record(task, progress, taskUri, states);
+    if (phase === 'staged' || (phase !== 'failed' && awaitsActivation(progress))) return done('staged');
     return done(phase === 'active' ? fallback : phase);
   } catch (err) {
     if (err instanceof RedfishHttpError && (err.status === 404 || err.status === 410))
@@ -166,11 +188,14 @@ async function readTaskOnce(
 }
 
 /**
- * The image is in place but waits for a reset (Update.AwaitToActivate as the latest message):
- * bmcweb completes such tasks, iDRAC keeps the job Pending until the reboot.
+ * The image is in place but waits for a reset: Update.AwaitToActivate in the latest messages
+ * with no UpdateSuccessful after it. DMTF mockups complete such tasks with AwaitToActivate
+ * followed by TaskCompletedOK; iDRAC keeps the job Pending with AwaitToActivate as its one message.
  */
 function awaitsActivation(p: TaskProgress): boolean {
-  return p.messages.at(-1)?.id === 'AwaitToActivate';
+  const ids = p.messages.map((m) => m.id);
+  const awaiting = ids.lastIndexOf('AwaitToActivate');
+  return awaiting >= 0 && awaiting > ids.lastIndexOf('UpdateSuccessful');
 }
 
 function asTask(body: unknown): Task | undefined {
@@ -179,29 +204,43 @@ function asTask(body: unknown): Task | undefined {
   return r.success ? r.data : undefined;
 }
 
-/** Stores a task's state and new messages; returns its phase. Unknown states throw. */
-function record(task: Task, progress: TaskProgress, uri: string, onProgress?: (p: TaskProgress) => void) {
+/** Stores a task's state and latest messages; returns its phase. Unknown states throw. */
+function record(
+  task: Task,
+  progress: TaskProgress,
+  uri: string,
+  states: FollowTaskOptions['states'],
+  onProgress?: (p: TaskProgress) => void,
+): TaskPhase | 'staged' {
   const state = task.TaskState as string;
-  const phase = taskPhase(state, task.TaskStatus);
+  const phase = states?.(state, task) ?? taskPhase(state, task.TaskStatus);
   if (!phase) {
     throw new TaskFailedError(uri, state, `unknown TaskState ${JSON.stringify(state)}`, [], {
       code: 'FW_ERR_TASK_STATE_UNKNOWN',
     });
   }
-  const before = `${progress.state}|${progress.percent}|${progress.messages.length}`;
+  const before = fingerprint(progress);
   progress.state = state;
   if (typeof task.PercentComplete === 'number') progress.percent = task.PercentComplete;
-  const seen = progress.messages.length;
-  const all = (task.Messages ?? []).map((m) => ({
-    id: shortId(m.MessageId ?? ''),
-    ...(m.Message ? { text: m.Message } : {}),
-  }));
-  // BMCs return the whole message list on every poll; keep only what is new.
-  if (all.length > seen) progress.messages.push(...all.slice(seen));
-  if (onProgress && before !== `${progress.state}|${progress.percent}|${progress.messages.length}`) {
+  // The latest list is the truth: bmcweb appends, iDRAC replaces its one message as the job moves.
+  if (task.Messages) {
+    progress.messages = task.Messages.map((m) => {
+      const args = Array.isArray(m['MessageArgs']) ? (m['MessageArgs'] as unknown[]).map(String) : [];
+      return {
+        id: shortId(m.MessageId ?? ''),
+        ...(m.Message ? { text: m.Message } : {}),
+        ...(args.length > 0 ? { args } : {}),
+      };
+    });
+  }
+  if (onProgress && before !== fingerprint(progress)) {
     onProgress({ ...progress, messages: [...progress.messages] });
   }
   return phase;
+}
+
+function fingerprint(p: TaskProgress): string {
+  return `${p.state}|${p.percent}|${p.messages.map((m) => m.id).join(',')}`;
 }
 
 /** "Update.1.0.TransferringToComponent" → "TransferringToComponent". */

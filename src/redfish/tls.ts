@@ -1,7 +1,8 @@
 /**
  * TLS policy for one BMC, turned into an undici connector. Verification is on by default; a
  * per-host CA replaces the system store; a pinned sha256 fingerprint accepts exactly that leaf
- * certificate (BMCs ship self-signed ones) and nothing else; `insecure` is an explicit lab switch.
+ * certificate (BMCs ship self-signed ones) and nothing else; `insecure` is an explicit lab switch;
+ * `legacy` lets old BMCs speak TLS 1.0/1.1 with legacy ciphers, still verified.
  */
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { buildConnector } from 'undici';
@@ -14,7 +15,18 @@ export interface TlsOptions {
   fingerprint?: string;
   /** Accept any certificate. Labs only; logged as a warning by the caller. */
   insecure?: boolean;
+  /**
+   * Allow TLS 1.0/1.1 and legacy ciphers (iDRAC 7/8 and iLO 4 on old firmware). Verification
+   * stays as the other fields say; logged as a warning by the caller.
+   */
+  legacy?: boolean;
 }
+
+/**
+ * What `legacy` changes. OpenSSL 3 refuses TLS < 1.2 and SHA-1 signatures at its default
+ * security level 1 whatever minVersion says; level 0 lets them (and small RSA/DH keys) through.
+ */
+export const LEGACY_TLS = { minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' } as const;
 
 /**
  * One SecureContext per distinct CA bundle. Passing `ca` to every tls.connect makes Node parse
@@ -22,11 +34,13 @@ export interface TlsOptions {
  */
 const contexts = new Map<string, SecureContext>();
 
-function contextFor(ca: string): SecureContext {
-  let ctx = contexts.get(ca);
+/** A given secureContext overrides minVersion/ciphers of tls.connect: legacy goes in here too. */
+function contextFor(ca: string, legacy: boolean): SecureContext {
+  const key = `${legacy ? 'legacy' : 'modern'}\n${ca}`;
+  let ctx = contexts.get(key);
   if (!ctx) {
-    ctx = createSecureContext({ ca });
-    contexts.set(ca, ctx);
+    ctx = createSecureContext({ ca, ...(legacy ? LEGACY_TLS : {}) });
+    contexts.set(key, ctx);
   }
   return ctx;
 }
@@ -50,7 +64,11 @@ export function tlsConnector(
     timeout: base.timeout,
     keepAlive: base.keepAlive ?? true,
     rejectUnauthorized: !(policy.insecure || pin),
-    ...(policy.ca ? { secureContext: contextFor(policy.ca) } : {}),
+    ...(policy.ca
+      ? { secureContext: contextFor(policy.ca, policy.legacy === true) }
+      : policy.legacy
+        ? LEGACY_TLS
+        : {}),
     ...(pin ? { maxCachedSessions: 0 } : {}),
   });
   if (!pin) return connector;

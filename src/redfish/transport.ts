@@ -1,7 +1,8 @@
 /**
  * HTTP to one BMC: an undici Pool (keep-alive, at most `maxConcurrency` requests in flight,
- * because BMCs fall over under parallel load), TLS policy, timeouts, a response size cap,
- * retries with backoff, and Redfish error bodies turned into typed errors.
+ * because BMCs fall over under parallel load), TLS policy, timeouts, a total deadline per
+ * request (retries included), a response size cap, retries with backoff, and Redfish error
+ * bodies turned into typed errors.
  */
 import { channel } from 'node:diagnostics_channel';
 import type { Readable } from 'node:stream';
@@ -15,6 +16,7 @@ import {
   type RedfishMessage,
   RedfishResponseError,
 } from '../errors.ts';
+import { type DeadlineBudget, deadlineOf, RequestDeadline } from './deadline.ts';
 import {
   backoffDelay,
   classifyNetworkError,
@@ -48,8 +50,20 @@ export const redfishRequestChannel = channel('firmwarden:redfish:request');
 
 export interface Timeouts {
   connectMs: number;
+  /** From the request sent to the response headers, per try; never more than `totalMs`. */
   headersMs: number;
+  /** Between two chunks of a response body, per try; never more than `totalMs`. */
   bodyMs: number;
+  /**
+   * Deadline of a whole request: every try, every wait between tries and the whole body. The
+   * idle timeouts above cannot catch a BMC that trickles a byte every few seconds.
+   */
+  totalMs: number;
+  /**
+   * Slowest upload rate allowed: a raw body (an image) adds one second to `totalMs` per this
+   * many bytes, so a 1 GiB upload is not killed by the deadline sized for JSON requests.
+   */
+  uploadBytesPerSecond: number;
 }
 
 export interface TransportOptions {
@@ -66,7 +80,16 @@ export interface TransportOptions {
 export const DEFAULT_TRANSPORT = {
   // BMCs fall over under parallel load (iDRAC, older iLO): 4 sockets, one request each.
   maxConcurrency: 4,
-  timeouts: { connectMs: 10_000, headersMs: 60_000, bodyMs: 60_000 },
+  timeouts: {
+    connectMs: 10_000,
+    headersMs: 60_000,
+    bodyMs: 60_000,
+    // Two minutes: room for one slow answer (iDRAC takes 10-30 s on big collections) and retries.
+    totalMs: 120_000,
+    // 256 KiB/s: far below a BMC's management port (iDRAC 8 takes ~1-2 MB/s), so a 1 GiB image
+    // has ~70 minutes; a transfer slower than that is stuck, not slow.
+    uploadBytesPerSecond: 256 * 1024,
+  },
   retry: DEFAULT_RETRY,
   // A $expand'ed FirmwareInventory of a big server is a few MB; anything far beyond is not Redfish.
   maxResponseBytes: 32 * 1024 * 1024,
@@ -88,6 +111,12 @@ export interface TransportRequest {
   idempotent?: boolean;
   /** Retry tries override (1 = no retry); e.g. raw image uploads whose stream cannot be replayed. */
   attempts?: number;
+  /** Total deadline of this request, replacing `timeouts.totalMs` and the upload allowance. */
+  deadlineMs?: number;
+  /**
+   * Aborts the request. When its reason is a FirmwardenError (e.g. a sweep's per-server deadline),
+   * the request fails with that code and message, and the URI it was at.
+   */
   signal?: AbortSignal;
 }
 
@@ -122,8 +151,9 @@ export class RedfishTransport {
     this.pool = new Pool(this.origin, {
       connections: options.maxConcurrency,
       pipelining: 1,
-      headersTimeout: options.timeouts.headersMs,
-      bodyTimeout: options.timeouts.bodyMs,
+      // A per-try timeout past the total deadline could only ever be cut short by it.
+      headersTimeout: Math.min(options.timeouts.headersMs, options.timeouts.totalMs),
+      bodyTimeout: Math.min(options.timeouts.bodyMs, options.timeouts.totalMs),
       connectTimeout: options.timeouts.connectMs,
       maxResponseSize: options.maxResponseBytes,
       keepAliveTimeout: 30_000,
@@ -138,6 +168,23 @@ export class RedfishTransport {
 
   /** Sends a request, retrying what is safe to retry; throws typed errors for failures. */
   async send(req: TransportRequest): Promise<RedfishResponse> {
+    const deadline = new RequestDeadline(req, this.deadlineOf(req), this.urlOf(req.uri));
+    try {
+      return await this.tries({ ...req, signal: deadline.signal }, deadline);
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  /** The total deadline of a request (see {@link deadlineOf}). */
+  deadlineOf(req: TransportRequest): DeadlineBudget {
+    return deadlineOf(req, this.options.timeouts);
+  }
+
+  private async tries(
+    req: TransportRequest & { signal: AbortSignal },
+    deadline: RequestDeadline,
+  ): Promise<RedfishResponse> {
     const idempotent = req.idempotent ?? ['GET', 'HEAD', 'PUT', 'DELETE'].includes(req.method);
     // A streamed body is consumed by the first try: it can never be sent again.
     const streamed = req.body !== undefined && 'raw' in req.body && !Buffer.isBuffer(req.body.raw);
@@ -145,6 +192,7 @@ export class RedfishTransport {
     for (let attempt = 0; ; attempt++) {
       const last = attempt + 1 >= attempts;
       let waitMs: number;
+      let failure: FirmwardenError;
       try {
         const res = await this.once(req);
         if (res.status < 400) return res;
@@ -159,16 +207,27 @@ export class RedfishTransport {
         if (last || !isRetryableStatus(res.status, idempotent)) throw error;
         if (retryAfterMs !== undefined && retryAfterMs > this.options.retry.maxRetryAfterMs) throw error;
         waitMs = retryAfterMs ?? backoffDelay(attempt, this.options.retry);
+        failure = error;
         this.logger.debug({ uri: req.uri, status: res.status, waitMs }, 'redfish retry after status');
       } catch (err) {
+        if (err instanceof RedfishHttpError) throw err;
+        const halted = deadline.stoppedError(err);
+        if (halted) throw halted;
         if (err instanceof FirmwardenError) throw err;
         const { cls, code } = classifyNetworkError(err);
         const wrapped = this.networkError(req, err, cls, code);
-        if (last || !isRetryableFailure(cls, idempotent) || req.signal?.aborted) throw wrapped;
+        if (last || !isRetryableFailure(cls, idempotent) || req.signal.aborted) throw wrapped;
         waitMs = backoffDelay(attempt, this.options.retry);
+        failure = wrapped;
         this.logger.debug({ uri: req.uri, code, waitMs }, 'redfish retry after network error');
       }
-      await this.clock.sleep(waitMs, req.signal);
+      // No point waiting for a try the deadline would cut off: the failure at hand says more.
+      if (waitMs >= deadline.remainingMs()) throw failure;
+      try {
+        await this.clock.sleep(waitMs, req.signal);
+      } catch (err) {
+        throw deadline.stoppedError(err) ?? err;
+      }
     }
   }
 
@@ -259,7 +318,15 @@ export class RedfishTransport {
             : cls === 'broken'
               ? 'FW_ERR_CONNECTION_LOST'
               : 'FW_ERR_NETWORK';
-    return new RedfishConnectionError(fwCode, req.method, url, `${code}: ${reason}`, { cause: err });
+    const t = this.options.timeouts;
+    // Say which timeout expired, and its setting: "Headers Timeout Error" alone names neither.
+    const which =
+      code === 'UND_ERR_HEADERS_TIMEOUT'
+        ? ` (timeouts.headersMs: no response headers within ${Math.min(t.headersMs, t.totalMs)} ms)`
+        : code === 'UND_ERR_BODY_TIMEOUT'
+          ? ` (timeouts.bodyMs: no body data for ${Math.min(t.bodyMs, t.totalMs)} ms)`
+          : '';
+    return new RedfishConnectionError(fwCode, req.method, url, `${code}: ${reason}${which}`, { cause: err });
   }
 
   /** Closes idle sockets and waits for in-flight requests. */

@@ -35,12 +35,6 @@ function validate(opts: SimFleetOptions): void {
   }
 }
 
-/** The generation option for one BMC of `vendor`, when the fleet options name one. */
-function generationOf(opts: SimFleetOptions, vendor: SimBmc['vendor']): { generation?: string } {
-  const g = opts.generations?.[vendor];
-  return g === undefined ? {} : { generation: g };
-}
-
 /** Starts `count` simulated BMCs, each on its own port; resolves once all listen. */
 export async function startSimulatedFleet(opts: SimFleetOptions): Promise<SimFleet> {
   validate(opts);
@@ -55,22 +49,22 @@ export async function startSimulatedFleet(opts: SimFleetOptions): Promise<SimFle
   const width = Math.max(4, String(opts.count).length);
   const material: SimTlsMaterial | undefined = useTls ? await createTlsMaterial(host) : undefined;
 
-  const bmcs = Array.from(
-    { length: opts.count },
-    (_, i) =>
-      new SimulatedBmc({
-        vendor: vendors[i % vendors.length] as SimBmc['vendor'],
-        name: `${prefix}${String(i + 1).padStart(width, '0')}`,
-        username,
-        password,
-        seed,
-        index: i,
-        latencyMs: opts.latencyMs ?? SIM_DEFAULTS.latencyMs,
-        ...(opts.timing === undefined ? {} : { timing: opts.timing }),
-        ...(opts.imageFetch === undefined ? {} : { imageFetch: opts.imageFetch }),
-        ...generationOf(opts, vendors[i % vendors.length] as SimBmc['vendor']),
-      }),
-  );
+  const bmcs = Array.from({ length: opts.count }, (_, i) => {
+    const vendor = vendors[i % vendors.length] as SimBmc['vendor'];
+    const generation = opts.generations?.[vendor];
+    return new SimulatedBmc({
+      vendor,
+      ...(generation === undefined ? {} : { generation }),
+      name: `${prefix}${String(i + 1).padStart(width, '0')}`,
+      username,
+      password,
+      seed,
+      index: i,
+      latencyMs: opts.latencyMs ?? SIM_DEFAULTS.latencyMs,
+      ...(opts.timing === undefined ? {} : { timing: opts.timing }),
+      ...(opts.imageFetch === undefined ? {} : { imageFetch: opts.imageFetch }),
+    });
+  });
   const availability = new FleetAvailability();
   for (const b of bmcs) availability.track(b.availabilityTracker);
   let admin: AdminServer | undefined;

@@ -60,7 +60,7 @@ export interface SimulatedBmcOptions {
   latencyMs?: number;
   timing?: SimTimingOption;
   imageFetch?: SimImageFetchOptions;
-  /** Firmware generation of the vendor's BMC (profiles/registry.ts); absent: the default one. */
+  /** Firmware generation of the vendor profile (default: its reference generation). */
   generation?: string;
 }
 

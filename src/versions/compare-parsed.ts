@@ -2,6 +2,8 @@
  * The comparison rules over parsed versions, each with the reason the planner prints. Every rule
  * is antisymmetric: swapping the arguments inverts the order (tested over all table values).
  */
+
+import { compareDescribe } from './compare-describe.ts';
 import {
   compareBuildTags,
   compareNumbers,
@@ -90,8 +92,9 @@ function compareBareBuildIds(a: ParsedVersion, b: ParsedVersion): Decision {
 }
 
 /**
- * Dotted, semver, HPE ROM and versioned Lenovo ids: same family (or a family on one side only),
- * then release numbers, pre-release, respin letter, build number, Lenovo build tag.
+ * Dotted, semver, git describe, HPE ROM and versioned Lenovo ids: same family (or a family on one
+ * side only), then release numbers, pre-release, commits past a git tag (compare-describe.ts),
+ * respin letter, build number, Lenovo build tag.
  */
 function compareNumbered(a: ParsedVersion, b: ParsedVersion): Decision {
   if (a.family !== undefined && b.family !== undefined && a.family !== b.family) {
@@ -108,6 +111,11 @@ function compareNumbered(a: ParsedVersion, b: ParsedVersion): Decision {
   }
   const pre = comparePrerelease(a.prerelease, b.prerelease);
   if (pre !== 0) return decided('pre-release', a, b, pre, notes);
+  if (a.format === VersionFormat.gitDescribe || b.format === VersionFormat.gitDescribe) {
+    const step = compareDescribe(a, b);
+    if ('incomparable' in step) return incomparable(`${step.incomparable}: ${show(a)} vs ${show(b)}`);
+    return decided(step.sign === 0 ? formatsLabel(a, b) : step.label, a, b, step.sign, notes);
+  }
   if (
     (a.respin !== undefined && b.build !== undefined) ||
     (b.respin !== undefined && a.build !== undefined)
@@ -158,6 +166,7 @@ function familyLabel(a: ParsedVersion, b: ParsedVersion): string {
 const FORMAT_LABELS: Record<VersionFormat, string> = {
   dotted: 'dotted numeric',
   semver: 'semver',
+  'git-describe': 'git describe',
   hex: 'hex',
   'hex-dotted': 'hex-dotted',
   'hpe-rom': 'HPE ROM',

@@ -10,6 +10,7 @@ import { splitTrailingDate } from './dates.ts';
 import { isSemVerScheme, type VersionHints } from './hints.ts';
 import { normalizeVersionText, placeholderReason, stripLeadingV } from './normalize.ts';
 import { parseDotted } from './parse-dotted.ts';
+import { parseGitDescribe } from './parse-git-describe.ts';
 import { parseHex } from './parse-hex.ts';
 import { parseHexDotted } from './parse-hex-dotted.ts';
 import { parseHpeRom, splitIloPrefix } from './parse-hpe.ts';
@@ -47,16 +48,21 @@ function recognize(raw: string, normalized: string, hints: VersionHints): Versio
 }
 
 /**
- * Dotted or semver, with an optional trailing release date (HPE iLO "2.96 Aug 17 2023").
- * Under the SemVer scheme hint semver goes first, so "1.0.0-5" is a pre-release there.
+ * Git describe, dotted or semver, with an optional trailing release date (HPE iLO "2.96 Aug 17
+ * 2023"). Git describe goes first, even under the SemVer scheme: "2.14.0-dev-1066-g5d3a29a8c" is
+ * valid semver, but reading "dev-1066-g5d3a29a8c" as one pre-release would order builds by their
+ * text ("dev-999" after "dev-1066") and by their hash. Under the SemVer scheme hint semver goes
+ * before dotted, so "1.0.0-5" is a pre-release there.
  */
 function parseNumeric(text: string, hints: VersionHints): VersionFields | undefined {
   const { core, date } = splitTrailingDate(text);
   const bare = stripLeadingV(core);
   const declared = isSemVerScheme(hints);
-  const fields = declared
-    ? (parseSemver(bare, true) ?? parseDotted(bare))
-    : (parseDotted(bare) ?? parseSemver(bare, false));
+  const fields =
+    parseGitDescribe(bare) ??
+    (declared
+      ? (parseSemver(bare, true) ?? parseDotted(bare))
+      : (parseDotted(bare) ?? parseSemver(bare, false)));
   if (!fields) return undefined;
   return date === undefined ? fields : { ...fields, date };
 }

@@ -2,10 +2,12 @@
 
 /** Which format a version string was recognized as. */
 export const VersionFormat = {
-  /** Dotted integers with optional respin letter, "~" pre-release or "-" build number: "7.00.00.184", "3.7a", "51.16.0-5150", "1.2.3~rc1". Also HPE iLO "2.96 Aug 17 2023" and "iLO 5 2.78". */
+  /** Dotted integers with optional respin letter, "~" pre-release or "-"/" Build " build number: "7.00.00.184", "3.7a", "51.16.0-5150", "16.5.0 Build 53", "1.2.3~rc1". Also HPE iLO "2.96 Aug 17 2023" and "iLO 5 2.78". */
   dotted: 'dotted',
   /** Real Semantic Versioning with a pre-release that has letters or build metadata: "1.0.0-rc.1", or any semver under the SemVer scheme hint. */
   semver: 'semver',
+  /** `git describe` output: tag, commits past it, commit hash, "-dirty" ("2.14.0-dev-1066-g5d3a29a8c", OpenBMC). */
+  gitDescribe: 'git-describe',
   /** "0x"-prefixed hex (HPE SPLD/CPLD "0x31"). Only comparable with other hex. */
   hex: 'hex',
   /** Dotted fixed-width hex bytes (Dell PSU "00.1B.53"). */
@@ -43,8 +45,14 @@ export interface ParsedVersion {
   readonly prerelease?: readonly string[];
   /** Respin letter after the last number ("3.7a" → "a"): a newer rebuild of the same release. */
   readonly respin?: string;
-  /** Build number after '-' (Dell "51.16.0-5150" → 5150): compared after the release. */
+  /** Build number after '-' or " Build " (Dell "51.16.0-5150" → 5150, HPE "16.5.0 Build 53" → 53): compared after the release. */
   readonly build?: number;
+  /** Commits past the git tag ("2.14.0-dev-1066-g5d3a29a8c" → 1066; 0 for "2.14.0-dirty"); absent when git printed no count. */
+  readonly commits?: number;
+  /** Abbreviated git commit hash without its "g" ("5d3a29a8c"): names a commit, orders nothing. */
+  readonly commit?: string;
+  /** Built from a tree with uncommitted changes ("-dirty"): not the same image as the clean commit. */
+  readonly dirty?: boolean;
   /** Lenovo build tag after the product code ("TEI3E4D" → "3e4d"). */
   readonly buildTag?: string;
   /** Release date found in the string, ISO yyyy-mm-dd. Informational: never part of the order. */

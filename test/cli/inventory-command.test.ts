@@ -89,4 +89,39 @@ describe('firmwarden inventory', () => {
       /bad\.yaml: servers\[0\] \(r1\)\.tls\.fingerprint/,
     );
   });
+
+  it.each([
+    [
+      'user and password',
+      (bmc: SimFleet['bmcs'][number]) => bmc.url.replace('https://', 'https://admin:S3cret-pw@'),
+    ],
+    ['user info in an unparseable URL', () => 'https://admin:S3cret-pw@'],
+  ])('refuses --bmc with %s without printing the password', async (_name, urlOf) => {
+    const bmc = fleet.bmcs[0] as SimFleet['bmcs'][number];
+    process.env['FW_TEST_BMC_PW'] = bmc.password;
+    const err = await inventory(
+      '--bmc',
+      urlOf(bmc),
+      '--user',
+      bmc.username,
+      '--password-env',
+      'FW_TEST_BMC_PW',
+      '--fingerprint',
+      bmc.certFingerprint256 as string,
+      '--json',
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'FW_ERR_CONFIG' });
+    expect((err as Error).message).toMatch(/--bmc .*user name or password in the URL is refused/);
+    expect((err as Error).message).not.toContain('S3cret-pw');
+  });
+
+  it('refuses a fleet entry with a password in its BMC URL, naming file, server and field', async () => {
+    const bad = join(dir, 'userinfo.yaml');
+    await writeFile(bad, 'version: 1\nservers:\n  - { name: r1, bmc: "https://root:S3cret-pw@10.0.0.1" }\n');
+    const err = await inventory('--fleet', bad).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(
+      /userinfo\.yaml: servers\[0\] \(r1\)\.bmc: .*password in the URL is refused/,
+    );
+    expect((err as Error).message).not.toContain('S3cret-pw');
+  });
 });

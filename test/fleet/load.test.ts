@@ -73,6 +73,16 @@ describe('fleet file', () => {
       'servers[0] (a).credentials',
     ],
     ['unknown vendor', 'servers: [{ name: a, bmc: "https://a", vendor: acme }]', 'servers[0] (a).vendor'],
+    [
+      'zero timeout',
+      'servers: [{ name: a, bmc: "https://a", timeouts: { totalMs: 0 } }]',
+      'servers[0] (a).timeouts.totalMs',
+    ],
+    [
+      'unknown timeout',
+      'servers: [{ name: a, bmc: "https://a", timeouts: { idleMs: 5 } }]',
+      'servers[0] (a).timeouts',
+    ],
     ['missing servers', '{}', 'servers'],
   ])('names the entry and field: %s', (_name, body, where) => {
     const text = body.startsWith('{') ? 'version: 1\n' : `version: 1\n${body}\n`;
@@ -84,6 +94,53 @@ describe('fleet file', () => {
     } catch (err) {
       expect((err as Error).message).toContain(`fleet.yaml: ${where}`);
     }
+  });
+
+  it.each([
+    ['user and password', 'https://root:S3cret-pw@10.0.0.1'],
+    ['a password with a port', 'https://admin:S3cret-pw@10.0.0.1:8443/redfish/v1'],
+    ['a user alone', 'https://root@10.0.0.1'],
+  ])('refuses a BMC URL with %s, naming the entry and field, never the password', (_name, bmc) => {
+    const text = `version: 1\nservers:\n  - { name: r640-01, bmc: "${bmc}" }\n`;
+    const err = (() => {
+      try {
+        parseFleetText(text, 'fleet.yaml');
+      } catch (e) {
+        return e as Error & { code: string };
+      }
+      return undefined;
+    })();
+    expect(err?.code).toBe('FW_ERR_CONFIG');
+    expect(err?.message).toMatch(
+      /^fleet\.yaml: servers\[0\] \(r640-01\)\.bmc: .*user name or password in the URL is refused/,
+    );
+    expect(err?.message).not.toContain('S3cret-pw');
+  });
+
+  it('passes legacy TLS and timeouts through, entry over defaults, scanMs to the sweep', async () => {
+    const path = join(dir, 'legacy.yaml');
+    await writeFile(
+      path,
+      `version: 1
+defaults:
+  tls: { ca: ca.pem }
+  timeouts: { totalMs: 60000, scanMs: 300000 }
+servers:
+  - name: idrac7
+    bmc: https://10.0.0.7
+    tls: { legacy: true }
+    timeouts: { headersMs: 90000, scanMs: 900000 }
+  - name: modern
+    bmc: https://10.0.0.8
+`,
+    );
+    const [old, modern] = await loadFleetFile(path);
+    expect(old?.client.tls).toEqual({ ca: expect.stringContaining('BEGIN'), legacy: true });
+    expect(old?.client.timeouts).toEqual({ totalMs: 60000, headersMs: 90000 });
+    expect(old?.scanMs).toBe(900000);
+    expect(modern?.client.tls?.legacy).toBeUndefined();
+    expect(modern?.client.timeouts).toEqual({ totalMs: 60000 });
+    expect(modern?.scanMs).toBe(300000);
   });
 
   it('refuses duplicate server names', () => {

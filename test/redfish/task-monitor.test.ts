@@ -229,3 +229,64 @@ async function flakyBmc() {
 }
 
 const phaseOf = (b: unknown) => (b as { TaskState?: string }).TaskState;
+
+describe('followTask: what real BMCs do beyond the DMTF example', () => {
+  it('iDRAC replaces its one message: AwaitToActivate replacing TransferringToComponent is staged', async () => {
+    const DELL = '/redfish/v1/TaskService/Tasks/JID_123456789012';
+    nock(BMC)
+      .get(DELL)
+      .reply(200, { ...task('Running', { Messages: [msg('TransferringToComponent')] }), '@odata.id': DELL })
+      .get(DELL)
+      .reply(200, { ...task('Pending', { Messages: [msg('AwaitToActivate')] }), '@odata.id': DELL });
+    const { clock, client } = setup();
+    const out = await followTask(client, DELL, clock, { timeoutMs: 60_000 });
+    expect(out.outcome).toBe('staged');
+    expect(out.messages.map((m) => m.id)).toEqual(['AwaitToActivate']);
+  });
+
+  it('bmcweb monitor answers 204 for a failed task: the Task from the 202 body tells', async () => {
+    nock(BMC)
+      .get(MON)
+      .reply(204)
+      .get(TASK)
+      .reply(
+        200,
+        task('Exception', { TaskStatus: 'Warning', Messages: [msg('ApplyFailed', 'flash failed')] }),
+      );
+    const { clock, client } = setup();
+    const out = await followTask(client, MON, clock, { timeoutMs: 60_000, taskUri: TASK });
+    expect(out.outcome).toBe('failed');
+    expect(() => assertNotFailed(out, MON)).toThrow(/ApplyFailed/);
+  });
+
+  it('a BMC answering 503 and 500 while it restarts is waited for, not failed', async () => {
+    nock(BMC)
+      .get(MON)
+      .reply(503, {}, { 'Retry-After': '1' })
+      .get(MON)
+      .reply(500, {})
+      .get(MON)
+      .reply(200, task('Completed', { TaskStatus: 'OK', Messages: [msg('UpdateSuccessful')] }));
+    const { clock, client } = setup();
+    const out = await followTask(client, MON, clock, { timeoutMs: 60_000, unreachableTimeoutMs: 30_000 });
+    expect(out.outcome).toBe('completed');
+  });
+
+  it('a state DMTF does not define is read by the driver, else refused', async () => {
+    const reply = () =>
+      nock(BMC)
+        .get(MON)
+        .reply(202, task('UserIntervention', { Messages: [msg('InstallingOnComponent')] }));
+    reply();
+    const { clock, client } = setup();
+    const out = await followTask(client, MON, clock, {
+      timeoutMs: 60_000,
+      states: (s) => (s === 'UserIntervention' ? 'staged' : undefined),
+    });
+    expect(out.outcome).toBe('staged');
+    reply();
+    await expect(followTask(client, MON, clock, { timeoutMs: 60_000 })).rejects.toMatchObject({
+      code: 'FW_ERR_TASK_STATE_UNKNOWN',
+    });
+  });
+});

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedfishConnectionError, RedfishHttpError } from '../../src/errors.ts';
-import { RedfishTransport } from '../../src/redfish/transport.ts';
+import { DEFAULT_TRANSPORT, RedfishTransport } from '../../src/redfish/transport.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
 import { fakeClock } from '../helpers/fake-clock.ts';
 
@@ -14,7 +14,7 @@ function transport(overrides: Partial<ConstructorParameters<typeof RedfishTransp
       baseUrl: BMC,
       tls: {},
       maxConcurrency: 2,
-      timeouts: { connectMs: 1000, headersMs: 1000, bodyMs: 1000 },
+      timeouts: { ...DEFAULT_TRANSPORT.timeouts, connectMs: 1000, headersMs: 1000, bodyMs: 1000 },
       retry: { attempts: 4, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 30_000 },
       maxResponseBytes: 1024 * 1024,
       ...overrides,
@@ -123,7 +123,9 @@ describe('RedfishTransport', () => {
     expect(t.requests).toBe(2);
     await t.close();
     // nock surfaces a reset under a POST body as a headers timeout: the same "broken" class.
-    const { t: short } = transport({ timeouts: { connectMs: 200, headersMs: 200, bodyMs: 200 } });
+    const { t: short } = transport({
+      timeouts: { ...DEFAULT_TRANSPORT.timeouts, connectMs: 200, headersMs: 200, bodyMs: 200 },
+    });
     const err = await short.send({ method: 'POST', uri: '/p', body: { json: {} } }).catch((e) => e);
     expect(err).toBeInstanceOf(RedfishConnectionError);
     expect(['FW_ERR_CONNECTION_LOST', 'FW_ERR_TIMEOUT']).toContain(err.code);

@@ -62,6 +62,95 @@ export const BUILD_NUMBERS: Case[] = [
   c('one-sided build, release decides', '51.16.0-5150', '51.16.1', '<'),
 ];
 
+/**
+ * " Build N": HPE iLO 5 Intelligent Platform Abstraction Data ("15.1.0 Build 33" in
+ * Comcast/fishymetrics PR #82). The build is a counter like Dell's "-N": by value, padding aside.
+ */
+export const BUILD_WORD: Case[] = [
+  c('HPE IPAD later build', '16.5.0 Build 53', '16.5.0 Build 60', '<'),
+  c('build by value, not text', '16.5.0 Build 9', '16.5.0 Build 10', '<'),
+  c('release decides before build', '15.2.0 Build 41', '16.5.0 Build 33', '<'),
+  c('padded build number is the same build', '16.5.0 Build 053', '16.5.0 Build 53', '='),
+  c('word case and spacing', '16.5.0  BUILD 53', '16.5.0 build 53', '='),
+  c('same counter as the dash build', '16.5.0 Build 53', '16.5.0-53', '='),
+  c('Build N on one side only', '16.5.0 Build 53', '16.5.0', '~'),
+  c('one-sided Build N, release decides', '16.5.0 Build 53', '16.6', '<'),
+  c('Build N vs respin letter', '16.5.0 Build 1', '16.5.0a', '~'),
+  c('identical', '15.1.0 Build 33', '15.1.0 Build 33', '='),
+];
+
+/**
+ * `git describe` versions. OpenBMC sets its image version from `git describe --dirty`
+ * (openbmc/openbmc meta-phosphor/recipes-core/os-release/os-release.bbappend) and bmcweb reports
+ * it as Version / FirmwareVersion: "2.6.0-rc1-103-g3cce45a" (openbmc/openbmc-test-automation issue
+ * #1513), "v2.4-248-ga5c52ff" (xcat2/xcat2-task-management issue #553), "2.14.0-dev-1066-g5d3a29a8c"
+ * on the current dev line. "op-build-v1.19-320-gf959966-dirty" is OpenPOWER host firmware
+ * (xcat2/xcat-core PR #4802).
+ */
+export const GIT_DESCRIBE: Case[] = [
+  c('OpenBMC: release numbers decide', '2.14.0-dev-1234-gdeadbee', '2.15.1-dev-12-gabc1234', '<'),
+  c('OpenBMC: next dev line', '2.14.0-dev-1234-gdeadbee', '2.15.0-dev-12-gabc1234', '<'),
+  c('same tag, commit count decides', '2.14.0-dev-1066-g5d3a29a8c', '2.14.0-dev-1234-gdeadbee', '<'),
+  c('commit count by value, not text', '2.14.0-dev-999-gabc1234', '2.14.0-dev-1066-g5d3a29a8c', '<'),
+  c('same tag and count, different hash', '2.14.0-dev-1234-gdeadbee', '2.14.0-dev-1234-gabc1234', '~'),
+  c('identical', '2.14.0-dev-1066-g5d3a29a8c', '2.14.0-dev-1066-g5d3a29a8c', '='),
+  c('hash case', '2.14.0-dev-1234-gDEADBEE', '2.14.0-dev-1234-gdeadbee', '='),
+  c('hash abbreviations are not matched up', '2.14.0-dev-1234-gdeadbee', '2.14.0-dev-1234-gdeadbee1', '~'),
+  c('dev line before its release', '2.14.0-dev-1234-gdeadbee', '2.14.0', '<'),
+  c('dev line after the previous release', '2.14.0-dev-1234-gdeadbee', '2.13.0', '>'),
+  c('rc tag after dev tag', '2.6.0-rc1-103-g3cce45a', '2.6.0-dev-900-gabc1234', '>'),
+  c('bmcweb rc builds by count', '2.6.0-rc1-103-g3cce45a', '2.6.0-rc1-134-gabc1234', '<'),
+  c('rc builds before the release', '2.6.0-rc1-134-gabc1234', '2.6.0', '<'),
+  c('rc1 builds before the rc2 tag', '2.6.0-rc1-134-gabc1234', '2.6.0-rc2-1-g1234567', '<'),
+  c('rc9 before rc10', '2.6.0-rc9-5-g1234567', '2.6.0-rc10-1-g7654321', '<'),
+  c('tag pre-release reads like semver', '2.6.0-rc1-2-g3cce45a', '2.6.0-rc.1', '>'),
+  c('zero commits past the tag is the tag', '2.6.0-rc1-0-g3cce45a', '2.6.0-rc.1', '='),
+  c('commits past a release tag', 'v2.4-248-ga5c52ff', '2.4', '>'),
+  c('commits past a release tag, before the next', 'v2.4-248-ga5c52ff', '2.4.1', '<'),
+  c('leading v on the tag', 'v2.4-248-ga5c52ff', '2.4-248-ga5c52ff', '='),
+  c('no count: unknown distance from the tag', 'v2.14.0-gabcdef0', '2.14.0', '~'),
+  c('no count, different hashes', 'v2.14.0-gabcdef0', 'v2.14.0-g1234567', '~'),
+  c('no count, same hash', 'v2.14.0-gabcdef0', '2.14.0-gabcdef0', '='),
+  c('no count, release numbers decide', 'v2.14.0-gabcdef0', 'v2.15.0-g1234567', '<'),
+  c('no count vs counted build', 'v2.14.0-gabcdef0', '2.14.0-5-gabcdef0', '~'),
+  c('no count vs older release', 'v2.14.0-gabcdef0', '2.13.9', '>'),
+  c(
+    'OpenBMC dirty vs clean of one commit',
+    '2.14.0-dev-1234-gdeadbee-dirty',
+    '2.14.0-dev-1234-gdeadbee',
+    '~',
+  ),
+  c('OpenBMC dirty identical', '2.14.0-dev-1234-gdeadbee-dirty', '2.14.0-dev-1234-gdeadbee-dirty', '='),
+  c('dirty builds ordered by count', '2.14.0-dev-1234-gdeadbee-dirty', '2.14.0-dev-1240-gabc1234', '<'),
+  c(
+    'dirty, same count, different hash',
+    '2.14.0-dev-1234-gdeadbee-dirty',
+    '2.14.0-dev-1234-gabc1234-dirty',
+    '~',
+  ),
+  c(
+    'dirty ordered by release numbers',
+    '2.14.0-dev-1234-gdeadbee-dirty',
+    '2.15.0-dev-12-gabc1234-dirty',
+    '<',
+  ),
+  c('dirty at the tag vs the tag', '2.14.0-dirty', '2.14.0', '~'),
+  c('dirty at the tag before later commits', '2.14.0-dirty', '2.14.0-1-gabc1234', '<'),
+  c('dirty at the tag after an older release', 'v2.14.0-dirty', '2.13.0', '>'),
+  c('dirty, no count', 'v2.14.0-gabcdef0-dirty', 'v2.14.0-gabcdef0', '~'),
+  c('git commit vs Dell build number', '2.14.0-5-gabc1234', '2.14.0-5', '~'),
+  c('git commit vs respin letter', '2.14.0-1-gabc1234', '2.14.0a', '~'),
+  c('git commit vs Build N', '2.14.0-5-gabc1234', '2.14.0 Build 5', '~'),
+  c('text before the tag stays opaque', 'op-build-v1.19-320-gf959966', 'op-build-v1.19-321-gabc1234', '~'),
+  c(
+    'SemVer scheme still reads git describe',
+    '2.14.0-dev-999-gabc1234',
+    '2.14.0-dev-1066-g5d3a29a8c',
+    '<',
+    SEMVER,
+  ),
+];
+
 export const RESPINS: Case[] = [
   c('respin is newer', '3.7a', '3.7', '>'),
   c('respins in letter order', '1.2.3a', '1.2.3b', '<'),
@@ -201,6 +290,8 @@ export const NORMALIZATION: Case[] = [
 export const TABLES: Record<string, Case[]> = {
   'dotted numbers': DOTTED,
   'build numbers': BUILD_NUMBERS,
+  '"Build N" build numbers': BUILD_WORD,
+  'git describe (OpenBMC)': GIT_DESCRIBE,
   'respin letters': RESPINS,
   'pre-releases and semver': PRERELEASES,
   'hex (0x)': HEX,

@@ -38,6 +38,27 @@ describe('compareVersionsDetailed', () => {
       reason: 'hex 0x31 vs dotted numeric 3.1: hex compares only with hex: incomparable',
       formats: ['hex', 'dotted'],
     },
+    {
+      name: 'git describe, same tag',
+      a: '2.14.0-dev-1066-g5d3a29a8c',
+      b: '2.14.0-dev-1234-gdeadbee',
+      reason: 'commits past the tag 2.14.0-dev-1066-g5d3a29a8c < 2.14.0-dev-1234-gdeadbee',
+      formats: ['git-describe', 'git-describe'],
+    },
+    {
+      name: 'git describe, other release',
+      a: '2.15.0-dev-12-gabc1234',
+      b: '2.14.0',
+      reason: 'git describe/dotted numeric 2.15.0-dev-12-gabc1234 > 2.14.0',
+      formats: ['git-describe', 'dotted'],
+    },
+    {
+      name: 'HPE Build N',
+      a: '16.5.0 Build 53',
+      b: '16.5.0 Build 60',
+      reason: 'build number 16.5.0 Build 53 < 16.5.0 Build 60',
+      formats: ['dotted', 'dotted'],
+    },
   ])('$name: reason and formats', ({ a, b, reason, formats }) => {
     const result = compareVersionsDetailed(a, b);
     expect(result.reason).toBe(reason);
@@ -64,6 +85,24 @@ describe('compareVersionsDetailed', () => {
       b: '51.16.0',
       mention: 'build number on one side only',
     },
+    {
+      name: 'same distance, other commit is said',
+      a: '2.14.0-dev-1234-gdeadbee',
+      b: '2.14.0-dev-1234-gabc1234',
+      mention: 'different commits 1234 past the same tag',
+    },
+    {
+      name: 'dirty on one side is said',
+      a: '2.14.0-dev-1234-gdeadbee-dirty',
+      b: '2.14.0-dev-1234-gdeadbee',
+      mention: 'uncommitted changes (-dirty) on one side only',
+    },
+    {
+      name: 'missing count is said',
+      a: 'v2.14.0-gabcdef0',
+      b: '2.14.0',
+      mention: 'no commit count after the tag',
+    },
   ])('$name', ({ a, b, mention }) => {
     expect(compareVersionsDetailed(a, b).reason).toContain(mention);
   });
@@ -89,6 +128,19 @@ describe('isUpgrade', () => {
       upgrade: true,
     },
     { name: 'pre-release to release', installed: '1.2.3~rc1', target: '1.2.3', upgrade: true },
+    {
+      name: 'OpenBMC later dev build',
+      installed: '2.14.0-dev-1066-g5d3a29a8c',
+      target: '2.14.0-dev-1234-gdeadbee',
+      upgrade: true,
+    },
+    {
+      name: 'OpenBMC dirty build to its clean commit',
+      installed: '2.14.0-dev-1234-gdeadbee-dirty',
+      target: '2.14.0-dev-1234-gdeadbee',
+      upgrade: false,
+    },
+    { name: 'HPE IPAD later build', installed: '16.5.0 Build 53', target: '16.5.0 Build 60', upgrade: true },
   ])('$name: $installed → $target is $upgrade', ({ installed, target, upgrade }) => {
     expect(isUpgrade(installed, target)).toBe(upgrade);
   });
@@ -99,14 +151,33 @@ describe('isUpgrade', () => {
   });
 });
 
+function sortVersions(versions: readonly string[]): string[] {
+  return [...versions].sort((x, y) => {
+    const order = compareVersions(x, y);
+    return order === 'less' ? -1 : order === 'greater' ? 1 : 0;
+  });
+}
+
 describe('sorting a fleet of versions', () => {
+  it('orders OpenBMC images along the dev and release lines', () => {
+    const sorted = [
+      '2.13.0-dev-811-g1b6a87a2b',
+      '2.13.0',
+      '2.14.0-dev-999-gabc1234',
+      '2.14.0-dev-1066-g5d3a29a8c',
+      '2.14.0-rc1-3-g7654321',
+      '2.14.0',
+      '2.14.0-2-g1234567',
+      '2.15.0-dev-2242-gd2c1a8f13',
+    ];
+    expect(sortVersions([...sorted].reverse())).toEqual(sorted);
+    // Text order would put "dev-999" after "dev-1066" and "rc1" after the release.
+    expect(sortVersions([...sorted].sort())).toEqual(sorted);
+  });
+
   it('orders Dell iDRAC versions as the vendor does', () => {
     const shuffled = ['7.00.00.184', '6.10.30.00', '7.00.00.183', '6.00.30.00', '7.10.50.00', '6.00.02.00'];
-    const sorted = [...shuffled].sort((x, y) => {
-      const order = compareVersions(x, y);
-      return order === 'less' ? -1 : order === 'greater' ? 1 : 0;
-    });
-    expect(sorted).toEqual([
+    expect(sortVersions(shuffled)).toEqual([
       '6.00.02.00',
       '6.00.30.00',
       '6.10.30.00',

@@ -31,6 +31,48 @@ describe('parseVersion', () => {
       hints: { scheme: 'SemVer' },
       expected: { format: 'semver', prerelease: ['5179'] },
     },
+    {
+      name: 'HPE Build N',
+      input: '16.5.0 Build 053',
+      expected: { format: 'dotted', release: [16, 5, 0], build: 53 },
+    },
+    {
+      name: 'OpenBMC git describe',
+      input: '2.14.0-dev-1066-g5d3a29a8c',
+      expected: {
+        format: 'git-describe',
+        release: [2, 14, 0],
+        prerelease: ['dev'],
+        commits: 1066,
+        commit: '5d3a29a8c',
+      },
+    },
+    {
+      name: 'git describe --dirty, rc tag',
+      input: '2.6.0-rc1-103-g3cce45a-dirty',
+      expected: {
+        format: 'git-describe',
+        prerelease: ['rc', '1'],
+        commits: 103,
+        commit: '3cce45a',
+        dirty: true,
+      },
+    },
+    {
+      name: 'git describe without count',
+      input: 'v2.14.0-gABCDEF0',
+      expected: { format: 'git-describe', release: [2, 14, 0], commit: 'abcdef0' },
+    },
+    {
+      name: 'git describe --dirty at the tag',
+      input: '2.14.0-dirty',
+      expected: { format: 'git-describe', release: [2, 14, 0], commits: 0, dirty: true },
+    },
+    {
+      name: 'text before a git tag',
+      input: 'op-build-v1.19-320-gf959966-dirty',
+      expected: { format: 'opaque' },
+    },
     { name: 'HPE SPLD hex', input: '0x31', expected: { format: 'hex', release: [0x31] } },
     {
       name: 'HPE System ROM',
@@ -111,6 +153,10 @@ describe('parseVersion', () => {
       '0x',
       'iLO 5',
       'U30 v',
+      '-dirty',
+      '-g1234567',
+      '1.2-g123',
+      '1.2.3 build',
     ]) {
       expect(parseVersion(input).format, JSON.stringify(input)).toMatch(/^(unknown|opaque)$/);
     }

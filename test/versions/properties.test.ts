@@ -115,6 +115,37 @@ describe('transitivity', () => {
     },
     { name: 'hex', values: ['0x31', '0x30', '0x1A', '0x0b', '0x100', '0xff'] },
     {
+      name: 'OpenBMC git describe with plain and semver tags',
+      values: [
+        '2.13.0',
+        '2.14.0-dev-999-gabc1234',
+        '2.14.0-dev-1066-g5d3a29a8c',
+        '2.14.0-dev-1234-gdeadbee',
+        '2.14.0-dev-1234-gabc1234',
+        '2.14.0-dev-1234-gdeadbee-dirty',
+        '2.14.0-rc1-5-g1234567',
+        '2.14.0-rc.1',
+        '2.14.0',
+        '2.14.0-dirty',
+        '2.14.0-3-g7654321',
+        'v2.14.0-gabcdef0',
+        '2.14.0-gabcdef0',
+        '2.15.0-dev-12-gabc1234',
+      ],
+    },
+    {
+      name: 'HPE Build N with Dell build numbers',
+      values: [
+        '15.2.0 Build 41',
+        '16.5.0 Build 53',
+        '16.5.0 Build 053',
+        '16.5.0-53',
+        '16.5.0 Build 60',
+        '16.5.0',
+        '16.6',
+      ],
+    },
+    {
       name: 'Lenovo XCC (lenovo hint)',
       values: ['TEI3E4D-4.12', 'TEI3E5A-4.12', 'TEI3E6F-4.14', 'TEI3E4D', 'TEI3E6F', 'TEI4A0A', 'TEI39ZZ'],
       hints: { vendor: 'lenovo' } as VersionHints,
@@ -128,5 +159,13 @@ describe('transitivity', () => {
     expect(compareVersions('iLO 5 2.78', '2.78')).toBe('equal');
     expect(compareVersions('2.78', 'iLO 6 2.78')).toBe('equal');
     expect(compareVersions('iLO 5 2.78', 'iLO 6 2.78')).toBe('incomparable');
+  });
+
+  it('does not hold across two commits bridged by their tag (by design)', () => {
+    // "-0-g<hash>" (git describe --long at the tag) is the tag itself, but two different commits
+    // both claiming to be the tag (another repository, a moved tag) have no order.
+    expect(compareVersions('2.14.0-0-g5d3a29a8c', '2.14.0')).toBe('equal');
+    expect(compareVersions('2.14.0', '2.14.0-0-gabc1234')).toBe('equal');
+    expect(compareVersions('2.14.0-0-g5d3a29a8c', '2.14.0-0-gabc1234')).toBe('incomparable');
   });
 });

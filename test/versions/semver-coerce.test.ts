@@ -52,4 +52,10 @@ describe('semver.coerce gets vendor versions wrong', () => {
     expect(semver.lt('52.26.0-5179', '52.26.0')).toBe(true);
     expect(compareVersions('52.26.0-5179', '52.26.0')).toBe(VersionOrder.incomparable);
   });
+
+  it('semver itself orders git-describe commit counts as text', () => {
+    // "dev-999-g…" is one alphanumeric pre-release identifier to semver: ASCII order puts it after "dev-1066-g…".
+    expect(semver.gt('2.14.0-dev-999-gabc1234', '2.14.0-dev-1066-g5d3a29a8c')).toBe(true);
+    expect(compareVersions('2.14.0-dev-999-gabc1234', '2.14.0-dev-1066-g5d3a29a8c')).toBe(VersionOrder.less);
+  });
 });

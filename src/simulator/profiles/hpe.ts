@@ -232,6 +232,14 @@ function hpeUpdateServiceOem(): Json {
 
 export const hpeProfile: VendorProfile = {
   vendor: 'hpe',
+  generation: 'ilo5',
+  generations: {
+    'ilo5-early': (reference) => ({
+      ...reference,
+      updates: { ...reference.updates, acceptedBody: 'ilo-ok' },
+      build: (b) => build(b, 'ilo5-early'),
+    }),
+  },
   messages: { base: 'Base.1.4', code: 'general', severity: 'Severity' },
   serverHeader: 'HPE-iLO-Server/1.30',
   trailingSlash: true,
@@ -281,14 +289,3 @@ export const hpeProfile: VendorProfile = {
     host.route('POST', '/cgi-bin/uploadFile', (req) => iloUploadFile(host, req));
   },
 };
-
-/** The profile of an iLO firmware generation; undefined for an unknown one. */
-export function hpeProfileFor(generation: string): VendorProfile | undefined {
-  if (generation === 'ilo5') return hpeProfile;
-  if (generation !== 'ilo5-early') return undefined;
-  return {
-    ...hpeProfile,
-    updates: { ...hpeProfile.updates, acceptedBody: 'ilo-ok' },
-    build: (b) => build(b, 'ilo5-early'),
-  };
-}

@@ -224,7 +224,7 @@ export const openbmcProfile: VendorProfile = {
     monitorGone: 404,
     taskId: numericTaskId,
     tasksSurviveReboot: false,
-    stagedTask: 'completed',
+    stagedTask: 'bmcweb',
     // bmcweb: SimpleUpdate and HttpPushUri follow HttpPushUriApplyTime; multipart defaults to OnReset.
     defaultApplyTime: { simple: 'push-option', multipart: 'OnReset', push: 'push-option' },
     maxTargets: 1,
@@ -249,4 +249,12 @@ export const openbmcProfile: VendorProfile = {
     basicAuth: false,
   },
   build,
+  // bmcweb with the D-Bus update path (default since late 2024): multipart Targets name
+  // FirmwareInventory members.
+  generation: 'bmcweb-dbus-update',
+  generations: {
+    // Older bmcweb (update_service.hpp before the D-Bus update path): the only multipart Target
+    // it accepts is its Manager; anything else is 400 PropertyValueNotInList.
+    'bmcweb-legacy-update': (p) => ({ ...p, updates: { ...p.updates, multipartTargets: 'manager-only' } }),
+  },
 };

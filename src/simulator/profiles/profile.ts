@@ -73,4 +73,11 @@ export interface VendorProfile {
    * last, so a route here replaces a shared one of the same method and path.
    */
   register?(host: SimHost): void;
+  /** The firmware generation this profile imitates (e.g. "idrac9", "bmcweb-dbus-update"). */
+  readonly generation?: string;
+  /**
+   * Other generations of the same family: each derives its profile from this one, changing only
+   * what that firmware does differently (and naming its source where it does).
+   */
+  readonly generations?: Readonly<Record<string, (reference: VendorProfile) => VendorProfile>>;
 }

@@ -2,7 +2,7 @@
 import type { SimVendor } from '../types.ts';
 import { dellProfile } from './dell.ts';
 import { genericProfile } from './generic.ts';
-import { hpeProfile, hpeProfileFor } from './hpe.ts';
+import { hpeProfile } from './hpe.ts';
 import { lenovoProfile } from './lenovo.ts';
 import { openbmcProfile } from './openbmc.ts';
 import type { VendorProfile } from './profile.ts';
@@ -27,16 +27,15 @@ export const SIM_VENDORS: readonly SimVendor[] = [
   'openbmc',
 ];
 
-/** Generations a vendor's profile comes in besides its default (hpe.ts names the sources). */
-const GENERATIONS: Partial<Record<SimVendor, (generation: string) => VendorProfile | undefined>> = {
-  hpe: hpeProfileFor,
-};
-
+/** The profile of a vendor, in one of its firmware generations (default: the reference one). */
 export function profileFor(vendor: SimVendor, generation?: string): VendorProfile {
   const p = PROFILES[vendor];
   if (p === undefined) throw new Error(`unknown simulator vendor "${vendor}"`);
-  if (generation === undefined) return p;
-  const g = GENERATIONS[vendor]?.(generation);
-  if (g === undefined) throw new Error(`unknown ${vendor} generation "${generation}"`);
-  return g;
+  if (generation === undefined || generation === p.generation) return p;
+  const derive = p.generations?.[generation];
+  if (derive === undefined) {
+    const known = [p.generation, ...Object.keys(p.generations ?? {})].filter(Boolean);
+    throw new Error(`unknown ${vendor} generation "${generation}"; expected one of ${known.join(', ')}`);
+  }
+  return { ...derive(p), generation };
 }

@@ -19,6 +19,7 @@ export type SimTaskState =
   | 'Starting'
   | 'Running'
   | 'Pending'
+  | 'Stopping'
   | 'Completed'
   | 'Exception'
   | 'Killed'

@@ -91,3 +91,23 @@ export function updateMessage(registry: string, key: UpdateMessageKey, args: str
     Resolution: entry.resolution,
   };
 }
+
+const TASK_EVENT = {
+  TaskPaused: { severity: 'Warning', message: "The task with Id '%1' has been paused.", resolution: 'None.' },
+  TaskCompletedOK: { severity: 'OK', message: "The task with Id '%1' has completed.", resolution: 'None.' },
+} as const satisfies Record<string, UpdateEntry>;
+
+/**
+ * A TaskEvent registry message (TaskEvent.1.0.3), as bmcweb's update task adds them
+ * (redfish-core/include/task_messages.hpp).
+ */
+export function taskEventMessage(key: keyof typeof TASK_EVENT, taskId: string): SimMessage {
+  const entry: UpdateEntry = TASK_EVENT[key];
+  return {
+    MessageId: `TaskEvent.1.0.3.${key}`,
+    Message: entry.message.replace('%1', taskId),
+    MessageArgs: [taskId],
+    Severity: entry.severity,
+    Resolution: entry.resolution,
+  };
+}

@@ -8,6 +8,8 @@
  *   HttpPushUriOptions.HttpPushUriApplyTime, the targets its HttpPushUriTargets (XCC). On iDRAC the
  *   push only stores the image as an Available- member (201 + Location).
  */
+
+import { ROOT } from '../profiles/common.ts';
 import { type BaseMessageKey, baseError, baseMessage, SimHttpError } from '../redfish-errors.ts';
 import type { Json } from '../resource-tree.ts';
 import type { SimHost } from '../sim-host.ts';
@@ -75,6 +77,11 @@ export async function multipartUpdate(host: SimHost, req: SimRequest): Promise<S
     throw refuse('PropertyValueFormatError', [JSON.stringify(targets), 'Targets']);
   }
   for (const t of targets) if (!targetExists(host, t)) throw refuse('PropertyValueNotInList', [t, 'Targets']);
+  if (host.profile.updates.multipartTargets === 'manager-only') {
+    const managers = host.tree.has(`${ROOT}/Managers`) ? host.tree.members(`${ROOT}/Managers`) : [];
+    for (const t of targets)
+      if (!managers.includes(t.replace(/\/$/, ''))) throw refuse('PropertyValueNotInList', [t, 'Targets']);
+  }
   for (const k of ['ForceUpdate', 'Stage']) {
     if (p[k] !== undefined && typeof p[k] !== 'boolean')
       throw refuse('PropertyValueTypeError', [JSON.stringify(p[k]), k]);

@@ -11,6 +11,7 @@
 import type { SimImageHeader } from '../image-format.ts';
 import type { SimHost } from '../sim-host.ts';
 import type { SimTask } from '../tasks/task-service.ts';
+import { taskEventMessage } from '../tasks/update-messages.ts';
 import { inWindow, type MaintenanceWindow } from './apply-time.ts';
 import { resolveTargets } from './components.ts';
 import { installVersion } from './install.ts';
@@ -247,8 +248,15 @@ export class UpdateEngine {
     const window = job.request.applyTime === 'InMaintenanceWindowOnReset' ? job.request.window : undefined;
     this.#pending.push({ job, on, ...(window ? { window } : {}) });
     job.record.outcome = 'staged';
-    if (this.#host.profile.updates.stagedTask === 'completed')
-      say(this.#host, job, 'AwaitToActivate', { state: 'Completed' });
+    const style = this.#host.profile.updates.stagedTask;
+    if (style === 'bmcweb') {
+      // bmcweb: the host image waits Stopping + TaskPaused; the BMC image's task just completes.
+      this.#host.tasks.update(
+        job.task,
+        { state: on === 'host' ? 'Stopping' : 'Completed' },
+        taskEventMessage(on === 'host' ? 'TaskPaused' : 'TaskCompletedOK', job.task.id),
+      );
+    } else if (style === 'completed') say(this.#host, job, 'AwaitToActivate', { state: 'Completed' });
     else say(this.#host, job, 'AwaitToActivate', { state: 'Pending', dell: 'Scheduled' });
   }
 

@@ -35,9 +35,19 @@ export interface UpdatePolicy {
   /**
    * How the task of an update that waits for a reset ends: 'completed' (TaskState Completed with
    * Update.AwaitToActivate: bmcweb, DMTF mockups) or 'pending' (the job stays Pending/Scheduled
-   * until the reset installs it, then Completed: iDRAC).
+   * until the reset installs it, then Completed: iDRAC) or 'bmcweb' (update_service.hpp createTask:
+   * a host image staged for the next power cycle leaves the task `Stopping` with
+   * TaskEvent.TaskPaused; a BMC image activated for the next BMC boot ends it `Completed` with
+   * TaskEvent.TaskCompletedOK and no word of the reset it still needs).
    */
-  stagedTask: 'completed' | 'pending';
+  stagedTask: 'completed' | 'pending' | 'bmcweb';
+  /**
+   * What a multipart UpdateParameters Targets may name: any updatable inventory member (DMTF,
+   * bmcweb's D-Bus update path), or only the Manager (bmcweb before the D-Bus update path became
+   * the default in late 2024: update_service.hpp refused any other Target with
+   * PropertyValueNotInList; the image's MANIFEST chose the component).
+   */
+  multipartTargets?: 'inventory' | 'manager-only';
   /** Apply time when the request names none, per method. */
   defaultApplyTime: { simple: DefaultApplyTime; multipart: DefaultApplyTime; push: DefaultApplyTime };
   /** Most Targets one request may name (bmcweb multipart: 1). */
