@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Clock } from '../../deps.ts';
 import { RedfishConnectionError, TaskFailedError } from '../../errors.ts';
 import type { RedfishClient } from '../../redfish/client.ts';
+import { readMembers } from '../../redfish/collection.ts';
 import { pathOf } from '../../redfish/session.ts';
 
 export const QueueItemSchema = z.looseObject({
@@ -23,6 +24,30 @@ export interface QueueItemRequest {
   name: string;
   /** The component's Filename in the iLO Repository. */
   filename: string;
+}
+
+const QueueMemberSchema = QueueItemSchema.extend({
+  '@odata.id': z.string(),
+  Name: z.string().nullish(),
+  Filename: z.string().nullish(),
+});
+
+/**
+ * Refuses to queue behind an item in Exception: iLO processes the queue in strict order and stops
+ * at an Exception until someone removes it (HPEDevCom/redfishdocs updateService supplement,
+ * "Handling Exceptions" and "Stalls in the Task Queue"; ilorest flashfwpkg's taskqueuecheck).
+ */
+export async function assertQueueFlows(client: RedfishClient, queue: string): Promise<void> {
+  const items = await readMembers(client, queue, QueueMemberSchema);
+  const stuck = items.find((i) => i.State === 'Exception');
+  if (stuck === undefined) return;
+  const what = stuck.Name ?? stuck.Filename ?? stuck['@odata.id'];
+  throw new TaskFailedError(
+    stuck['@odata.id'],
+    'Exception',
+    `iLO's Update Task Queue is stalled by "${what}" in Exception (${stuck.Result?.MessageId ?? 'no MessageId'}); ` +
+      'remove that item (DELETE it) before queueing another',
+  );
 }
 
 /** Queues one repository component for iLO to flash; returns the queue item's URI. */

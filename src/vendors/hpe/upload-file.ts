@@ -19,7 +19,7 @@ import { TaskFailedError, UnsupportedError } from '../../errors.ts';
 import type { TaskOutcome } from '../../redfish/task-monitor.ts';
 import type { Accepted, DeliverRequest, FlowContext, InstallTarget } from '../types.ts';
 import { followFlashState, HpeUpdateServiceSchema } from './flash-state.ts';
-import { enqueue, followQueueItem } from './update-queue.ts';
+import { assertQueueFlows, enqueue, followQueueItem } from './update-queue.ts';
 
 const SMART_COMPONENT = /\.(exe|rpm|scexe)$/i;
 
@@ -106,13 +106,24 @@ export async function deliverToIlo(ctx: FlowContext, req: DeliverRequest): Promi
   }
   const etag = etagFor(req);
   const fwpkg = /\.fwpkg$/i.test(req.image.fileName);
-  ctx.emit(fwpkg ? 'uploading into the iLO Repository' : 'uploading to iLO for a direct flash');
-  await postForm(ctx, req, { UpdateRepository: fwpkg, UpdateTarget: !fwpkg, ETag: etag, Section: 0 });
   const accepted: Accepted = { status: 200 };
   if (!fwpkg) {
+    ctx.emit('uploading to iLO for a direct flash');
+    await postForm(ctx, req, { UpdateRepository: false, UpdateTarget: true, ETag: etag, Section: 0 });
     DELIVERED.set(accepted, { updateService: req.updateService, etag });
     return accepted;
   }
+  // Checked before the upload, as ilorest does: an item behind an Exception would never run.
+  const us = await ctx.client.get(req.updateService, QueueLinkSchema);
+  const queue = us.Oem?.Hpe?.UpdateTaskQueue?.['@odata.id'];
+  if (queue === undefined) {
+    throw new UnsupportedError(
+      `${req.updateService}: iLO announces no Oem.Hpe.UpdateTaskQueue for ${req.image.fileName}`,
+    );
+  }
+  await assertQueueFlows(ctx.client, queue);
+  ctx.emit('uploading into the iLO Repository');
+  await postForm(ctx, req, { UpdateRepository: true, UpdateTarget: false, ETag: etag, Section: 0 });
   // The repository write is over at Complete; a failed verification or write is iLO's Error.
   const written = await followFlashState(ctx, { uri: req.updateService, afterReset: false, etag });
   if (written.outcome === 'failed') {
@@ -123,15 +134,9 @@ export async function deliverToIlo(ctx: FlowContext, req: DeliverRequest): Promi
       `iLO refused ${req.image.fileName}: ${m?.text ?? m?.id}`,
     );
   }
-  const us = await ctx.client.get(req.updateService, QueueLinkSchema);
-  const queue = us.Oem?.Hpe?.UpdateTaskQueue?.['@odata.id'];
-  if (queue === undefined) {
-    throw new UnsupportedError(
-      `${req.updateService}: iLO announces no Oem.Hpe.UpdateTaskQueue for ${req.image.fileName}`,
-    );
-  }
   const item = await enqueue(ctx.client, queue, {
-    name: `firmwarden ${req.target.name} ${req.target.to} ${etag.slice(-12)}`,
+    // Names must be unique in the queue: a retry after a failure gets a name of its own.
+    name: `firmwarden ${req.target.name} ${req.target.to} ${ctx.clock.now().toString(36)}`,
     filename: safeName(req.image.fileName),
   });
   ctx.emit(`queued on iLO's Update Task Queue: ${item}`);

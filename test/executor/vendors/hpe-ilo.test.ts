@@ -118,5 +118,9 @@ describe("iLO's HttpPushUri (/cgi-bin/uploadFile)", () => {
     expect(report.actions.map((a) => a.outcome)).toEqual(['failed']);
     expect(report.actions[0]?.detail).toMatch(/Exception.*ApplyFailed/);
     expect(route(t.bmc, /^POST .*\/ComputerSystem\.Reset$/)).toBe(0);
+    // The Exception item stalls iLO's queue: the next attempt says so and uploads nothing.
+    const again = await updateServer(t.server, t.serverPlan, t.deps, t.options({ method: 'http-push' }));
+    expect(again.actions[0]?.detail).toMatch(/Update Task Queue is stalled .*Exception/);
+    expect(route(t.bmc, /^POST \/cgi-bin\/uploadFile$/)).toBe(1);
   });
 });
