@@ -5,12 +5,13 @@
  *   the Update Task Queue (upload-file.ts);
  * - an update with no task (that form, and SimpleUpdate before iLO 5 2.30) is followed in
  *   UpdateService Oem.Hpe.State until Complete or Error (flash-state.ts). iLO's own image makes
- *   iLO reset itself after Complete; anything else iLO flashed runs after the next host reset.
+ *   iLO reset itself after Complete; anything else iLO flashed runs after the next host reset,
+ *   also when a task said only Completed (afterTask).
  */
 import { generic } from '../generic/index.ts';
 import type { VendorDriver } from '../types.ts';
 import { isHpe, readHpeMember } from './identity.ts';
-import { deliverToIlo, followIlo } from './upload-file.ts';
+import { afterIloTask, deliverToIlo, followIlo } from './upload-file.ts';
 
 export const hpe = {
   ...generic,
@@ -19,4 +20,5 @@ export const hpe = {
   readMember: readHpeMember,
   deliver: deliverToIlo,
   followUntracked: followIlo,
+  afterTask: afterIloTask,
 } satisfies VendorDriver;

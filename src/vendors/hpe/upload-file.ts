@@ -144,9 +144,28 @@ export async function deliverToIlo(ctx: FlowContext, req: DeliverRequest): Promi
   return accepted;
 }
 
-/** The image waits for a host reset once iLO flashed it: everything but iLO itself. */
+/**
+ * The image waits for a host reset once iLO flashed it: everything but iLO itself (HPE dev blog
+ * "HPE firmware updates: Part 3": "flashed instantaneously (iLO firmware) or staged and flashed
+ * during next reboot (UEFI/Bios firmware)"; ilorest flashfwpkg: type B "a reboot is required for
+ * this firmware to take effect").
+ */
 export function activatesAfterReset(target: InstallTarget): boolean {
   return target.kind !== 'bmc';
+}
+
+/**
+ * The driver's `afterTask` hook: iLO 5 2.30+ and iLO 6 do give SimpleUpdate a task, but whether it
+ * ends with Update.AwaitToActivate is not documented, and its monitor vanishes once iLO resets
+ * (ironcore-dev/metal-operator issue 617). A host image iLO reports done is staged all the same.
+ */
+export async function afterIloTask(
+  _ctx: FlowContext,
+  outcome: TaskOutcome,
+  target: InstallTarget,
+): Promise<TaskOutcome> {
+  const done = outcome.outcome === 'completed' || outcome.outcome === 'gone';
+  return done && activatesAfterReset(target) ? { ...outcome, outcome: 'staged' } : outcome;
 }
 
 /** The driver's `followUntracked` hook. */

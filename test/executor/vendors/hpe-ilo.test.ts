@@ -37,7 +37,7 @@ const route = (bmc: { stats: { byRoute: Record<string, number> } }, re: RegExp) 
 
 describe('iLO 5 before 2.30: SimpleUpdate answers 200 without a task', () => {
   it('iLO firmware: follows Oem.Hpe.State to Complete, then waits out iLO resetting itself', async () => {
-    const t = await ilo(['bmc'], EARLY);
+    const t = await ilo(['bmc'], { ...EARLY, timing: { installMs: 200 } });
     const steps: string[] = [];
     const report = await updateServer(
       t.server,

@@ -34,6 +34,8 @@ async function ilo(generation?: string): Promise<Session> {
     vendor: 'hpe',
     tls: false,
     seed: 41,
+    // Each state lasts long enough for a 5 ms poller to see it even on a loaded machine.
+    timing: { transferMs: 120, verifyMs: 120, installMs: 120 },
     ...(generation ? { generation } : {}),
   });
   open.push(bmc);
