@@ -4,9 +4,9 @@
  * conditionally (ETag / Last-Modified) so an unchanged catalog costs a 304. Dell's catalogs take
  * seconds to parse, and the dashboard polls.
  */
-import { join } from 'node:path';
-import { type Catalog, loadCatalog, parseCatalogBytes } from '../catalog/index.ts';
+import { type Catalog, loadCatalog } from '../catalog/index.ts';
 import { readCatalogSource, type SourceValidators } from '../daemon/catalog-source.ts';
+import { parseUrlCatalog } from '../daemon/configured-catalog.ts';
 import type { DaemonConfig } from '../daemon/load-config.ts';
 import { FirmwardenError } from '../errors.ts';
 import { ApiError } from './api-errors.ts';
@@ -40,7 +40,11 @@ export class CatalogCache {
         `catalog: not configured in ${this.#config.file} (compliance and plan need catalog.source)`,
       );
     }
-    const read = await readCatalogSource(cfg.source, this.#current?.validators);
+    const read = await readCatalogSource(
+      cfg.source,
+      this.#current?.validators,
+      cfg.allowHosts ? { allowHosts: cfg.allowHosts } : {},
+    );
     if (this.#current && (read.notModified || read.digest === this.#current.validators.digest)) {
       return this.#current.catalog;
     }
@@ -51,18 +55,8 @@ export class CatalogCache {
     } else {
       if (read.bytes === undefined)
         throw new FirmwardenError('FW_ERR_CATALOG_SOURCE', `[GET] "${cfg.source.url}": no content`);
-      const url = cfg.source.url;
-      const bytes = read.bytes;
-      const parse = (baseUrl?: string) =>
-        parseCatalogBytes(bytes, {
-          file: url,
-          baseDir: join(this.#config.stateDir, 'catalog-watch'),
-          ...(baseUrl ? { baseUrl } : {}),
-        });
-      catalog = await parse(cfg.baseUrl);
-      // Packages given relative to the catalog live beside it (as catalog-watch reads them).
-      if (!cfg.baseUrl && catalog.entries.some((e) => e.image.file !== undefined))
-        catalog = await parse(new URL('.', url).href);
+      // Parsed as catalog-watch parses it.
+      catalog = await parseUrlCatalog(this.#config, cfg.source.url, read.bytes);
     }
     const { bytes: _bytes, notModified: _nm, ...validators } = read;
     this.#current = { catalog, validators };

@@ -7,30 +7,30 @@
  */
 import { z } from 'zod';
 import { describeError, FirmwardenError } from '../errors.ts';
-import { simpleUpdate } from '../executor/deliver.ts';
 import { resetManager, waitFor } from '../executor/host-reset.ts';
+import { installImage } from '../executor/install.ts';
 import { verifyComponent } from '../executor/verify.ts';
 import type { InventoryComponent } from '../inventory/model.ts';
 import { readMembers } from '../redfish/collection.ts';
 import { ODataIdSchema, ResourceSchema } from '../redfish/models/index.ts';
-import { assertNotFailed, followTask } from '../redfish/task-monitor.ts';
 import type { BackupEnv, RestoreReport, ServerFacts } from './backup-env.ts';
 import { BackupErrorCode } from './backup-errors.ts';
+import { expectedOf } from './expected.ts';
 import { readFirmwareView } from './firmware-view.ts';
 import type { Inspected } from './inspect-component.ts';
+import { restoreInstallEnv } from './install-env.ts';
 import { followQueueItem, packageFor, queuePackage, readRecoverySet } from './recovery-set.ts';
-import type { Reference } from './references.ts';
-import { expectedOf, simpleTargets } from './restore.ts';
 
 /** A copy the BMC keeps itself, and how to bring it back. */
 export interface BmcFallback {
   mechanism: 'rollback' | 'backup-bank' | 'recovery-set';
   /** Where the copy is, the version it holds (as the inventory reports it), and its name. */
   copy: { uri: string; version: string; label: string };
-  /** Sets the copy going; returns what to follow (a task, or iLO's queue item), if anything. */
-  start: () => Promise<string | undefined>;
-  /** Follows what `start` returned to its end (throws when it failed); absent: a Redfish task. */
-  follow?: (uri: string) => Promise<'completed' | 'staged'>;
+  /**
+   * Sets the copy going and follows it to its end (throws when it failed): the task or iLO queue
+   * item followed, and whether the image now waits for a host reset.
+   */
+  run: () => Promise<{ task?: string; staged: boolean }>;
 }
 
 const asCopy = (c: InventoryComponent): BmcFallback['copy'] => ({
@@ -63,14 +63,12 @@ export async function bmcFallback(
     return {
       mechanism,
       copy: asCopy(copy),
-      start: async () =>
-        (
-          await simpleUpdate(env.client, facts.caps, {
-            image: { sha256: '', size: 0, fileName: copy.id },
-            targets: simpleTargets(facts, item.c),
-            imageUri: copy.uri,
-          })
-        ).location,
+      // The same install pipeline as every update: SimpleUpdate naming the Previous- member.
+      run: () =>
+        installImage(restoreInstallEnv(env, facts), {
+          expected: expectedOf(item, { version: copy.version }),
+          source: { from: 'bmc', uri: copy.uri },
+        }),
     };
   }
   if (mechanism === 'backup-bank' && item.c.kind === 'bmc') {
@@ -80,10 +78,10 @@ export async function bmcFallback(
     return {
       mechanism,
       copy: asCopy(copy),
-      start: async () => {
+      run: async () => {
         await env.client.patch(manager, { Links: { ActiveSoftwareImage: { '@odata.id': copy.uri } } });
         await resetManager(env.client);
-        return undefined;
+        return { staged: false };
       },
     };
   }
@@ -105,13 +103,15 @@ async function recoveryPackage(
   return {
     mechanism: 'recovery-set',
     copy: { uri: set.uri, version: pkg.version, label: pkg.filename },
-    start: () => queuePackage(env.client, queue, pkg, `firmwarden restore ${item.c.name}`),
-    follow: (uri) =>
-      followQueueItem(env.client, uri, pkg, env.deps.clock, {
+    run: async () => {
+      const task = await queuePackage(env.client, queue, pkg, `firmwarden restore ${item.c.name}`);
+      const outcome = await followQueueItem(env.client, task, pkg, env.deps.clock, {
         timeoutMs: t.taskMs,
         pollMs: t.pollMs,
         unreachableMs: t.bmcRebootMs,
-      }),
+      });
+      return { task, staged: outcome === 'staged' };
+    },
   };
 }
 
@@ -151,22 +151,8 @@ export async function restoreFromBmcCopy(
     findings: item.report.findings.map((f) => f.kind),
   });
   try {
-    const location = await fb.start();
-    let outcome: string | undefined;
-    if (location) {
-      report.task = location;
-      if (fb.follow) outcome = await fb.follow(location);
-      else {
-        const t = await followTask(env.client, location, env.deps.clock, {
-          timeoutMs: env.timeouts.taskMs,
-          pollMs: env.timeouts.pollMs,
-          unreachableTimeoutMs: env.timeouts.bmcRebootMs,
-        });
-        outcome = assertNotFailed(t, location).outcome;
-      }
-    }
-    if (fb.mechanism === 'rollback' && item.c.kind === 'bmc' && outcome === 'staged')
-      await resetManager(env.client);
+    const done = await fb.run();
+    if (done.task) report.task = done.task;
     const how =
       fb.mechanism === 'rollback'
         ? `rolled back to ${copy.version} from the BMC's rollback copy`
@@ -174,13 +160,13 @@ export async function restoreFromBmcCopy(
           ? `flashed ${copy.label} (${copy.version}) from iLO's System Recovery Set`
           : `booted the BMC's backup bank (${copy.version})`;
     const words = `${how} (fallback: no verified copy of ${item.report.expectedVersion ?? 'the expected version'})`;
-    if (item.c.kind !== 'bmc' && outcome === 'staged') {
+    if (item.c.kind !== 'bmc' && done.staged) {
       Object.assign(report, {
         outcome: 'staged',
         detail: `${item.c.name}: ${words}; it runs after the next host reset`,
       });
     } else {
-      const expected = { ...expectedOf(item, { version: copy.version } as Reference) };
+      const expected = expectedOf(item, { version: copy.version });
       let last = 'not read back';
       const ok = await waitFor(
         async () => {

@@ -3,9 +3,11 @@
  * matching: identity and model) at the version it runs, with the digest every copy and every
  * read-back is checked against. Also the key a component keeps across updates, for baselines.
  */
+
 import type { CatalogEntry } from '../catalog/model.ts';
 import type { InventoryComponent, ServerInventory } from '../inventory/model.ts';
 import { componentMatcher, indexCatalog } from '../planner/index.ts';
+import { vendorDriver } from '../vendors/detect.ts';
 import { compareVersions } from '../versions/index.ts';
 
 /** The catalog's word on one installed image. */
@@ -65,7 +67,5 @@ export function refDigest(ref: Reference): string {
  * (OpenBMC), else the member Id.
  */
 export function componentKey(server: ServerInventory, c: InventoryComponent): string {
-  if (c.identity.fqdd) return `fqdd:${c.identity.fqdd}`;
-  if (server.vendor === 'openbmc') return `${c.kind}:${c.name}`;
-  return `id:${c.id}`;
+  return vendorDriver(server.vendor).componentKey(c);
 }

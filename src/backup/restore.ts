@@ -11,55 +11,44 @@
  */
 
 import { describeError, FirmwardenError } from '../errors.ts';
-import { type Delivered, pushHttp, pushMultipart, simpleUpdate } from '../executor/deliver.ts';
-import { resetHost, resetManager, waitFor } from '../executor/host-reset.ts';
+import { resetHost, waitFor } from '../executor/host-reset.ts';
+import { type InstallResult, installImage } from '../executor/install.ts';
 import { chooseMethod } from '../executor/method-choice.ts';
 import { type Expected, verifyComponent } from '../executor/verify.ts';
-import type { InventoryComponent } from '../inventory/model.ts';
-import { pathOf } from '../redfish/session.ts';
-import { assertNotFailed, followTask } from '../redfish/task-monitor.ts';
 import type { BackupEnv, RestoreReport, ServerFacts } from './backup-env.ts';
 import { BackupError, BackupErrorCode } from './backup-errors.ts';
 import { CopyState } from './backup-vocab.ts';
 import { bmcFallback, restoreFromBmcCopy } from './bmc-fallback.ts';
+import { expectedOf } from './expected.ts';
 import { readFirmwareView } from './firmware-view.ts';
 import type { Inspected } from './inspect-component.ts';
+import { restoreInstallEnv } from './install-env.ts';
 import { digestMatches, type Reference } from './references.ts';
 
-/** SimpleUpdate Targets for a component: itself, or the Manager/Bios the ActionInfo insists on. */
-export function simpleTargets(facts: ServerFacts, c: InventoryComponent): string[] {
-  const allowed = facts.caps.simple?.targets;
-  if (!allowed || allowed.includes(c.uri)) return [c.uri];
-  const pick =
-    c.kind === 'bmc'
-      ? allowed.find((a) => /\/Managers\/[^/]+\/?$/.test(a))
-      : c.kind === 'bios'
-        ? allowed.find((a) => /\/Bios\/?$/.test(a))
-        : undefined;
-  return pick ? [pick] : [c.uri];
-}
-
-async function deliver(
+/**
+ * Installs the restore's source through the install pipeline: the slice copy the BMC holds
+ * (SimpleUpdate naming it, Immediate where offered), or the verified store copy by the best
+ * method the BMC offers.
+ */
+async function install(
   env: BackupEnv,
   facts: ServerFacts,
   item: Inspected,
   ref: Reference,
   source: 'slice' | 'store',
-) {
-  const { client } = env;
+): Promise<InstallResult> {
   const caps = facts.caps;
-  const c = item.c;
-  const immediate = caps.simple?.applyTimes?.includes('Immediate')
-    ? { '@Redfish.OperationApplyTime': 'Immediate' }
-    : {};
+  const ienv = restoreInstallEnv(env, facts);
+  const expected = expectedOf(item, ref);
   if (source === 'slice') {
-    const res = await client.post(caps.simple?.target as string, {
-      ImageURI: item.report.slice?.copy,
-      Targets: simpleTargets(facts, c),
-      ...immediate,
+    return installImage(ienv, {
+      expected,
+      source: {
+        from: 'bmc',
+        uri: item.report.slice?.copy as string,
+        ...(caps.simple?.applyTimes?.includes('Immediate') ? { applyTime: 'Immediate' as const } : {}),
+      },
     });
-    const location = res.headers['location'];
-    return location ? pathOf(location, client.transport.origin) : undefined;
   }
   const sha = ref.sha256 ?? ((await env.store.findByMd5(ref.md5 as string)) as string);
   const stored = await env.store.verify(sha);
@@ -68,39 +57,12 @@ async function deliver(
     applyTimes: ['Immediate', 'OnReset'],
     ...(env.imageServer ? { imageServer: env.imageServer.scheme } : {}),
   });
-  const delivery = {
-    image: { sha256: sha, size: stored.size, fileName: ref.fileName },
-    targets: [c.uri],
-    ...(choice.applyTime ? { applyTime: choice.applyTime } : {}),
-  };
-  let sent: Delivered;
-  if (choice.method === 'multipart') sent = await pushMultipart(client, caps, env.store, delivery);
-  else if (choice.method === 'http-push') {
-    sent = await pushHttp(client, caps, env.store, delivery);
-    // iDRAC stores a pushed image as an Available- member; SimpleUpdate naming it installs it.
-    if (sent.created && !sent.location) {
-      sent = await simpleUpdate(client, caps, {
-        ...delivery,
-        targets: simpleTargets(facts, c),
-        imageUri: sent.created,
-      });
-    }
-  } else {
-    const grant = await env.imageServer?.grant(sha, { label: `${env.server.name} restore ${c.name}` });
-    if (grant === undefined)
-      throw new BackupError(BackupErrorCode.noSource, env.server.name, 'no image server for SimpleUpdate');
-    try {
-      sent = await simpleUpdate(client, caps, {
-        ...delivery,
-        targets: simpleTargets(facts, c),
-        imageUri: grant.url,
-        protocol: choice.protocol ?? 'HTTP',
-      });
-    } finally {
-      env.imageServer?.revoke(grant.token);
-    }
-  }
-  return sent.location;
+  if (choice.method === 'simple' && !env.imageServer)
+    throw new BackupError(BackupErrorCode.noSource, env.server.name, 'no image server for SimpleUpdate');
+  return installImage(ienv, {
+    expected,
+    source: { from: 'store', image: { sha256: sha, size: stored.size, fileName: ref.fileName }, choice },
+  });
 }
 
 /** Restores one component; never throws for BMC trouble (the report says what happened). */
@@ -145,19 +107,10 @@ export async function restoreComponent(
   });
   const report: RestoreReport = { source, outcome: 'failed', detail: '' };
   try {
-    const location = await deliver(env, facts, item, ref, source);
-    let outcome: string | undefined;
-    if (location) {
-      report.task = location;
-      const t = await followTask(env.client, location, env.deps.clock, {
-        timeoutMs: env.timeouts.taskMs,
-        pollMs: env.timeouts.pollMs,
-        unreachableTimeoutMs: env.timeouts.bmcRebootMs,
-      });
-      outcome = assertNotFailed(t, location).outcome;
-    }
-    if (item.c.kind === 'bmc' && outcome === 'staged') await resetManager(env.client);
-    if (item.c.kind !== 'bmc' && outcome === 'staged') {
+    const done = await install(env, facts, item, ref, source);
+    if (done.task) report.task = done.task;
+    // A BMC image was waited for through its reset by the pipeline; a host image may wait for one.
+    if (done.staged) {
       Object.assign(report, {
         outcome: 'staged',
         detail: `${item.c.name}: ${ref.version} restored from the ${source}; it runs after the next host reset`,
@@ -215,19 +168,6 @@ async function verify(
   report.outcome = ok ? 'verified' : 'failed';
   report.detail = ok ? `${last} (restored from the ${report.source})` : `restore delivered but ${last}`;
   if (!ok) report.error = { code: BackupErrorCode.restoreFailed, message: last };
-}
-
-export function expectedOf(item: Inspected, ref: Reference): Expected {
-  return {
-    id: item.c.id,
-    uri: item.c.uri,
-    name: item.c.name,
-    kind: item.c.kind,
-    ...(item.c.softwareId ? { softwareId: item.c.softwareId } : {}),
-    ...(item.c.identity.fqdd ? { fqdd: item.c.identity.fqdd } : {}),
-    from: item.c.version,
-    to: ref.version,
-  };
 }
 
 /** What a restore may do to the host to finish a staged restore. */

@@ -77,8 +77,15 @@ export interface CatalogSource {
   format: CatalogFormat;
   /** The path as given to loadCatalog (used in messages). */
   file: string;
-  /** Directory `image.file` paths are relative to (absolute). */
+  /** Directory `image.file` paths are relative to (absolute); local images must stay inside it. */
   baseDir: string;
+  /** The http(s) URL the catalog was fetched from; absent for a local file. Such a catalog names no local image. */
+  url?: string;
+  /**
+   * Base URL given at import (an operator's mirror, or the folder of the catalog's URL): its
+   * host is one image downloads may use (image-hosts.ts).
+   */
+  baseUrl?: string;
   /** How the bytes were decoded. */
   encoding: string;
   name?: string;

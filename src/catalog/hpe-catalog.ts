@@ -15,6 +15,7 @@
  * within their family instead of calling them incomparable; the fwrepo text stays in
  * `details.hpeVersion`.
  */
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { ComponentKind, Vendor } from '../vocab.ts';
 import { type Catalog, countStats, type SkippedItem, SkipReason } from './catalog.ts';
@@ -180,9 +181,7 @@ function importHpeItem(file: string, raw: unknown, ctx: HpeContext): Imported {
       ...(deviceClass === undefined ? {} : { hpeDeviceClass: deviceClass }),
     },
     image: {
-      ...(ctx.baseUrl === undefined
-        ? { file: ctx.relativePrefix + safe }
-        : { url: joinUrl(ctx.baseUrl, safe) }),
+      ...(ctx.baseUrl === undefined ? { file: safe } : { url: joinUrl(ctx.baseUrl, safe) }),
       ...(sha256 === undefined ? {} : { sha256 }),
       ...(item.md5 === undefined ? {} : { md5: item.md5 }),
       ...(item.size === undefined ? {} : { size: item.size }),
@@ -204,8 +203,6 @@ function importHpeItem(file: string, raw: unknown, ctx: HpeContext): Imported {
 }
 
 interface HpeContext extends ImportContext {
-  /** Prefix that makes a package name relative to the catalog file ("../" inside fwrepodata/). */
-  relativePrefix: string;
   sha256Sums: ReadonlyMap<string, string>;
 }
 
@@ -219,7 +216,10 @@ export function parseHpeFwrepo(
     sha256Sums: ReadonlyMap<string, string>;
   },
 ): Catalog {
-  const hpeCtx: HpeContext = { ...ctx, relativePrefix: ctx.inFwrepodata ? '../' : '' };
+  const hpeCtx: HpeContext = ctx;
+  // Packages sit in the repository root, beside fwrepodata/: that folder is the catalog's folder
+  // (image.file paths stay inside it, local-images.ts).
+  const baseDir = ctx.inFwrepodata ? dirname(ctx.baseDir) : ctx.baseDir;
   const entries: CatalogEntry[] = [];
   const skipped: SkippedItem[] = [];
   const keys = Object.keys(doc);
@@ -232,6 +232,6 @@ export function parseHpeFwrepo(
     entries,
     skipped,
     stats: countStats(keys.length, entries, skipped),
-    source: { format: CatalogFormat.hpe, file: ctx.file, baseDir: ctx.baseDir, encoding: ctx.encoding },
+    source: { format: CatalogFormat.hpe, file: ctx.file, baseDir, encoding: ctx.encoding },
   };
 }

@@ -15,6 +15,8 @@ export const ImageErrorCode = {
   path: 'FW_ERR_IMAGE_PATH',
   /** No such image in the store, or the source file does not exist. */
   notFound: 'FW_ERR_IMAGE_NOT_FOUND',
+  /** The URL, or a redirect, names a host the catalog may not download from (image-hosts.ts). */
+  host: 'FW_ERR_IMAGE_HOST',
   /** The download failed (HTTP status, connection, timeout). */
   fetch: 'FW_ERR_IMAGE_FETCH',
   /** The image's source file exists but cannot be read (permissions, a directory...). */

@@ -12,6 +12,7 @@ import { ImageErrorCode, ImageStoreError } from './image-errors.ts';
 import { removeIfPresent } from './image-store.ts';
 
 export interface FetchSettings {
+  maxRedirections: number;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
   maxBytes: number;
@@ -20,6 +21,8 @@ export interface FetchSettings {
 
 /** Download settings; every default in one block. */
 export const FETCH_DEFAULTS: Readonly<FetchSettings> = {
+  /** Vendor CDNs redirect once or twice (to a regional mirror); more is a loop. */
+  maxRedirections: 5,
   /** Time to the response headers. Vendor CDNs answer in well under this. */
   headersTimeoutMs: 30_000,
   /** Longest silence between body chunks (not the whole transfer: images reach gigabytes). */
@@ -44,6 +47,12 @@ export interface DownloadArgs {
   dispatcher: Dispatcher;
   settings: FetchSettings;
   signal?: AbortSignal;
+  /**
+   * Asked before the first request and before following each redirect; throws to refuse the URL
+   * (image-hosts.ts). Redirects are followed here, one checked hop at a time, up to
+   * settings.maxRedirections.
+   */
+  checkUrl?: (url: string) => Promise<void>;
   /** Called per chunk written: bytes on disk so far, the total when known, the chunk's size. */
   onBytes?: (bytes: number, total: number | undefined, chunk: number) => void;
 }
@@ -77,19 +86,7 @@ export async function downloadToPartial(args: DownloadArgs): Promise<DownloadRes
     if (validator) headers['if-range'] = validator;
   }
 
-  let response: Dispatcher.ResponseData;
-  try {
-    response = await request(url, {
-      method: 'GET',
-      headers,
-      dispatcher: args.dispatcher,
-      headersTimeout: settings.headersTimeoutMs,
-      bodyTimeout: settings.bodyTimeoutMs,
-      ...(args.signal === undefined ? {} : { signal: args.signal }),
-    });
-  } catch (err) {
-    throw networkError(url, err, args.signal);
-  }
+  const response = await requestFollowing(args, headers);
   const { statusCode, body } = response;
   const header = (name: string): string | undefined => {
     const v = response.headers[name];
@@ -183,6 +180,48 @@ export async function downloadToPartial(args: DownloadArgs): Promise<DownloadRes
     await handle.close().catch(() => undefined);
   }
   return { resumedFrom: start, restarted: offset > 0 && start === 0, transferred };
+}
+
+/**
+ * GET `args.url`, following redirects itself so that every hop is checked (checkUrl) before it is
+ * asked: a redirect to a host the catalog may not use is refused without connecting to it.
+ */
+async function requestFollowing(
+  args: DownloadArgs,
+  headers: Record<string, string>,
+): Promise<Dispatcher.ResponseData> {
+  const { url, settings } = args;
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    await args.checkUrl?.(current);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(current, {
+        method: 'GET',
+        headers,
+        dispatcher: args.dispatcher,
+        headersTimeout: settings.headersTimeoutMs,
+        bodyTimeout: settings.bodyTimeoutMs,
+        ...(args.signal === undefined ? {} : { signal: args.signal }),
+      });
+    } catch (err) {
+      throw networkError(url, err, args.signal);
+    }
+    const location = response.headers['location'];
+    const target = Array.isArray(location) ? location[0] : location;
+    if (![301, 302, 303, 307, 308].includes(response.statusCode) || target === undefined) return response;
+    await response.body.dump();
+    if (hop >= settings.maxRedirections) {
+      throw new ImageStoreError(ImageErrorCode.fetch, url, `more than ${hop} redirects`);
+    }
+    try {
+      current = new URL(target, current).href;
+    } catch (err) {
+      throw new ImageStoreError(ImageErrorCode.fetch, url, 'redirect to an invalid URL', { cause: err });
+    }
+    if (!/^https?:$/.test(new URL(current).protocol))
+      throw new ImageStoreError(ImageErrorCode.host, url, 'redirect to a URL that is not http(s)');
+  }
 }
 
 /** Bytes already downloaded for `url` (0 when there is no partial, or it was for another URL). */

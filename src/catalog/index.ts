@@ -8,11 +8,12 @@ export type { Digests, ExpectedImage } from './digest-stream.ts';
 export { ImageErrorCode, ImageStoreError } from './image-errors.ts';
 export type { FetchSettings } from './image-fetcher.ts';
 export { FETCH_DEFAULTS } from './image-fetcher.ts';
+export type { HostLookup } from './image-hosts.ts';
 export type { StoredImage } from './image-store.ts';
 export { ImageStore } from './image-store.ts';
 export { catalogJsonSchemaText } from './json-schema.ts';
-export type { LoadCatalogOptions, ParseCatalogOptions } from './load-catalog.ts';
-export { CATALOG_DEFAULTS, loadCatalog, parseCatalogBytes } from './load-catalog.ts';
+export type { LoadCatalogOptions, ParseCatalogOptions, RemoteCatalogOptions } from './load-catalog.ts';
+export { CATALOG_DEFAULTS, loadCatalog, parseCatalogBytes, parseRemoteCatalog } from './load-catalog.ts';
 export type { CatalogEntry, NativeCatalogFile } from './model.ts';
 export {
   CatalogEntrySchema,

@@ -11,6 +11,7 @@ import type { Catalog } from './catalog.ts';
 import { CatalogErrorCode } from './catalog-errors.ts';
 import { parseDellCatalog } from './dell-catalog.ts';
 import { looksLikeHpeFwrepo, parseHpeFwrepo, parseSha256Sums } from './hpe-catalog.ts';
+import { assertLocalImages } from './local-images.ts';
 import { nativeCatalogFrom, parseJsonText, parseNativeYaml } from './native-catalog.ts';
 import { decodeCatalogText } from './text-decoding.ts';
 
@@ -71,6 +72,11 @@ export interface ParseCatalogOptions {
   /** Directory image.file paths are relative to. */
   baseDir: string;
   baseUrl?: string;
+  /**
+   * The http(s) URL the bytes were fetched from: a native catalog may then name no local file
+   * (use parseRemoteCatalog, which also resolves Dell/HPE relative packages against the URL).
+   */
+  url?: string;
   /** Supplies SHA256SUMS digests for HPE catalogs (loadCatalog reads them beside the file). */
   readSha256Sums?: () => Promise<ReadonlyMap<string, string>>;
 }
@@ -88,21 +94,67 @@ export async function parseCatalogBytes(bytes: Uint8Array, options: ParseCatalog
     encoding: decoded.encoding,
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
   };
-  if (first === '<') return parseDellCatalog(text, base);
-  if (first === '{' || first === '[') {
+  const native = { ...base, remote: options.url !== undefined };
+  let catalog: Catalog;
+  if (first === '<') catalog = await parseDellCatalog(text, base);
+  else if (first === '{' || first === '[') {
     const doc = parseJsonText(text, file);
-    if (isNative(doc)) return nativeCatalogFrom(doc, base);
-    if (looksLikeHpeFwrepo(doc)) {
+    if (isNative(doc)) catalog = nativeCatalogFrom(doc, native);
+    else if (looksLikeHpeFwrepo(doc)) {
       const sha256Sums = (await options.readSha256Sums?.()) ?? new Map<string, string>();
-      return parseHpeFwrepo(doc, { ...base, inFwrepodata: basename(baseDir) === 'fwrepodata', sha256Sums });
+      catalog = parseHpeFwrepo(doc, {
+        ...base,
+        inFwrepodata: basename(baseDir) === 'fwrepodata',
+        sha256Sums,
+      });
+    } else {
+      throw new CatalogError(
+        file,
+        'unrecognized JSON catalog: expected a native catalog ({"version": 1, "entries": [...]}) or an HPE fwrepo.json (keyed by .fwpkg file name)',
+        { code: CatalogErrorCode.format },
+      );
     }
-    throw new CatalogError(
-      file,
-      'unrecognized JSON catalog: expected a native catalog ({"version": 1, "entries": [...]}) or an HPE fwrepo.json (keyed by .fwpkg file name)',
-      { code: CatalogErrorCode.format },
-    );
-  }
-  return parseNativeYaml(text, base);
+  } else catalog = parseNativeYaml(text, native);
+  // Vendor imports build package paths with safePackagePath already; checked once more here so no
+  // format can name a file outside the catalog's folder (remote catalogs: parseRemoteCatalog).
+  if (options.url === undefined)
+    assertLocalImages(catalog, { baseDir: catalog.source.baseDir, remote: false });
+  catalog.source = {
+    ...catalog.source,
+    ...(options.url === undefined ? {} : { url: options.url }),
+    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+  };
+  return catalog;
+}
+
+export interface RemoteCatalogOptions {
+  /** The http(s) URL the bytes came from (messages, entry.source.file). */
+  url: string;
+  /** An operator's mirror for Dell/HPE package paths (wins over Dell's baseLocation). */
+  baseUrl?: string;
+  /** A folder of this host recorded as the catalog's baseDir (no image is read from it). */
+  baseDir: string;
+}
+
+/**
+ * Parses a catalog fetched over HTTP(S). Dell/HPE packages given relative to the catalog are
+ * downloaded from beside it on the same server, unless a baseUrl names a mirror; no entry may
+ * name a local file (a catalog from the network must not read files of this host).
+ */
+export async function parseRemoteCatalog(bytes: Uint8Array, options: RemoteCatalogOptions): Promise<Catalog> {
+  const parse = (baseUrl?: string) =>
+    parseCatalogBytes(bytes, {
+      file: options.url,
+      url: options.url,
+      baseDir: options.baseDir,
+      ...(baseUrl ? { baseUrl } : {}),
+    });
+  let catalog = await parse(options.baseUrl);
+  // A second pass, not a default baseUrl: for Dell an explicit baseUrl would override baseLocation.
+  if (!options.baseUrl && catalog.entries.some((e) => e.image.file !== undefined))
+    catalog = await parse(new URL('.', options.url).href);
+  assertLocalImages(catalog, { baseDir: options.baseDir, remote: true });
+  return catalog;
 }
 
 function isNative(doc: unknown): boolean {

@@ -137,7 +137,11 @@ export const SupportedModelSchema = z
 /** Where the image is and how to verify it. */
 export const ImageSchema = z
   .object({
-    file: z.string().min(1).optional().describe('path relative to the catalog file'),
+    file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("path relative to the catalog file, inside its folder (no '..', not absolute)"),
     url: z
       .url({ protocol: /^(https?|file)$/, error: 'expected an http(s):// or file:// URL' })
       .optional()

@@ -12,6 +12,7 @@ import {
   CatalogValidationError,
   formatPath,
 } from './catalog-errors.ts';
+import { localImageIssues } from './local-images.ts';
 import { type CatalogEntry, CatalogFormat, NativeCatalogFileSchema } from './model.ts';
 
 /** Where the text came from. */
@@ -19,6 +20,8 @@ export interface NativeContext {
   file: string;
   baseDir: string;
   encoding: string;
+  /** Fetched over HTTP(S): no image may be a local file (local-images.ts). */
+  remote?: boolean;
 }
 
 /** Parses JSON text (already decoded); malformed JSON reports V8's line and column. */
@@ -46,6 +49,9 @@ export function nativeCatalogFrom(
 ): Catalog {
   const parsed = NativeCatalogFileSchema.safeParse(doc);
   if (!parsed.success) throw new CatalogValidationError(ctx.file, toIssues(parsed.error, locate));
+  const origin = { baseDir: ctx.baseDir, remote: ctx.remote ?? false };
+  const unsafe = localImageIssues(parsed.data.entries, origin, locate);
+  if (unsafe.length > 0) throw new CatalogValidationError(ctx.file, unsafe);
   const entries: CatalogEntry[] = parsed.data.entries.map((entry, i) => ({
     ...entry,
     source: entry.source ?? { format: CatalogFormat.native, file: ctx.file, element: `entries[${i}]` },

@@ -7,16 +7,17 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Dispatcher, getGlobalDispatcher, interceptors } from 'undici';
+import { resolve } from 'node:path';
+import { Agent, type Dispatcher, getGlobalDispatcher } from 'undici';
 import { type Clock, systemClock } from '../deps.ts';
 import { describeError, FirmwardenError } from '../errors.ts';
 import type { Catalog } from './catalog.ts';
 import type { ExpectedImage } from './digest-stream.ts';
 import { ImageErrorCode, ImageStoreError } from './image-errors.ts';
 import { discard, downloadToPartial, FETCH_DEFAULTS, type FetchSettings } from './image-fetcher.ts';
+import { checkImageHost, guardedLookup, type HostLookup, imageHostPolicy } from './image-hosts.ts';
 import type { ImageStore, StoredImage } from './image-store.ts';
+import { checkedLocalImage } from './local-images.ts';
 import type { CatalogEntry } from './model.ts';
 
 /** Sync defaults; every default in one block. */
@@ -27,13 +28,14 @@ export const SYNC_DEFAULTS = {
   attempts: 4,
   /** First retry delay; doubles each time. */
   retryDelayMs: 1_000,
-  maxRedirections: 5,
 } as const;
 
-/** Side effects: HTTP dispatcher (tests pass one bound to 127.0.0.1) and the clock for backoff. */
+/** Side effects: HTTP dispatcher (tests pass one bound to 127.0.0.1), the clock for backoff, DNS. */
 export interface SyncDeps {
   dispatcher?: Dispatcher;
   clock?: Clock;
+  /** Host name resolution for the public-address rule (image-hosts.ts); dns.lookup by default. */
+  lookup?: HostLookup;
 }
 
 /** What happened to one catalog entry's image. */
@@ -82,22 +84,41 @@ export interface SyncOptions {
   entryIds?: readonly string[];
   fetch?: Partial<FetchSettings>;
   signal?: AbortSignal;
+  /**
+   * Hosts images may also be downloaded from, beyond the catalog's own (catalog.allowHosts,
+   * `catalog sync --allow-host`); see image-hosts.ts for the rules.
+   */
+  allowHosts?: readonly string[];
 }
 
 interface ImageGroup {
   entries: CatalogEntry[];
   expected: ExpectedImage;
   sources: string[];
+  /** The entry naming each local source (its path is checked against the catalog's folder). */
+  locals: Map<string, CatalogEntry>;
 }
 
 /** Fetches and verifies every image the catalog references; never throws for one image. */
 export async function syncCatalog(options: SyncOptions): Promise<SyncReport> {
   const wanted = options.entryIds === undefined ? undefined : new Set(options.entryIds);
   const groups = groupByImage(options.catalog, wanted);
-  const base = options.deps?.dispatcher ?? getGlobalDispatcher();
+  const lookup = options.deps?.lookup;
+  const hosts = await imageHostPolicy(options.catalog, {
+    ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+    ...(lookup ? { lookup } : {}),
+  });
+  // Our own connections re-check the addresses they connect to (DNS rebinding); an injected
+  // dispatcher (tests, embedding code) brings its own connector.
+  const own =
+    options.deps?.dispatcher === undefined && hosts.publicOnly
+      ? new Agent({ connect: { lookup: guardedLookup(hosts) } })
+      : undefined;
   const ctx: GroupContext = {
     options,
-    dispatcher: base.compose(interceptors.redirect({ maxRedirections: SYNC_DEFAULTS.maxRedirections })),
+    // No redirect interceptor: image-fetcher follows redirects itself, checking each hop's host.
+    dispatcher: options.deps?.dispatcher ?? own ?? getGlobalDispatcher(),
+    checkUrl: (url, label) => checkImageHost(hosts, url, label, lookup),
     clock: options.deps?.clock ?? systemClock,
     settings: { ...FETCH_DEFAULTS, ...options.fetch },
     transferred: 0,
@@ -112,7 +133,7 @@ export async function syncCatalog(options: SyncOptions): Promise<SyncReport> {
       }
     },
   );
-  await Promise.all(workers);
+  await Promise.all(workers).finally(() => own?.close());
   const order = new Map(options.catalog.entries.map((e, i) => [e.id, i]));
   results.sort((a, b) => (order.get(a.entryId) ?? 0) - (order.get(b.entryId) ?? 0));
   const count = (s: SyncEntryResult['status']) => results.filter((r) => r.status === s).length;
@@ -130,6 +151,7 @@ export async function syncCatalog(options: SyncOptions): Promise<SyncReport> {
 interface GroupContext {
   options: SyncOptions;
   dispatcher: Dispatcher;
+  checkUrl: (url: string, label: string) => Promise<void>;
   clock: Clock;
   settings: FetchSettings;
   transferred: number;
@@ -149,20 +171,25 @@ function groupByImage(catalog: Catalog, wanted: ReadonlySet<string> | undefined)
         entries: [],
         expected: { ...(sha256 ? { sha256 } : {}), ...(md5 ? { md5 } : {}), ...(size ? { size } : {}) },
         sources: [],
+        locals: new Map(),
       };
       groups.set(key, group);
     }
     group.entries.push(entry);
     if (!group.sources.includes(source)) group.sources.push(source);
+    if (!/^https?:/i.test(source) && !group.locals.has(source)) group.locals.set(source, entry);
   }
   return [...groups.values()];
 }
 
-/** An http(s) URL, or an absolute file path (file:// URLs and image.file resolved). */
+/**
+ * An http(s) URL, or the file path an image is named by (file:// URLs and image.file resolved;
+ * checkedLocalImage decides before opening whether it may be read).
+ */
 function imageSource(entry: CatalogEntry, baseDir: string): string {
   const { url, file } = entry.image;
-  if (url !== undefined) return url.startsWith('file:') ? fileURLToPath(url) : url;
-  return isAbsolute(file!) ? file! : resolve(baseDir, file!);
+  if (url !== undefined) return url;
+  return resolve(baseDir, file as string);
 }
 
 async function syncGroup(group: ImageGroup, ctx: GroupContext): Promise<SyncEntryResult[]> {
@@ -254,7 +281,8 @@ async function fetchOnce(
   const { store, onProgress } = ctx.options;
   const { expected } = group;
   if (!/^https?:/i.test(source)) {
-    const stream = createReadStream(source);
+    const path = await checkedLocalImage(ctx.options.catalog, group.locals.get(source) as CatalogEntry);
+    const stream = createReadStream(path);
     const opened = new Promise<void>((ok, fail) => {
       stream.once('open', () => ok());
       stream.once('error', fail);
@@ -275,6 +303,7 @@ async function fetchOnce(
     expected,
     dispatcher: ctx.dispatcher,
     settings: ctx.settings,
+    checkUrl: (url) => ctx.checkUrl(url, source),
     ...(ctx.options.signal === undefined ? {} : { signal: ctx.options.signal }),
     onBytes: (bytes, total, chunk) => {
       ctx.transferred += chunk;

@@ -23,7 +23,7 @@ import { EXIT, intFlag, parse } from './args.ts';
 import { progressBar, table } from './render.ts';
 
 export const BACKUP_HELP = `firmwarden backup init|check|status|restore --fleet FILE [--catalog FILE]
-                  [--server NAME ... | --all] [--store DIR] [--state DIR] [--json]
+                  (--server NAME ... | --all) [--store DIR] [--state DIR] [--json]
                   [--auto-restore] [--reset-host [--allow-force-reset]]
                   [--image-server HOST[:PORT]] [--image-server-url URL]
                   [--concurrency N]
@@ -83,6 +83,10 @@ export async function backupCommand(argv: string[], deps: Deps, out: NodeJS.Writ
     throw new ConfigError(src, '--reset-host belongs to restore (or check --auto-restore)');
   if (values['allow-force-reset'] && !values['reset-host'])
     throw new ConfigError(src, '--allow-force-reset needs --reset-host');
+  // init, check and restore write to the servers (volumes, staged copies, flashes): like update,
+  // they never default to the whole fleet. status only reads.
+  if (command !== 'status' && !values.all && !values.server)
+    throw new ConfigError(src, `backup ${command} changes servers: give --server NAME (repeatable) or --all`);
   const catalog = values.catalog ? await loadCatalog(values.catalog) : undefined;
   const servers = select(await loadFleetFile(values.fleet), values.server, values.fleet);
   const stateDir = values.state ?? '.firmwarden';

@@ -9,11 +9,12 @@ import { ConfigError } from '../errors.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { progressBar, table } from './render.ts';
 
-export const CATALOG_HELP = `firmwarden catalog sync --catalog FILE --store DIR [--base-url URL] [--concurrency N] [--json]
+export const CATALOG_HELP = `firmwarden catalog sync --catalog FILE --store DIR [--base-url URL] [--allow-host HOST]... [--concurrency N] [--json]
 firmwarden catalog show --catalog FILE [--base-url URL] [--json]
 
 sync: downloads (with resume) or copies every image the catalog references into the image store
       at DIR, verifying each against the catalog's digests and size; exit 1 if any image failed.
+      Images come only from the hosts the catalog names, --base-url and --allow-host (redirects too).
 show: counts of entries by vendor, kind and criticality, and every item the import skipped, why.
 Catalogs: native JSON/YAML, Dell Catalog.xml (UTF-8/UTF-16), HPE fwrepo.json.`;
 
@@ -36,6 +37,7 @@ async function syncSubcommand(argv: string[], deps: Deps, out: NodeJS.WritableSt
     catalog: { type: 'string' },
     store: { type: 'string' },
     'base-url': { type: 'string' },
+    'allow-host': { type: 'string', multiple: true },
     concurrency: { type: 'string' },
     json: { type: 'boolean' },
   });
@@ -72,6 +74,7 @@ async function syncSubcommand(argv: string[], deps: Deps, out: NodeJS.WritableSt
     store,
     ...(concurrency > 0 ? { concurrency } : {}),
     onProgress,
+    ...(values['allow-host'] ? { allowHosts: values['allow-host'] } : {}),
     deps: { clock: deps.clock },
   });
   bar.done();

@@ -161,9 +161,9 @@ export async function demoCommand(argv: string[], deps: Deps, out: NodeJS.Writab
       return { code, text: chunks.join('') };
     };
     say('\n== 7. backup slice on the RAID controller (firmwarden backup init / check)');
-    const init = await backup('init');
+    const init = await backup('init', '--all');
     say(indent(init.text.trimEnd()));
-    const check = JSON.parse((await backup('check', '--json')).text) as {
+    const check = JSON.parse((await backup('check', '--all', '--json')).text) as {
       servers: Array<{ corrupted: number }>;
     };
     say(`   check: copies of the running images staged and verified on ${check.servers.length} servers`);

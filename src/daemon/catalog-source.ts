@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { type Dispatcher, getGlobalDispatcher, interceptors, request } from 'undici';
+import { type Dispatcher, getGlobalDispatcher, request } from 'undici';
+import { normalizeHost } from '../catalog/image-hosts.ts';
 import { CATALOG_DEFAULTS } from '../catalog/load-catalog.ts';
 import { FirmwardenError } from '../errors.ts';
 import type { CatalogSourceRef } from './load-config.ts';
@@ -34,6 +35,53 @@ export interface SourceRead extends SourceValidators {
   bytes?: Buffer;
 }
 
+/**
+ * GET `url`, following redirects only to its own host or an allowed one: the catalog's text is
+ * recorded and its errors journalled, so a redirect must not make the daemon read (and report)
+ * another host of its network. Refused hops are named, never fetched.
+ */
+async function requestFollowing(
+  url: string,
+  headers: Record<string, string>,
+  options: SourceOptions,
+): Promise<Dispatcher.ResponseData> {
+  const hosts = new Set([new URL(url).hostname, ...(options.allowHosts ?? [])].map(normalizeHost));
+  const dispatcher = options.dispatcher ?? getGlobalDispatcher();
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(current, {
+        method: 'GET',
+        headers,
+        dispatcher,
+        headersTimeout: SOURCE_DEFAULTS.headersTimeoutMs,
+        bodyTimeout: SOURCE_DEFAULTS.bodyTimeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      throw new FirmwardenError('FW_ERR_CATALOG_SOURCE', `[GET] "${url}": ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    const location = response.headers['location'];
+    const target = Array.isArray(location) ? location[0] : location;
+    if (![301, 302, 303, 307, 308].includes(response.statusCode) || target === undefined) return response;
+    await response.body.dump();
+    const next = URL.canParse(target, current) ? new URL(target, current) : undefined;
+    if (next === undefined || !/^https?:$/.test(next.protocol) || !hosts.has(normalizeHost(next.hostname))) {
+      throw new FirmwardenError(
+        'FW_ERR_CATALOG_SOURCE',
+        `[GET] "${url}": redirect to ${next ? `host ${JSON.stringify(next.hostname)}` : 'an invalid URL'} refused: only the source's own host and catalog.allowHosts are followed`,
+      );
+    }
+    if (hop >= SOURCE_DEFAULTS.maxRedirections)
+      throw new FirmwardenError('FW_ERR_CATALOG_SOURCE', `[GET] "${url}": more than ${hop} redirects`);
+    current = next.href;
+  }
+}
+
 /** "https://…" or the file path: how the source is named in records and messages. */
 export function sourceLabel(source: CatalogSourceRef): string {
   return source.kind === 'url' ? source.url : source.path;
@@ -43,11 +91,18 @@ export function contentDigest(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+export interface SourceOptions {
+  dispatcher?: Dispatcher;
+  signal?: AbortSignal;
+  /** Hosts a redirect may lead to besides the source URL's own (catalog.allowHosts). */
+  allowHosts?: readonly string[];
+}
+
 /** Reads the source; with `previous`, a URL is asked only for a newer version. */
 export async function readCatalogSource(
   source: CatalogSourceRef,
   previous: SourceValidators | undefined,
-  options: { dispatcher?: Dispatcher; signal?: AbortSignal } = {},
+  options: SourceOptions = {},
 ): Promise<SourceRead> {
   if (source.kind === 'file') {
     let bytes: Buffer;
@@ -68,30 +123,12 @@ export async function readCatalogSource(
 async function fetchUrl(
   url: string,
   previous: SourceValidators | undefined,
-  options: { dispatcher?: Dispatcher; signal?: AbortSignal },
+  options: SourceOptions,
 ): Promise<SourceRead> {
   const headers: Record<string, string> = { 'user-agent': SOURCE_DEFAULTS.userAgent };
   if (previous?.etag) headers['if-none-match'] = previous.etag;
   if (previous?.lastModified) headers['if-modified-since'] = previous.lastModified;
-  const dispatcher = (options.dispatcher ?? getGlobalDispatcher()).compose(
-    interceptors.redirect({ maxRedirections: SOURCE_DEFAULTS.maxRedirections }),
-  );
-  let response: Dispatcher.ResponseData;
-  try {
-    response = await request(url, {
-      method: 'GET',
-      headers,
-      dispatcher,
-      headersTimeout: SOURCE_DEFAULTS.headersTimeoutMs,
-      bodyTimeout: SOURCE_DEFAULTS.bodyTimeoutMs,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-  } catch (err) {
-    if (options.signal?.aborted) throw options.signal.reason;
-    throw new FirmwardenError('FW_ERR_CATALOG_SOURCE', `[GET] "${url}": ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
+  const response = await requestFollowing(url, headers, options);
   const header = (name: string): string | undefined => {
     const v = response.headers[name];
     return Array.isArray(v) ? v[0] : v;

@@ -72,6 +72,14 @@ export const DaemonConfigSchema = z
           .boolean()
           .optional()
           .describe('permit a plain http:// source URL (labs, mirrors on loopback)'),
+        allowHosts: z
+          .array(
+            z.string().regex(/^[A-Za-z0-9.:[\]_-]+$/, 'a host name or IP address (no scheme, port or path)'),
+          )
+          .optional()
+          .describe(
+            'hosts images may also be downloaded from, redirects included (default: only the source URL host, baseUrl and Dell baseLocation)',
+          ),
         download: z
           .boolean()
           .default(true)

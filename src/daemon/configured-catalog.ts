@@ -5,28 +5,21 @@
  * integrity-check reads it for the reference digests.
  */
 import { join } from 'node:path';
-import { type Catalog, loadCatalog, parseCatalogBytes } from '../catalog/index.ts';
+import { type Catalog, loadCatalog, parseRemoteCatalog } from '../catalog/index.ts';
 import { ConfigError, FirmwardenError } from '../errors.ts';
 import { readCatalogSource, type SourceRead } from './catalog-source.ts';
 import type { DaemonConfig } from './load-config.ts';
 
 type CatalogConfig = NonNullable<DaemonConfig['catalog']>;
 
-/** Parses bytes read from a URL source. */
-export async function parseUrlCatalog(config: DaemonConfig, url: string, bytes: Buffer): Promise<Catalog> {
+/** Parses bytes read from a URL source (parseRemoteCatalog: no local image files). */
+export function parseUrlCatalog(config: DaemonConfig, url: string, bytes: Buffer): Promise<Catalog> {
   const cfg = config.catalog as CatalogConfig;
-  const parse = (baseUrl?: string) =>
-    parseCatalogBytes(bytes, {
-      file: url,
-      baseDir: join(config.stateDir, 'catalog-watch'),
-      ...(baseUrl ? { baseUrl } : {}),
-    });
-  let catalog = await parse(cfg.baseUrl);
-  // Packages given relative to the catalog: beside it on the same server.
-  if (!cfg.baseUrl && catalog.entries.some((e) => e.image.file !== undefined)) {
-    catalog = await parse(new URL('.', url).href);
-  }
-  return catalog;
+  return parseRemoteCatalog(bytes, {
+    url,
+    baseDir: join(config.stateDir, 'catalog-watch'),
+    ...(cfg.baseUrl ? { baseUrl: cfg.baseUrl } : {}),
+  });
 }
 
 /**
@@ -58,7 +51,10 @@ export async function loadConfiguredCatalog(config: DaemonConfig, signal?: Abort
   const cfg = config.catalog;
   if (!cfg) throw new ConfigError(config.file, 'catalog: not configured');
   if (cfg.source.kind === 'file') return (await loadFileCatalog(config)).catalog;
-  const read = await readCatalogSource(cfg.source, undefined, signal ? { signal } : {});
+  const read = await readCatalogSource(cfg.source, undefined, {
+    ...(signal ? { signal } : {}),
+    ...(cfg.allowHosts ? { allowHosts: cfg.allowHosts } : {}),
+  });
   if (read.bytes === undefined)
     throw new FirmwardenError('FW_ERR_CATALOG_SOURCE', `[GET] "${cfg.source.url}": no content`);
   return parseUrlCatalog(config, cfg.source.url, read.bytes);

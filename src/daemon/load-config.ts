@@ -49,6 +49,8 @@ export interface DaemonConfig {
   catalog?: {
     source: CatalogSourceRef;
     baseUrl?: string;
+    /** Extra hosts images may come from (image-hosts.ts). */
+    allowHosts?: string[];
     download: boolean;
     concurrency: number;
   };
@@ -135,6 +137,7 @@ async function resolveConfig(file: DaemonConfigFile, path: string): Promise<Daem
           catalog: {
             source: catalogSource(file.catalog.source, file.catalog.allowHttp ?? false, base, path),
             ...(file.catalog.baseUrl !== undefined ? { baseUrl: file.catalog.baseUrl } : {}),
+            ...(file.catalog.allowHosts !== undefined ? { allowHosts: file.catalog.allowHosts } : {}),
             download: file.catalog.download,
             concurrency: file.catalog.concurrency ?? DAEMON_DEFAULTS.catalogConcurrency,
           },

@@ -192,7 +192,7 @@ export async function updateServer(
     };
     // 3. Deliver in plan order; a BMC image is followed until the BMC is back at the target.
     // Truth first: images a previous (crashed) session already staged are not sent again.
-    const staged = await stagedTargets(client).catch(() => new Map<string, string>());
+    const staged = await stagedTargets(client, before.components).catch(() => new Map<string, string>());
     for (const w of work) {
       const task = staged.get(w.expected.uri);
       if (task) {

@@ -5,7 +5,7 @@
  * differently. Core code asks a driver for a capability; it never tests a vendor name.
  */
 import type { Clock } from '../deps.ts';
-import type { ComponentIdentity } from '../inventory/model.ts';
+import type { ComponentIdentity, InventoryComponent } from '../inventory/model.ts';
 import type { RedfishClient } from '../redfish/client.ts';
 import type {
   ComputerSystem,
@@ -142,4 +142,11 @@ export interface VendorDriver extends UpdateFlow {
   readMember(member: SoftwareInventory): MemberReading;
   /** The id catalogs filter models by (Dell SystemID as 4 hex digits, HPE/Lenovo SKU). */
   systemId(system: ComputerSystem): string | undefined;
+  /**
+   * What a catalog recognises this component by, as a stable key and the words the plan prints
+   * ("ComponentID 159", "DeviceClass …", "PCI 8086:1521"); the key names a component line.
+   */
+  catalogIdentity(c: InventoryComponent): { key: string; text: string };
+  /** A key that survives updates of the component (its Id may carry the version or image hash). */
+  componentKey(c: InventoryComponent): string;
 }

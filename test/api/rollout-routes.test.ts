@@ -3,7 +3,8 @@
  * nothing stored), a rollout created, paused, resumed and driven to completion inside the serve
  * process, every status change journalled with the caller, and the lease respected.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -65,6 +66,47 @@ describe('POST /api/v1/rollouts refuses bad input', () => {
     });
     expect(res.status).toBe(400);
     expect(res.json()).toMatchObject({ error: { code: 'FW_ERR_CONFIG' } });
+  });
+});
+
+describe('POST /api/v1/rollouts checks real paths before reading', () => {
+  let outside: string;
+  const SECRET = 'root:x:0:0:hunter2-secret';
+  beforeAll(async () => {
+    outside = await mkdtemp(join(tmpdir(), 'fw-outside-'));
+    // Outside the config folder: a valid spec (would be accepted if read) and a secret.
+    await writeFile(join(outside, 'rollout.yaml'), stringify(spec({ name: 'outside' })));
+    await writeFile(join(outside, 'passwd'), `${SECRET}\nfoo: [\n`);
+    await mkdir(join(bed.dir, 'links'), { recursive: true });
+    await symlink(join(outside, 'rollout.yaml'), join(bed.dir, 'links', 'rollout.yaml'));
+    await symlink(join(outside, 'passwd'), join(bed.dir, 'links', 'passwd.yaml'));
+    await symlink(outside, join(bed.dir, 'links', 'out'));
+    // Inside the config folder, but not a spec: its content must not come back in the error.
+    await writeFile(join(bed.dir, 'links', 'secret.yaml'), `${SECRET}\nfoo: [\n`);
+  });
+  afterAll(() => rm(outside, { recursive: true, force: true }));
+
+  it.each([
+    ['a symlinked spec file leading out', { specFile: 'links/rollout.yaml' }, 'body.specFile', 'outside'],
+    ['a symlink to a secret outside', { specFile: 'links/passwd.yaml' }, 'body.specFile', 'outside'],
+    ['a symlinked folder leading out', { specFile: 'links/out/rollout.yaml' }, 'body.specFile', 'outside'],
+    [
+      'a spec fleet through a symlink',
+      { spec: spec({ fleet: 'links/passwd.yaml' }) },
+      'body.spec.fleet',
+      'outside',
+    ],
+    ['a spec file that is not YAML', { specFile: 'links/secret.yaml' }, 'body.specFile', 'not valid YAML'],
+    ['a spec file that does not exist', { specFile: 'links/none.yaml' }, 'body.specFile', 'does not exist'],
+  ])('%s: 400 naming the path as given, no server path or content', async (_name, body, field, text) => {
+    const res = await post('/api/v1/rollouts', { ...body, start: false });
+    expect(res.status, res.body).toBe(400);
+    const error = res.json<Json>().error;
+    expect(error).toMatchObject({ code: 'FW_API_VALIDATION', field });
+    expect(error.message).toContain(text);
+    for (const leak of [SECRET, 'hunter2', bed.dir, outside, tmpdir()])
+      expect(error.message).not.toContain(leak);
+    expect(await bed.store.listRollouts()).toEqual([]);
   });
 });
 

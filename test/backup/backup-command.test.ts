@@ -44,7 +44,7 @@ afterAll(async () => {
 
 describe('firmwarden backup', () => {
   it('init --json: the slice where offered, said plainly where not', async () => {
-    const r = await backup('init', '--catalog', bf.catalogFile, '--json');
+    const r = await backup('init', '--all', '--catalog', bf.catalogFile, '--json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.text);
     expect(doc.command).toBe('init');
@@ -55,7 +55,7 @@ describe('firmwarden backup', () => {
   });
 
   it('check --json makes the copies, exits 0', async () => {
-    const r = await backup('check', '--catalog', bf.catalogFile, '--json');
+    const r = await backup('check', '--all', '--catalog', bf.catalogFile, '--json');
     expect(r.code).toBe(0);
     const [generic, supermicro] = JSON.parse(r.text).servers;
     expect(generic.mechanism).toBe('slice');
@@ -90,6 +90,8 @@ describe('firmwarden backup', () => {
 
   it.each([
     [['check'], /--catalog is required/],
+    [['init'], /backup init changes servers: give --server NAME \(repeatable\) or --all/],
+    [['restore', '--catalog', 'c.json'], /backup restore changes servers/],
     [['frobnicate'], /expected one of init, check, status, restore/],
     [['status', '--server', 'nope'], /no server named nope/],
     [['status', '--auto-restore'], /--auto-restore belongs to check/],

@@ -47,9 +47,9 @@ describe('HPE fwrepo.json', () => {
         hpeTargets: ['4764a662-b342-4fc7-9ce9-258c5d99e815', 'c0bcf2b3-1a8d-4b8a-b4ee-2d0a6e3a9c0d'],
         hpeDeviceClass: '2f317b9d-c9e3-4d76-bff6-b9d0d085a952',
       },
-      // Packages live in the repository root, next to fwrepodata/.
+      // Packages live in the repository root, next to fwrepodata/: the catalog's folder.
       image: {
-        file: '../ilo5_296.fwpkg',
+        file: 'ilo5_296.fwpkg',
         sha256: 'd14d445b038318dc6426bd7bf0183cd3b28983b9271d53fdca60470ccd30edf3',
       },
       criticality: 'recommended',
@@ -57,6 +57,10 @@ describe('HPE fwrepo.json', () => {
       requires: { reboot: false, bmcReset: true },
       source: { format: 'hpe', key: 'ilo5_296.fwpkg' },
     });
+  });
+
+  it('takes the repository root, not fwrepodata/, as the folder image files stay inside', () => {
+    expect(catalog.source.baseDir).toBe(repo.replace(/\/$/, ''));
   });
 
   it('reads a legacy single target string, the minimum active version and server_power_off', () => {

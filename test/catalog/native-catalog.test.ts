@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,9 +81,12 @@ describe('native catalog', () => {
     ['json', 'catalog.json'],
     ['yaml', 'catalog.yaml'],
   ] as const)('round-trips through native %s', async (format, name) => {
-    const original = await loadCatalog(join(fixtures, 'catalog.yaml'));
-    const path = join(dir, name);
-    await writeFile(path, stringifyCatalog(original, format, { directory: dir }));
+    // A copy in a folder of its own, written again beside itself.
+    await mkdir(join(dir, 'src'), { recursive: true });
+    await copyFile(join(fixtures, 'catalog.yaml'), join(dir, 'src', 'catalog.yaml'));
+    const original = await loadCatalog(join(dir, 'src', 'catalog.yaml'));
+    const path = join(dir, 'src', name);
+    await writeFile(path, stringifyCatalog(original, format, { directory: join(dir, 'src') }));
     const reloaded = await loadCatalog(path);
     expect(reloaded.source.format).toBe('native');
     // Relative image files were rebased to the new directory and still name the same files.

@@ -5,6 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -111,6 +113,44 @@ describe('firmwarden catalog sync', () => {
     const again = await run(['sync', '--catalog', catalog, '--store', store, '--json']);
     expect(JSON.parse(again.out)).toMatchObject({ present: 1, failed: 1 });
     expect((await readdir(store, { recursive: true })).join(' ')).not.toMatch(/\.partial/);
+  });
+});
+
+describe('firmwarden catalog sync --allow-host', () => {
+  let work: string;
+  let server: Server;
+  let port: number;
+  const image = Buffer.from('mirrored image\n'.repeat(100));
+  beforeEach(async () => {
+    work = await mkdtemp(join(tmpdir(), 'fw-catalog-hosts-'));
+    // One loopback server reached by two names: 127.0.0.1 redirects to localhost.
+    server = createServer((req, res) => {
+      if (req.url === '/a.bin') res.writeHead(302, { location: `http://localhost:${port}/cdn/a.bin` }).end();
+      else if (req.url === '/cdn/a.bin') res.writeHead(200).end(image);
+      else res.writeHead(404).end();
+    });
+    server.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    port = (server.address() as AddressInfo).port;
+    const sha256 = createHash('sha256').update(image).digest('hex');
+    await writeFile(
+      join(work, 'catalog.yaml'),
+      `version: 1\nentries:\n  - { id: a, vendor: generic, kind: bios, name: a, version: "1.0", match: { namePattern: "^a$" }, image: { url: "http://127.0.0.1:${port}/a.bin", sha256: ${sha256} }, criticality: recommended, requires: { reboot: true } }\n`,
+    );
+  });
+  afterEach(async () => {
+    await new Promise((r) => server.close(r));
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('refuses a redirect to a host the catalog does not name, and follows it once allowed', async () => {
+    const argv = ['sync', '--catalog', join(work, 'catalog.yaml'), '--store', join(work, 'store'), '--json'];
+    const refused = await run(argv);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.out).results[0]).toMatchObject({ error: { code: 'FW_ERR_IMAGE_HOST' } });
+    const allowed = await run([...argv, '--allow-host', 'localhost']);
+    expect(allowed.code).toBe(0);
+    expect(JSON.parse(allowed.out)).toMatchObject({ downloaded: 1, ok: true });
   });
 });
 

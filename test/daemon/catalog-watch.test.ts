@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ImageStore } from '../../src/catalog/index.ts';
@@ -54,9 +55,10 @@ describe('catalog-watch on a catalog file', () => {
 
     // The vendor's next catalog: one entry re-published under its id with a new image (changed),
     // one replaced by a newer release under a new id (added + removed), the rest as they were.
+    // Written inside the catalog's folder: a catalog names images inside its own folder only.
     const release = await writeSimulatedCatalog({
       fleet: bed.fleet!,
-      dir: join(bed.dir, 'release'),
+      dir: join(bed.dir, 'catalog', 'release'),
       components: ['bmc', 'bios'],
       bump: 2,
     });
@@ -64,7 +66,7 @@ describe('catalog-watch on a catalog file', () => {
     const doc = parse(await readFile(first.catalogFile, 'utf8')) as Doc;
     const next = (parse(await readFile(release.catalogFile, 'utf8')) as Doc).entries.map((e) => ({
       ...e,
-      image: { ...e.image, file: join(bed.dir, 'release', e.image['file'] as string) },
+      image: { ...e.image, file: `release/${e.image['file'] as string}` },
     }));
     const [respun, renamed] = [doc.entries[0]!, doc.entries[1]!];
     doc.entries[0] = { ...next[0]!, id: respun.id };
@@ -103,6 +105,12 @@ async function catalogServer() {
       state.seen.push({ url, status, headers: req.headers });
       res.writeHead(status, headers).end(body);
     };
+    // The catalog moved: within the server, and to another host name of it.
+    if (url === '/moved/catalog.yaml') return answer(302, undefined, { location: '/repo/catalog.yaml' });
+    if (url === '/away/catalog.yaml')
+      return answer(302, undefined, {
+        location: `${base.replace('127.0.0.1', 'localhost')}/repo/catalog.yaml`,
+      });
     if (url === '/repo/catalog.yaml') {
       const etag = state.etag ?? `"${createHash('sha256').update(state.catalog).digest('hex').slice(0, 16)}"`;
       if (req.headers['if-none-match'] === etag) return answer(304, undefined, { etag });
@@ -215,6 +223,83 @@ describe('catalog-watch on an http catalog URL', () => {
     for (const e of [...first.entries, ...second.entries]) expect(await images.has(e.sha256)).toBe(true);
   });
 
+  it.each([
+    ['a path relative to the daemon state', '../../passwords.txt', 'file'],
+    ['an absolute path', 'ABS', 'file'],
+    ['a file:// URL', 'URL', 'url'],
+  ])(
+    'refuses a served catalog naming a local file (%s): nothing read, no digest journalled',
+    async (_name, ref, field) => {
+      const secret = `password-${field}-${ref.length}\n`;
+      const secretFile = join(bed.dir, 'passwords.txt');
+      await writeFile(secretFile, secret);
+      const digest = createHash('sha256').update(secret).digest('hex');
+      const where =
+        ref === 'ABS'
+          ? { file: secretFile }
+          : ref === 'URL'
+            ? { url: pathToFileURL(secretFile).href }
+            : { file: ref };
+      server.state.etag = undefined;
+      server.state.catalog = stringify({
+        version: 1,
+        entries: [
+          {
+            id: 'exfil',
+            vendor: 'generic',
+            kind: 'bios',
+            name: 'exfil',
+            version: '1.0',
+            match: { namePattern: 'x' },
+            image: { ...where, sha256: digest },
+            criticality: 'recommended',
+            requires: { reboot: true },
+          },
+        ],
+      });
+      const config = await bed.config(
+        {
+          catalog: { source: `${server.base}/repo/catalog.yaml`, allowHttp: true },
+          jobs: { 'catalog-watch': { schedule: '*/5 * * * *' } },
+        },
+        'exfil.yaml',
+      );
+      const result = await runJob('catalog-watch', config, bed.deps);
+      expect(result.outcome).toBe('failed');
+      expect(result.error?.code).toBe('FW_ERR_CATALOG_INVALID');
+      expect(result.error?.message).toContain(`entries[0].image.${field}`);
+      expect(result.error?.message).toContain('"exfil"');
+      const images = await ImageStore.open(config.images);
+      expect(await images.has(digest)).toBe(false);
+      const store = await bed.store();
+      expect(JSON.stringify(await store.journal())).not.toContain(digest);
+    },
+  );
+
+  it('follows a source redirect on its own host only', async () => {
+    const configOf = (path: string) =>
+      bed.config(
+        {
+          catalog: { source: `${server.base}${path}`, allowHttp: true, download: false },
+          jobs: { 'catalog-watch': { schedule: '*/5 * * * *' } },
+        },
+        'moved.yaml',
+      );
+    server.state.catalog = stringify({ version: 1, name: 'moved', entries: [] });
+    server.state.seen.length = 0;
+    const moved = await runJob('catalog-watch', await configOf('/moved/catalog.yaml'), bed.deps);
+    expect(moved.outcome, JSON.stringify(moved.error)).toBe('ok');
+    const away = await runJob('catalog-watch', await configOf('/away/catalog.yaml'), bed.deps);
+    expect(away.outcome).toBe('failed');
+    expect(away.error?.code).toBe('FW_ERR_CATALOG_SOURCE');
+    expect(away.error?.message).toMatch(/redirect to host "localhost" refused/);
+    expect(server.state.seen.map((s) => s.url)).toEqual([
+      '/moved/catalog.yaml',
+      '/repo/catalog.yaml',
+      '/away/catalog.yaml',
+    ]);
+  });
+
   it('fails clearly when the source answers an error, without recording a new state', async () => {
     const config = await bed.config(
       {
@@ -230,5 +315,53 @@ describe('catalog-watch on an http catalog URL', () => {
       message: `[GET] "${server.base}/repo/absent.yaml": 404`,
     });
     expect(result.data?.['state']).toBeUndefined();
+  });
+});
+
+describe('catalog-watch and the image host allow-list', () => {
+  let bed: Bed;
+  let server: Awaited<ReturnType<typeof catalogServer>>;
+  beforeAll(async () => {
+    bed = await daemonBed({ count: 1, vendors: ['dell'], seed: 8 });
+    server = await catalogServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+    await bed?.close();
+  });
+
+  it('downloads nothing from a host outside the list, until catalog.allowHosts names it', async () => {
+    const sim = await writeSimulatedCatalog({
+      fleet: bed.fleet!,
+      dir: join(bed.dir, 'v1'),
+      components: ['bmc'],
+    });
+    await server.publish(sim, 'v1');
+    // The same loopback server, named differently: not the catalog's own host.
+    server.state.catalog = server.state.catalog.replaceAll(
+      server.base,
+      server.base.replace('127.0.0.1', 'localhost'),
+    );
+    const configOf = (allowHosts?: string[]) =>
+      bed.config({
+        catalog: {
+          source: `${server.base}/repo/catalog.yaml`,
+          allowHttp: true,
+          ...(allowHosts ? { allowHosts } : {}),
+        },
+        jobs: { 'catalog-watch': { schedule: '*/5 * * * *' } },
+      });
+    server.state.seen.length = 0;
+    const refused = await runJob('catalog-watch', await configOf(), bed.deps);
+    expect(refused.outcome, JSON.stringify(refused)).toBe('partial');
+    const failures =
+      (refused.data?.['sync'] as { failures?: Array<{ code: string }> } | undefined)?.failures ?? [];
+    expect(failures.length).toBeGreaterThan(0);
+    expect(new Set(failures.map((f) => f.code))).toEqual(new Set(['FW_ERR_IMAGE_HOST']));
+    expect(server.state.seen.map((s) => s.url)).toEqual(['/repo/catalog.yaml']);
+
+    const allowed = await runJob('catalog-watch', await configOf(['localhost']), bed.deps);
+    expect(allowed.outcome).toBe('ok');
+    expect(allowed.data).toMatchObject({ state: { pending: [] }, sync: { failed: 0 } });
   });
 });

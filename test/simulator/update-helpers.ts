@@ -207,7 +207,10 @@ export async function followTask(
       r.status === 404 ||
       r.status === 410 ||
       (r.status === 200 && FINAL.has(state)) ||
-      (opts.untilPending === true && (r.status === 200 || r.status === 202) && state === 'Pending');
+      // Held for a reset: iDRAC/DMTF keep it Pending, bmcweb pauses it in Stopping (TaskPaused).
+      (opts.untilPending === true &&
+        (r.status === 200 || r.status === 202) &&
+        (state === 'Pending' || state === 'Stopping'));
     if (done) {
       if (taskPath !== undefined && taskPath !== where) {
         const t = await s.call(taskPath);

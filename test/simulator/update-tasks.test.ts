@@ -88,7 +88,8 @@ describe('task monitors', () => {
     async (vendor, done, gone) => {
       const s = new Session(caller, bmcOf(vendor));
       await s.login();
-      const r = await pushBios(s);
+      // bmcweb's multipart default (OnReset) would pause the task until a host reset: ask Immediate.
+      const r = await pushBios(s, vendor === 'openbmc' ? { '@Redfish.OperationApplyTime': 'Immediate' } : {});
       expect(r.status).toBe(202);
       const location = r.headers.get('location') ?? '';
       expect(location).toMatch(/^\/redfish\/v1\/TaskService\/TaskMonitors\/\d+$/);

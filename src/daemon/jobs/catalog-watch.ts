@@ -42,7 +42,11 @@ export async function catalogWatch(ctx: JobContext): Promise<JobReport> {
   const source = sourceLabel(cfg.source);
   const history = await readHistory(ctx, source);
   const pending = history.state?.pending ?? [];
-  const http = { ...(ctx.dispatcher ? { dispatcher: ctx.dispatcher } : {}), signal: ctx.signal };
+  const http = {
+    ...(ctx.dispatcher ? { dispatcher: ctx.dispatcher } : {}),
+    ...(cfg.allowHosts ? { allowHosts: cfg.allowHosts } : {}),
+    signal: ctx.signal,
+  };
   // With images pending, ask for the content even if it is unchanged: they need the catalog.
   let read = await readCatalogSource(cfg.source, pending.length > 0 ? undefined : history.state, http);
   const unchanged = read.digest === history.state?.digest;
@@ -79,6 +83,7 @@ export async function catalogWatch(ctx: JobContext): Promise<JobReport> {
       store,
       entryIds: wanted,
       concurrency: cfg.concurrency,
+      ...(cfg.allowHosts ? { allowHosts: cfg.allowHosts } : {}),
       deps: { clock: ctx.deps.clock, ...(ctx.dispatcher ? { dispatcher: ctx.dispatcher } : {}) },
       signal: ctx.signal,
     });

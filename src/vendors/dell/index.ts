@@ -2,7 +2,9 @@
  * Dell iDRAC 8/9 driver. Identity: Installed-/Previous-/Available- Ids, ComponentID, FQDD, PCI
  * ids (identity.ts). Update flow: DMTF with Dell's departures, each named where it is handled.
  */
+import type { InventoryComponent } from '../../inventory/model.ts';
 import { generic } from '../generic/index.ts';
+import { dmtfIdentity } from '../identity.ts';
 import type { VendorDriver } from '../types.ts';
 import { dellSystemId, isDell, readDellMember } from './identity.ts';
 
@@ -12,4 +14,19 @@ export const dell = {
   matches: isDell,
   readMember: readDellMember,
   systemId: dellSystemId,
+  // Dell catalogs match Device@componentID; where iDRAC reports "0", PCI ids. Never the name's
+  // SoftwareId fallback: iDRAC's SoftwareId is the ComponentID or nothing.
+  catalogIdentity: (c) => {
+    const id = dellComponentId(c);
+    return id !== undefined
+      ? { key: `cid:${id}`, text: `ComponentID ${id}` }
+      : dmtfIdentity(c, { softwareIdIsBuild: true });
+  },
+  // Installed-<ComponentID>-<Version>__<FQDD>: the Id changes with the version, the FQDD does not.
+  componentKey: (c) => (c.identity.fqdd ? `fqdd:${c.identity.fqdd}` : `id:${c.id}`),
 } satisfies VendorDriver;
+
+/** The Dell ComponentID (iDRAC SoftwareId); undefined where iDRAC reported "0" or nothing. */
+export function dellComponentId(c: InventoryComponent): string | undefined {
+  return c.identity.dellComponentId ?? (c.softwareId && c.softwareId !== '0' ? c.softwareId : undefined);
+}

@@ -4,6 +4,7 @@
  * DSP0266 describes it. Family drivers spread this and override what their firmware does.
  */
 import { kindOfMember, slotFromStatus } from '../classify.ts';
+import { dmtfIdentity } from '../identity.ts';
 import type { VendorDriver } from '../types.ts';
 
 export const generic: VendorDriver = {
@@ -15,4 +16,6 @@ export const generic: VendorDriver = {
     identity: {},
   }),
   systemId: (system) => system.SKU ?? undefined,
+  catalogIdentity: (c) => dmtfIdentity(c),
+  componentKey: (c) => `id:${c.id}`,
 };

@@ -9,6 +9,7 @@
  *   also when a task said only Completed (afterTask).
  */
 import { generic } from '../generic/index.ts';
+import { dmtfIdentity } from '../identity.ts';
 import type { VendorDriver } from '../types.ts';
 import { isHpe, readHpeMember } from './identity.ts';
 import { afterIloTask, deliverToIlo, followIlo } from './upload-file.ts';
@@ -21,4 +22,15 @@ export const hpe = {
   deliver: deliverToIlo,
   followUntracked: followIlo,
   afterTask: afterIloTask,
+  // fwrepo packages name the devices they flash by DeviceClass and Targets GUIDs (Oem.Hpe).
+  catalogIdentity: (c) => {
+    const dc = c.identity.hpeDeviceClass;
+    if (dc !== undefined) return { key: `dc:${dc}`, text: `DeviceClass ${dc}` };
+    const targets = c.identity.hpeTargets;
+    if (targets?.length) {
+      const sorted = [...targets].sort();
+      return { key: `tg:${sorted.join(',')}`, text: `Targets ${sorted.join(', ')}` };
+    }
+    return dmtfIdentity(c);
+  },
 } satisfies VendorDriver;

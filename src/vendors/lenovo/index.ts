@@ -3,6 +3,7 @@
  * DMTF with XCC's departures, each named where handled.
  */
 import { generic } from '../generic/index.ts';
+import { dmtfIdentity } from '../identity.ts';
 import type { VendorDriver } from '../types.ts';
 import { isLenovo, readLenovoMember } from './identity.ts';
 
@@ -11,4 +12,7 @@ export const lenovo = {
   vendor: 'lenovo',
   matches: isLenovo,
   readMember: readLenovoMember,
+  // XCC's SoftwareId is the build id of what is installed ("TEI3E4D"): it changes with every
+  // release, so it names a version, not a component.
+  catalogIdentity: (c) => dmtfIdentity(c, { softwareIdIsBuild: true }),
 } satisfies VendorDriver;

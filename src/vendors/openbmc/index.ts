@@ -37,4 +37,6 @@ export const openbmc = {
   // ends the task `Completed` + TaskCompletedOK without rebooting (update_service.hpp: the
   // multipart default is OnReset). Only Immediate makes the BMC reboot by itself.
   bmcImageAwaitsReset: (accepted) => accepted.applyTime !== 'Immediate',
+  // Ids are hashes of the image: a new image is a new member. Kind and name stay.
+  componentKey: (c) => `${c.kind}:${c.name}`,
 } satisfies VendorDriver;
