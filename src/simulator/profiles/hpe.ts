@@ -41,7 +41,9 @@ const CHASSIS = `${ROOT}/Chassis/1`;
  * the Task Service: a task location and a task monitor location"; before, the POST answers 200
  * and progress is only UpdateService Oem.Hpe.State/FlashProgressPercent. iLO 6 behaves as iLO 5
  * 2.30+ for everything simulated here (same Oem.Hpe.State values, same /cgi-bin/uploadFile form;
- * task monitors that vanish once iLO resets: ironcore-dev/metal-operator issue 617).
+ * task monitors that vanish once iLO resets: ironcore-dev/metal-operator issue 617). Unlike a real
+ * early iLO 5, the simulator still lists the work under TaskService (the update machinery is
+ * shared); nothing in the answer points at it.
  */
 export type HpeGeneration = 'ilo5' | 'ilo5-early';
 

@@ -1,5 +1,6 @@
 /**
- * iLO 5's iLO Repository and Update Task Queue, as far as the System Recovery Set needs them. The
+ * iLO 5's iLO Repository and Update Task Queue, as far as the System Recovery Set and uploads
+ * (/cgi-bin/uploadFile with UpdateRepository, profiles/hpe-upload.ts) need them. The
  * repository (UpdateService Oem.Hpe.ComponentRepository) holds the recovery set's packages,
  * Locked, with the version and Targets GUIDs each one flashes; the recovery set's Sequence names
  * them by Filename. A POST on UpdateTaskQueue {Name, Filename, Command: "ApplyUpdate",
