@@ -112,6 +112,8 @@ export async function followFlashState(ctx: FlowContext, f: FlashFollow): Promis
   let state: string | undefined;
   let percent: number | undefined;
   let seenBusy = false;
+  // iLO went away (it resets itself only after flashing its own image).
+  let sawReset = false;
   let unreachableSince: number | undefined;
   let polls = 0;
   const done = (outcome: TaskOutcome['outcome']): TaskOutcome => ({
@@ -148,14 +150,15 @@ export async function followFlashState(ctx: FlowContext, f: FlashFollow): Promis
         } else if (phase === 'complete' && ours) {
           messages.push({ id: 'Complete', text: hpe.Result?.MessageId ?? 'Complete' });
           return done(f.afterReset ? 'staged' : 'completed');
-        } else if (phase === 'idle' && seenBusy) {
-          // Busy then Idle: iLO reset itself after flashing its own image (proliantutils counts this
-          // as the end); the inventory decides.
+        } else if (phase === 'idle' && (seenBusy || sawReset)) {
+          // Busy (or gone) then Idle: iLO reset itself after flashing its own image (proliantutils
+          // counts busy→Idle as the end); the inventory decides.
           return done(f.afterReset ? 'staged' : 'completed');
         }
       }
     } catch (err) {
       if (!transient(err)) throw err;
+      sawReset = true;
       unreachableSince ??= clock.now();
       if (clock.now() - unreachableSince > t.bmcRebootMs) {
         throw new TaskFailedError(

@@ -151,6 +151,13 @@ describe('followFlashState', () => {
     expect(out.polls).toBe(5);
   });
 
+  it('an update too quick to see busy: iLO gone (resetting) then Idle is the end too', async () => {
+    replies([us({ State: 'Idle' }), 503, 503, us({ State: 'Idle' })]);
+    const { ctx } = setup();
+    const out = await followFlashState(ctx, { uri: US, afterReset: false });
+    expect(out).toMatchObject({ outcome: 'completed', polls: 4 });
+  });
+
   it('iLO away longer than bmcRebootMs fails as unreachable', async () => {
     nock.enableNetConnect('127.0.0.1');
     // A port nothing listens on: every poll is a refused connection.
