@@ -35,19 +35,28 @@ const MANAGER = `${ROOT}/Managers/1`;
 const CHASSIS = `${ROOT}/Chassis/1`;
 
 /**
- * Firmware generations: 'ilo5' (default, iLO 5 2.7x-2.9x) and 'ilo5-early' (iLO 5 before 2.30).
- * HPE's dev blog "HPE firmware updates: Part 3 - The Redfish update service" (2020, updated 2023):
- * "With iLO 5 firmware 2.30 and higher versions, a successful SimpleUpdate returns two pointers in
- * the Task Service: a task location and a task monitor location"; before, the POST answers 200
- * and progress is only UpdateService Oem.Hpe.State/FlashProgressPercent. iLO 6 behaves as iLO 5
- * 2.30+ for everything simulated here (same Oem.Hpe.State values, same /cgi-bin/uploadFile form;
- * task monitors that vanish once iLO resets: ironcore-dev/metal-operator issue 617). Unlike a real
- * early iLO 5, the simulator still lists the work under TaskService (the update machinery is
- * shared); nothing in the answer points at it.
+ * Firmware generations: 'ilo5' (default, iLO 5 2.7x-2.9x), 'ilo5-early' (iLO 5 before 2.30) and
+ * 'ilo6' (ProLiant Gen11). HPE's dev blog "HPE firmware updates: Part 3 - The Redfish update
+ * service" (2020, updated 2023): "With iLO 5 firmware 2.30 and higher versions, a successful
+ * SimpleUpdate returns two pointers in the Task Service: a task location and a task monitor
+ * location"; before, the POST answers 200 and progress is only UpdateService
+ * Oem.Hpe.State/FlashProgressPercent. iLO 6 updates as iLO 5 2.30+ for everything simulated here
+ * (the iLO 5 3.09 and iLO 6 1.70 references list the same Oem.Hpe.State values and upload form;
+ * task monitors vanish once iLO resets: ironcore-dev/metal-operator issue 617); it differs in
+ * names, versions and its Base.1.18 registry. Unlike a real early iLO 5, the simulator still lists
+ * the work under TaskService (the update machinery is shared); nothing in the answer points at it.
  */
-export type HpeGeneration = 'ilo5' | 'ilo5-early';
+export type HpeGeneration = 'ilo5' | 'ilo5-early' | 'ilo6';
+
+/** What the service calls the server and its iLO, per generation. */
+const MODEL: Record<HpeGeneration, { ilo: string; product: string; sku: string }> = {
+  ilo5: { ilo: 'iLO 5', product: 'ProLiant DL380 Gen10', sku: '868703-B21' },
+  'ilo5-early': { ilo: 'iLO 5', product: 'ProLiant DL380 Gen10', sku: '868703-B21' },
+  ilo6: { ilo: 'iLO 6', product: 'ProLiant DL380 Gen11', sku: 'P52534-B21' },
+};
 
 function build(b: BmcBuilder, generation: HpeGeneration = 'ilo5'): void {
+  const model = MODEL[generation];
   const serial = `CZJ${b.rng.int(7, 9)}${b.rng.int(10, 52)}${b.rng.alnumUpper(4)}`;
   const inventory = hpeInventory(b, generation);
   const iloVersion = String(inventory.find((m) => m.Id === '1')?.['Version'] ?? '');
@@ -60,7 +69,7 @@ function build(b: BmcBuilder, generation: HpeGeneration = 'ilo5'): void {
     uuid: b.rng.uuid(),
     extra: {
       Vendor: 'HPE',
-      Product: 'ProLiant DL380 Gen10',
+      Product: model.product,
       ProtocolFeaturesSupported: {
         ExpandQuery: expandQuery(EXPAND),
         FilterQuery: true,
@@ -70,8 +79,8 @@ function build(b: BmcBuilder, generation: HpeGeneration = 'ilo5'): void {
       Oem: {
         Hpe: {
           '@odata.type': '#HpeiLOServiceExt.v2_3_0.HpeiLOServiceExt',
-          Manager: [{ ManagerType: 'iLO 5', ManagerFirmwareVersion: iloShort, DefaultLanguage: 'en' }],
-          Moniker: { PRODGEN: 'iLO 5', PRODVER: iloShort, PRODNAM: 'Integrated Lights-Out' },
+          Manager: [{ ManagerType: model.ilo, ManagerFirmwareVersion: iloShort, DefaultLanguage: 'en' }],
+          Moniker: { PRODGEN: model.ilo, PRODVER: iloShort, PRODNAM: 'Integrated Lights-Out' },
           Sessions: { LoginHint: { Hint: 'POST to /Sessions to login using the following JSON object:' } },
         },
       },
@@ -82,8 +91,8 @@ function build(b: BmcBuilder, generation: HpeGeneration = 'ilo5'): void {
     Id: '1',
     Name: 'Computer System',
     Manufacturer: 'HPE',
-    Model: 'ProLiant DL380 Gen10',
-    SKU: '868703-B21',
+    Model: model.product,
+    SKU: model.sku,
     SerialNumber: serial,
     SystemType: 'Physical',
     PowerState: 'On',
@@ -115,8 +124,8 @@ function build(b: BmcBuilder, generation: HpeGeneration = 'ilo5'): void {
     Id: '1',
     Name: 'Manager',
     ManagerType: 'BMC',
-    Model: 'iLO 5',
-    FirmwareVersion: `iLO 5 v${iloShort}`,
+    Model: model.ilo,
+    FirmwareVersion: `${model.ilo} v${iloShort}`,
     UUID: b.rng.uuid(),
     Status: { State: 'Enabled', Health: 'OK' },
     Links: {
@@ -137,7 +146,7 @@ function build(b: BmcBuilder, generation: HpeGeneration = 'ilo5'): void {
     Name: 'Computer System Chassis',
     ChassisType: 'RackMount',
     Manufacturer: 'HPE',
-    Model: 'ProLiant DL380 Gen10',
+    Model: model.product,
     SerialNumber: serial,
     Status: { State: 'Enabled', Health: 'OK' },
     Links: { ComputerSystems: [link(SYSTEM)], ManagedBy: [link(MANAGER)] },
@@ -240,6 +249,13 @@ export const hpeProfile: VendorProfile = {
       ...reference,
       updates: { ...reference.updates, acceptedBody: 'ilo-ok' },
       build: (b) => build(b, 'ilo5-early'),
+    }),
+    // iLO 6 1.70's registries: Base.1.18 (HPEDevCom/redfishdocs ilo6_msgregs170).
+    ilo6: (reference) => ({
+      ...reference,
+      messages: { ...reference.messages, base: 'Base.1.18' },
+      serverHeader: 'HPE-iLO-Server/1.30',
+      build: (b) => build(b, 'ilo6'),
     }),
   },
   messages: { base: 'Base.1.4', code: 'general', severity: 'Severity' },

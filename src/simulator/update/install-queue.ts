@@ -63,7 +63,8 @@ function packageOf(c: SimComponent): { filename: string; version: string } {
   }
   const release = /^(\d+)\.(\d+)/.exec(c.version);
   if (c.kind === 'bmc' && release) {
-    return { filename: `ilo5_${release[1]}${release[2]}.fwpkg`, version: `${release[1]}.${release[2]}` };
+    const gen = /iLO (\d+)/.exec(c.name)?.[1] ?? '5';
+    return { filename: `ilo${gen}_${release[1]}${release[2]}.fwpkg`, version: `${release[1]}.${release[2]}` };
   }
   const safe = c.version.replace(/[^A-Za-z0-9.]+/g, '_');
   return { filename: `${c.id}_${safe}.fwpkg`, version: c.version };

@@ -6,7 +6,9 @@
  * Queue. The host is reset only once iLO says Complete, never while it verifies or writes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { updateServer } from '../../../src/executor/update-server.ts';
+import { RedfishClient } from '../../../src/redfish/client.ts';
 import type { SimFleetOptions } from '../../../src/simulator/index.ts';
 import type { ComponentKind } from '../../../src/vocab.ts';
 import { updatableFleet } from '../helpers.ts';
@@ -122,5 +124,38 @@ describe("iLO's HttpPushUri (/cgi-bin/uploadFile)", () => {
     const again = await updateServer(t.server, t.serverPlan, t.deps, t.options({ method: 'http-push' }));
     expect(again.actions[0]?.detail).toMatch(/Update Task Queue is stalled .*Exception/);
     expect(route(t.bmc, /^POST \/cgi-bin\/uploadFile$/)).toBe(1);
+  });
+});
+
+describe('iLO 6 (ProLiant Gen11): SimpleUpdate with a task, HttpPushUri the same form', () => {
+  it('iLO firmware and System ROM by SimpleUpdate; the ROM waits for the one host reset', async () => {
+    const t = await ilo(['bmc', 'bios'], { generations: { hpe: 'ilo6' } });
+    const report = await updateServer(t.server, t.serverPlan, t.deps, t.options({ method: 'simple' }));
+    expect(report.actions.map((a) => [a.component, a.outcome])).toEqual(
+      expect.arrayContaining([
+        ['iLO 6', 'verified'],
+        ['System ROM', 'verified'],
+      ]),
+    );
+    expect(report.hostReset).toBe('graceful');
+    expect(t.bmc.updateHistory.map((h) => h.method)).toEqual(['simple', 'simple']);
+    expect(upgrades((await t.replan()).servers[0] as never)).toBe(0);
+    const client = new RedfishClient(t.server.client, t.deps);
+    const manager = await client
+      .get('/redfish/v1/Managers/1/', z.looseObject({ FirmwareVersion: z.string() }))
+      .finally(() => client.close());
+    const bmc = report.actions.find((a) => a.kind === 'bmc');
+    expect(manager.FirmwareVersion).toBe(`iLO 6 v${bmc?.to.split(' ')[0]}`);
+  });
+
+  it('a .fwpkg System ROM through the iLO Repository and the Update Task Queue', async () => {
+    const t = await ilo(['bios'], { generations: { hpe: 'ilo6' } });
+    for (const d of t.serverPlan.decisions) {
+      if (d.target?.image.file) d.target.image.file = d.target.image.file.replace(/\.fwsim$/, '.fwpkg');
+    }
+    const report = await updateServer(t.server, t.serverPlan, t.deps, t.options({ method: 'http-push' }));
+    expect(report.actions.map((a) => a.outcome)).toEqual(['verified']);
+    expect(t.bmc.updateHistory.map((h) => [h.method, h.outcome])).toEqual([['install-queue', 'installed']]);
+    expect(upgrades((await t.replan()).servers[0] as never)).toBe(0);
   });
 });
