@@ -20,31 +20,8 @@ import { loadFleetFile, type ResolvedServer } from '../fleet/load.ts';
 import { openStore } from '../store/open-store.ts';
 import { processActor } from '../store/store-journal.ts';
 import { EXIT, intFlag, parse } from './args.ts';
+import { BACKUP_HELP } from './command-help.ts';
 import { progressBar, table } from './render.ts';
-
-export const BACKUP_HELP = `firmwarden backup init|check|status|restore --fleet FILE [--catalog FILE]
-                  (--server NAME ... | --all) [--store DIR] [--state DIR] [--json]
-                  [--auto-restore] [--reset-host [--allow-force-reset]]
-                  [--image-server HOST[:PORT]] [--image-server-url URL]
-                  [--concurrency N]
-
-init     carves a small slice ("firmwarden-backup", RAID1 on two drives, else RAID0) out of each
-         server's RAID controller, where the BMC offers volumes as update targets; elsewhere it
-         says so and names the BMC's own fallback (backup bank, rollback copy, recovery set).
-check    inspects the embedded images (BMC, BIOS, anything the catalog holds): health, version,
-         the image read back against the catalog digest, SPDM measurements against their baseline;
-         makes missing copies (image store, slice) and verifies them. --auto-restore repairs too.
-status   the mechanism each server can use, the state of its copies, what is corrupted.
-restore  pushes the verified copy (slice, else image store) back onto each corrupted image and
-         verifies it by reading the inventory back. A copy failing its digest is never used.
-         With no verified copy, what the BMC keeps is used, marked fallback: iDRAC's
-         Previous- rollback copy, an OpenBMC BMC's backup bank (healthy again, at the
-         version of that copy).
-         A host image that activates at the next host reset is reported "staged"; with
-         --reset-host the host is restarted once (graceful; forced only with
-         --allow-force-reset) and the restore verified once it runs again.
---catalog is the reference for digests (required by check and restore). Images live in --store
-(default DIR/images), baselines and the journal in --state (default .firmwarden/state.db).`;
 
 const COMMANDS = ['init', 'check', 'status', 'restore'] as const;
 type Command = (typeof COMMANDS)[number];

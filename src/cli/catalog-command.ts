@@ -7,16 +7,8 @@ import { type Catalog, ImageStore, loadCatalog, type SyncProgress, syncCatalog }
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
 import { EXIT, intFlag, parse } from './args.ts';
+import { CATALOG_HELP } from './command-help.ts';
 import { progressBar, table } from './render.ts';
-
-export const CATALOG_HELP = `firmwarden catalog sync --catalog FILE --store DIR [--base-url URL] [--allow-host HOST]... [--concurrency N] [--json]
-firmwarden catalog show --catalog FILE [--base-url URL] [--json]
-
-sync: downloads (with resume) or copies every image the catalog references into the image store
-      at DIR, verifying each against the catalog's digests and size; exit 1 if any image failed.
-      Images come only from the hosts the catalog names, --base-url and --allow-host (redirects too).
-show: counts of entries by vendor, kind and criticality, and every item the import skipped, why.
-Catalogs: native JSON/YAML, Dell Catalog.xml (UTF-8/UTF-16), HPE fwrepo.json.`;
 
 export async function catalogCommand(
   argv: string[],

@@ -10,15 +10,9 @@ import { ConfigError } from '../errors.ts';
 import { openStore } from '../store/open-store.ts';
 import { PostgresStore } from '../store/postgres-store.ts';
 import { EXIT, parse } from './args.ts';
+import { CLUSTER_HELP } from './command-help.ts';
 import { table } from './render.ts';
 import { STORE_FLAGS, storeFromFlags } from './store-command.ts';
-
-export const CLUSTER_HELP = `firmwarden cluster status [--config DAEMON.yaml | --postgres URL [--schema NAME] [--password-env VAR] | --sqlite FILE] [--json]
-
-Shows the firmwarden instances sharing the state store (name, label affinity, last heartbeat,
-alive or gone, servers held), the coordinator of each unfinished rollout, and which instance
-holds each server in flight. An instance whose heartbeat expired is gone: its servers are
-adopted by the others.`;
 
 export async function clusterCommand(
   argv: string[],

@@ -16,22 +16,7 @@ import {
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
 import { EXIT, parse } from './args.ts';
-
-export const DAEMON_HELP = `firmwarden daemon --config FILE [--once JOB] [--json]
-
-Runs the jobs the config enables, each on its schedule in a worker thread, until SIGINT/SIGTERM:
-  inventory-scan    sweep the fleet, save every server's inventory in the store
-  catalog-watch     poll the catalog source; download new and changed entries' images
-  rollout-window    start or resume the configured rollout while its maintenance window is open
-  integrity-check   run the registered integrity checks (none are registered yet)
-Every run holds the store lease job:<name> (one run per job across daemons) and is journalled
-as job-<name> with its outcome.
-
-SIGINT/SIGTERM: running jobs are asked to stop (the shutdown grace of the config, default 60 s)
-and their leases released; a second signal exits at once (leases then expire after their TTL).
-
---once JOB   run JOB now in the foreground and exit (0 ok or skipped, 1 failed or partial)
---json       with --once: print the run's result as JSON`;
+import { DAEMON_HELP } from './command-help.ts';
 
 export async function daemonCommand(argv: string[], deps: Deps, out: NodeJS.WritableStream): Promise<number> {
   const { values } = parse('daemon', argv, {

@@ -23,13 +23,6 @@ import { EXIT, intFlag, parse } from './args.ts';
 import { backupCommand } from './backup-command.ts';
 import { table } from './render.ts';
 
-export const DEMO_HELP = `firmwarden demo [--count N] [--keep]
-
-Runs the whole story on N simulated BMCs (default 12, all six vendor profiles) over HTTPS on
-127.0.0.1: inventory, catalog and image sync, plan, a rolling update in waves with a failure
-injected and retried, verification read back from the BMCs, and a corrupted BIOS image detected
-and restored from the backup slice on the RAID controller. --keep leaves the work folder.`;
-
 export async function demoCommand(argv: string[], deps: Deps, out: NodeJS.WritableStream): Promise<number> {
   const { values } = parse('demo', argv, { count: { type: 'string' }, keep: { type: 'boolean' } });
   const count = intFlag('demo', 'count', values.count, 12);

@@ -23,33 +23,7 @@ import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
 import type { FleetFile } from '../fleet/schema.ts';
 import { EXIT, intFlag, parse } from './args.ts';
-
-export const FLEET_HELP = `firmwarden fleet import netbox --url URL --token-env VAR --out FILE [options]
-
-Reads devices from NetBox (/api/dcim/devices/, every page) into a fleet file: BMC https://<OOB IP>,
-vendor from the manufacturer, labels site, location, rack, role, tenant, platform, manufacturer,
-model, status, netbox.id and tag.<slug>: "true". Devices without an OOB IP (or name) are listed and
-left out; a second device with the same name or BMC address is listed as a duplicate.
-
---url URL               NetBox base URL (https; --allow-http for a lab)
---token-env VAR         env var holding the API token: v1 "0123…" is sent as "Token …", v2 "nbt_…"
-                        as "Bearer …" (--token-scheme token|bearer forces one)
---out FILE              fleet file to write (.yaml/.yml or .json), atomically, validated first
---filter KEY=VALUE      NetBox device filter, repeatable (site=fra1 role=compute tag=gpu status=active
-                        q=r640 manufacturer=dell platform=... tenant=... rack_id=...)
---address SOURCE        BMC address: oob (default), primary (primary IPv4), custom-field:NAME
---custom-field NAME     also copy this custom field into a label of the same name, repeatable
---user NAME             BMC credentials for every server (defaults.credentials), with
-  --password-env VAR    the env var holding the password, or
-  --password-file FILE  a file holding it (relative to the fleet file)
---bmc-ca FILE           defaults.tls.ca: CA of the BMC certificates; --bmc-insecure: labs only
---merge                 update FILE: NetBox's servers replace bmc, vendor and the labels above;
-                        credentials, tls and other labels of an entry are kept, and entries NetBox
-                        did not list are kept (and named)
---force                 replace FILE
---dry-run               print the file instead of writing it
---json                  print the import report as JSON
---netbox-ca FILE        CA of NetBox's certificate; --page-size N (default 100)`;
+import { FLEET_HELP } from './command-help.ts';
 
 export async function fleetCommand(
   argv: string[],

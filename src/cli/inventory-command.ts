@@ -11,13 +11,8 @@ import { sweepFleet } from '../inventory/sweep.ts';
 import { hasUserinfo, redactUrl, USERINFO_REFUSED } from '../redfish/bmc-url.ts';
 import { VendorSchema } from '../vocab.ts';
 import { EXIT, intFlag, parse } from './args.ts';
+import { INVENTORY_HELP } from './command-help.ts';
 import { progressBar, table } from './render.ts';
-
-export const INVENTORY_HELP = `firmwarden inventory --fleet FILE [--json] [--concurrency N]
-firmwarden inventory --bmc URL --user NAME (--password-env VAR | --password-file FILE)
-                     [--ca FILE | --fingerprint SHA256 | --insecure] [--allow-http] [--vendor V] [--json]
-
-Reads the firmware inventory of every server. Passwords are never taken from the command line.`;
 
 export async function inventoryCommand(
   argv: string[],

@@ -2,80 +2,79 @@
 /**
  * The firmwarden command line: a thin dispatcher over the library. Results go to stdout, logs
  * (JSON lines, secrets redacted) to stderr. Exit 0 ok, 1 partial failure, 2 usage/config error.
+ *
+ * Start-up cost matters (operators script it per server): this module imports only the help
+ * texts and the error classes. A command's module, which pulls in most of the library, is
+ * imported when that command runs; --help and --version import none of them.
  */
-import { defaultDeps } from '../deps.ts';
+import type { Deps } from '../deps.ts';
 import { describeError, FirmwardenError } from '../errors.ts';
 import { EXIT, isInputError } from './args.ts';
-import { BACKUP_HELP, backupCommand } from './backup-command.ts';
-import { CATALOG_HELP, catalogCommand } from './catalog-command.ts';
-import { CLUSTER_HELP, clusterCommand } from './cluster-command.ts';
-import { DAEMON_HELP, daemonCommand } from './daemon-command.ts';
-import { DEMO_HELP, demoCommand } from './demo-command.ts';
-import { FLEET_HELP, fleetCommand } from './fleet-command.ts';
-import { INVENTORY_HELP, inventoryCommand } from './inventory-command.ts';
-import { PLAN_HELP, planCommand } from './plan-command.ts';
-import { ROLLOUT_HELP, rolloutCommand } from './rollout-command.ts';
-import { SERVE_HELP, serveCommand } from './serve-command.ts';
-import { SIMULATE_HELP, simulateCommand } from './simulate-command.ts';
-import { STORE_HELP, storeCommand } from './store-command.ts';
-import { UPDATE_HELP, updateCommand } from './update-command.ts';
+import * as help from './command-help.ts';
+import { packageVersion } from './version.ts';
 
-const COMMANDS: Record<string, { run: typeof inventoryCommand; help: string }> = {
-  inventory: { run: inventoryCommand, help: INVENTORY_HELP },
-  catalog: { run: catalogCommand, help: CATALOG_HELP },
-  plan: { run: planCommand, help: PLAN_HELP },
-  update: { run: updateCommand, help: UPDATE_HELP },
-  rollout: { run: rolloutCommand, help: ROLLOUT_HELP },
-  daemon: { run: daemonCommand, help: DAEMON_HELP },
-  store: { run: storeCommand, help: STORE_HELP },
-  cluster: { run: clusterCommand, help: CLUSTER_HELP },
-  serve: { run: serveCommand, help: SERVE_HELP },
-  backup: { run: backupCommand, help: BACKUP_HELP },
-  simulate: { run: simulateCommand, help: SIMULATE_HELP },
-  demo: { run: demoCommand, help: DEMO_HELP },
-  fleet: { run: fleetCommand, help: FLEET_HELP },
+/** A command's entry point: argv after the command name; returns the exit code. */
+type CommandRun = (argv: string[], deps: Deps, out: NodeJS.WritableStream) => Promise<number>;
+
+/** Each command's help and the import of its module (string literals, so the build rewrites them). */
+const COMMANDS: Record<string, { help: string; load: () => Promise<CommandRun> }> = {
+  inventory: {
+    help: help.INVENTORY_HELP,
+    load: async () => (await import('./inventory-command.ts')).inventoryCommand,
+  },
+  catalog: {
+    help: help.CATALOG_HELP,
+    load: async () => (await import('./catalog-command.ts')).catalogCommand,
+  },
+  plan: { help: help.PLAN_HELP, load: async () => (await import('./plan-command.ts')).planCommand },
+  update: { help: help.UPDATE_HELP, load: async () => (await import('./update-command.ts')).updateCommand },
+  rollout: {
+    help: help.ROLLOUT_HELP,
+    load: async () => (await import('./rollout-command.ts')).rolloutCommand,
+  },
+  daemon: { help: help.DAEMON_HELP, load: async () => (await import('./daemon-command.ts')).daemonCommand },
+  store: { help: help.STORE_HELP, load: async () => (await import('./store-command.ts')).storeCommand },
+  cluster: {
+    help: help.CLUSTER_HELP,
+    load: async () => (await import('./cluster-command.ts')).clusterCommand,
+  },
+  serve: { help: help.SERVE_HELP, load: async () => (await import('./serve-command.ts')).serveCommand },
+  backup: { help: help.BACKUP_HELP, load: async () => (await import('./backup-command.ts')).backupCommand },
+  simulate: {
+    help: help.SIMULATE_HELP,
+    load: async () => (await import('./simulate-command.ts')).simulateCommand,
+  },
+  demo: { help: help.DEMO_HELP, load: async () => (await import('./demo-command.ts')).demoCommand },
+  fleet: { help: help.FLEET_HELP, load: async () => (await import('./fleet-command.ts')).fleetCommand },
 };
 
-const USAGE = `firmwarden — out-of-band firmware manager for bare-metal fleets (Redfish)
-
-usage: firmwarden <command> [options]
-
-commands:
-  inventory   read what firmware every server runs
-  catalog     show a catalog (native, Dell Catalog.xml, HPE fwrepo.json) or sync its images
-  plan        decide, per server and component, what to update and why
-  update      push, apply, reset and verify firmware on chosen servers
-  rollout     upgrade a fleet in waves with health gates; start, status, pause, resume, abort
-  simulate    run a simulated fleet of Redfish BMCs and write its fleet file
-  backup      backup slice on the RAID controller: init, check, status, restore
-  fleet       import a fleet file from NetBox (fleet import netbox)
-  daemon      run the scheduled jobs (inventory scan, catalog watch, rollout window, integrity check)
-  store       create or upgrade the state store's schema (SQLite or PostgreSQL): store migrate
-  cluster     instances sharing a PostgreSQL store, coordinators, who holds what: cluster status
-  serve       the HTTP API, Prometheus metrics and the dashboard over a daemon config
-  demo        the whole story on a simulated fleet
-
-firmwarden <command> --help for the options of one command.`;
+/** The command names, in the order `firmwarden --help` lists them. */
+export const COMMAND_NAMES = Object.keys(COMMANDS);
 
 /** Runs the CLI with argv (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${help.USAGE}\n`);
     return name ? EXIT.ok : EXIT.usage;
   }
-  const command = COMMANDS[name];
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    process.stderr.write(`firmwarden: unknown command ${JSON.stringify(name)}\n\n${USAGE}\n`);
+    process.stderr.write(`firmwarden: unknown command ${JSON.stringify(name)}\n\n${help.USAGE}\n`);
     return EXIT.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.help}\n`);
     return EXIT.ok;
   }
+  const [run, { defaultDeps }] = await Promise.all([command.load(), import('../deps.ts')]);
   const deps = defaultDeps();
   try {
-    return await command.run(rest, deps, process.stdout);
+    return await run(rest, deps, process.stdout);
   } catch (err) {
     process.stderr.write(`firmwarden ${name}: ${describeError(err)}\n`);
     if (!(err instanceof FirmwardenError)) deps.logger.error({ err }, 'unexpected error');

@@ -10,20 +10,8 @@ import { planFleet } from '../fleet/plan-fleet.ts';
 import { DEFAULT_SWEEP_CONCURRENCY } from '../inventory/sweep.ts';
 import type { ComplianceSummary, Plan, ServerPlan } from '../planner/index.ts';
 import { EXIT, intFlag, parse } from './args.ts';
+import { PLAN_HELP } from './command-help.ts';
 import { progressBar, table } from './render.ts';
-
-export const PLAN_HELP = `firmwarden plan --fleet FILE --catalog FILE [--policy FILE] [--base-url URL]
-                [--json | --export csv|json] [--concurrency N]
-
-Reads what every server runs and decides, per installed component, what to do against the
-catalog (native JSON/YAML, Dell Catalog.xml, HPE fwrepo.json): upgrade, up-to-date,
-newer-than-catalog, downgrade, no-catalog-entry, incomparable-version, blocked-by-prerequisite,
-not-updateable, excluded-by-policy, unreadable-server, each with its reason. The policy file
-(YAML/JSON, schemas/policy.schema.json) allows/denies kinds, sets a minimum criticality, pins
-versions per label and allows downgrades. Nothing is changed on any server.
---export csv|json prints one row per installed component (server, kind, installed, compliance,
-decision, target, line, reason) for spreadsheets and audits, as the API's compliance export does.
-Exit 0 planned, 1 some servers could not be read, 2 bad input.`;
 
 const COMMAND = 'plan';
 

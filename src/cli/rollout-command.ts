@@ -14,22 +14,9 @@ import { openStore } from '../store/open-store.ts';
 import { processActor } from '../store/store-journal.ts';
 import type { ActingVersionRecord, RolloutRecord, RolloutServerRecord, Store } from '../store/types.ts';
 import { EXIT, parse } from './args.ts';
+import { ROLLOUT_HELP } from './command-help.ts';
 import { progressView } from './progress-view.ts';
 import { table } from './render.ts';
-
-export const ROLLOUT_HELP = `firmwarden rollout start --spec ROLLOUT.yaml [--id ID] [--state DIR | --config FILE] [--json] [--no-drive]
-firmwarden rollout status [--id ID] [--state DIR | --config FILE] [--json]
-firmwarden rollout pause|abort --id ID [--state DIR | --config FILE]
-firmwarden rollout resume --id ID [--retry-failed] [--state DIR | --config FILE] [--json]
-
-Upgrades the servers a rollout spec selects in waves (canaries first), never taking more out of
-service than maxUnavailable / perLabel allow, inside its maintenance windows, with health gates
-and drain/undrain hooks around each server. It pauses when the failure budget is spent and
-completes by itself when every server is at target (acting version = target). State lives in
-DIR/state.db (default .firmwarden): after a crash, \`resume\` continues from the BMCs' truth.
-Only one process drives a rollout at a time — except with --config naming a daemon config with
-a PostgreSQL store and a cluster section: this process then joins the rollout as one more
-instance (claims servers within the fleet-wide limits; one coordinator; failover).`;
 
 export async function rolloutCommand(
   argv: string[],

@@ -3,24 +3,14 @@
  * catalog and image store, until SIGINT/SIGTERM. A thin layer over src/api: the config's `api`
  * section says where to listen and which tokens may call.
  */
-import { API_DEFAULTS, checkTransport, createApiApp, startApiServer, TokenRegistry } from '../api/index.ts';
+import { checkTransport, createApiApp, startApiServer, TokenRegistry } from '../api/index.ts';
 import { loadDaemonConfig } from '../daemon/load-config.ts';
 import { watchShutdown } from '../daemon/shutdown.ts';
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
 import { openStore } from '../store/open-store.ts';
 import { EXIT, intFlag, parse } from './args.ts';
-
-export const SERVE_HELP = `firmwarden serve --config FILE [--host ADDR] [--port N]
-
-Serves the JSON HTTP API (/api/v1/..., OpenAPI at /openapi.json), Prometheus metrics (/metrics)
-and the dashboard (/) over the state store, fleet and catalog of a daemon config, until
-SIGINT/SIGTERM. The config's api section lists the bearer tokens (name, role read|operator, and
-tokenEnv, tokenFile or sha256: never the token itself), TLS and limits. Binds ${API_DEFAULTS.host}:${API_DEFAULTS.port}
-unless api.listen or --host/--port say otherwise; plain http on a non-loopback address needs
-api.tls or api.allowPlainHttp. Rollouts started or resumed through the API are driven in this
-process. SIGINT/SIGTERM: drivers start no new server and finish the ones in flight, then exit;
-a second signal exits at once (the rollout lease expires after its TTL; resume it from anywhere).`;
+import { SERVE_HELP } from './command-help.ts';
 
 export async function serveCommand(argv: string[], deps: Deps, out: NodeJS.WritableStream): Promise<number> {
   const { values } = parse('serve', argv, {

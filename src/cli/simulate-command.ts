@@ -7,16 +7,7 @@ import { ConfigError } from '../errors.ts';
 import { startSimulatedFleet, writeSimulatedCatalog } from '../simulator/index.ts';
 import { type Vendor, VendorSchema } from '../vocab.ts';
 import { EXIT, intFlag, parse } from './args.ts';
-
-export const SIMULATE_HELP = `firmwarden simulate --count N --out FLEET.yaml [--vendors dell,hpe,...] [--latency MS]
-                    [--http] [--seed N] [--admin-port PORT] [--timing fast|realistic]
-                    [--catalog-dir DIR]
-
-Starts N simulated BMCs on 127.0.0.1 (HTTPS with a generated CA unless --http), writes FLEET.yaml
-plus its CA and password files beside it, and runs until stopped. --admin-port serves
-GET /sim/bmcs and PATCH /sim/bmcs/NAME/faults for fault injection from outside. --timing sets how
-long updates, resets and BMC reboots take (fast: tens of ms; realistic: seconds). --catalog-dir
-writes a native catalog (and its images) that upgrades the simulated fleet.`;
+import { SIMULATE_HELP } from './command-help.ts';
 
 export async function simulateCommand(
   argv: string[],

@@ -15,13 +15,7 @@ import { describePgUrl, urlHasPassword } from '../store/postgres-connection.ts';
 import { PostgresStore } from '../store/postgres-store.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
 import { EXIT, parse } from './args.ts';
-
-export const STORE_HELP = `firmwarden store migrate [--config DAEMON.yaml | --postgres URL [--schema NAME] [--password-env VAR] | --sqlite FILE]
-
-Creates or upgrades the state store's schema (idempotent; several instances migrating at once
-take turns under a lock) and prints the migrations it applied. The store is the daemon config's
-store section (--config), a PostgreSQL URL (password from --password-env VAR or PGPASSWORD, never
-in the URL), or a SQLite file (default ${DEFAULT_STORE_PATH}).`;
+import { STORE_HELP } from './command-help.ts';
 
 /** The flags every store-reading command takes. */
 export const STORE_FLAGS = {

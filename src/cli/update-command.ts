@@ -20,21 +20,9 @@ import { openStore } from '../store/open-store.ts';
 import { processActor } from '../store/store-journal.ts';
 import { type UpdateMethod, UpdateMethodSchema } from '../vocab.ts';
 import { EXIT, intFlag, parse } from './args.ts';
+import { UPDATE_HELP } from './command-help.ts';
 import { progressView } from './progress-view.ts';
 import { table } from './render.ts';
-
-export const UPDATE_HELP = `firmwarden update --fleet FILE --catalog FILE (--server NAME ... | --all)
-                  [--at TIME] [--dry-run] [--json] [--policy FILE] [--store DIR] [--state DIR]
-                  [--method auto|multipart|simple|http-push] [--concurrency N]
-                  [--image-server HOST[:PORT]] [--image-server-url URL] [--image-server-tls]
-                  [--force-reset] [--no-reset]
-
-Plans the servers, then for each upgrade: verifies the image in the store, picks the update
-method the BMC offers (and says why), delivers it, follows the task, resets the host once for
-staged images and reads the inventory back: an action succeeds only if the new version shows.
---at 03:00 uses the BMC's maintenance window when offered, otherwise firmwarden waits.
-Images come from the store (--store, default .firmwarden/images; fill it with catalog sync).
-The journal of every intent and outcome is written to --state (default .firmwarden).`;
 
 export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.WritableStream): Promise<number> {
   const { values } = parse('update', argv, {

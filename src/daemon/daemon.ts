@@ -7,7 +7,7 @@
  * `stop()` asks running jobs to stop (bree's "cancel"), terminates the ones that outlive the
  * shutdown grace, and closes the store.
  */
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Bree from 'bree';
 import type { Logger } from 'pino';
@@ -29,6 +29,13 @@ import { isWorkerMessage, workerInput } from './worker-protocol.ts';
 
 /** The thin job files bree runs, one per job name. */
 export const JOBS_DIR = fileURLToPath(new URL('../../jobs/', import.meta.url));
+
+/**
+ * The job files' extension: this module's own. From the sources (src/ → jobs/) it is .ts; in the
+ * installed package (dist/src/ → dist/jobs/) both are compiled to .js, since Node does not strip
+ * types under node_modules.
+ */
+const JOB_EXTENSION = extname(fileURLToPath(import.meta.url));
 
 export interface DaemonOptions {
   /** Folder of the job files (default: the repository's jobs/). */
@@ -90,14 +97,14 @@ export async function startDaemon(
 
   const bree = new Bree({
     root: jobsDir,
-    defaultExtension: 'ts',
+    defaultExtension: JOB_EXTENSION.slice(1),
     acceptedExtensions: ['.ts', '.js', '.mjs'],
     logger: breeLogger(logger),
     jobs: enabled.map((name) => {
       const job = config.jobs[name];
       return {
         name,
-        path: join(jobsDir, `${name}.ts`),
+        path: join(jobsDir, `${name}${JOB_EXTENSION}`),
         ...breeTiming(job.schedule!),
         // The run aborts itself at its timeout; this is the backstop for one that cannot.
         closeWorkerAfterMs: job.timeoutMs + DAEMON_DEFAULTS.killGraceMs,

@@ -4,10 +4,11 @@
  * every candidate it returns still goes through matchEntry, and entries with a name pattern are
  * candidates for every component of their vendor.
  */
+
 import type { CatalogEntry } from '../catalog/model.ts';
 import type { InventoryComponent, ServerInventory } from '../inventory/model.ts';
+import { vendorDriver } from '../vendors/detect.ts';
 import type { Vendor } from '../vocab.ts';
-import { dellComponentId } from './component-identity.ts';
 
 interface VendorIndex {
   bySoftwareId: Map<string, CatalogEntry[]>;
@@ -77,7 +78,7 @@ export function indexCatalog(entries: readonly CatalogEntry[]): CatalogIndex {
       const add = (list: CatalogEntry[] | undefined) => {
         for (const e of list ?? []) found.add(e);
       };
-      const ids = new Set([c.softwareId, server.vendor === 'dell' ? dellComponentId(c) : undefined]);
+      const ids = new Set([c.softwareId, vendorDriver(server.vendor).catalogMatch.softwareId(c)]);
       for (const id of ids) if (id) add(v.bySoftwareId.get(id.toLowerCase()));
       const pci = c.identity.pci;
       if (pci?.vendorId !== undefined && pci.deviceId !== undefined) {

@@ -19,8 +19,9 @@ export function identityOf(vendor: Vendor, c: InventoryComponent): { key: string
 /** What the component reports to be matched by, for "nothing matches" messages. */
 export function describeIdentity(vendor: Vendor, c: InventoryComponent, withName = true): string {
   const parts: string[] = [];
-  const id = vendor === 'dell' ? dellComponentId(c) : c.softwareId;
-  if (id !== undefined) parts.push(vendor === 'dell' ? `ComponentID ${id}` : `SoftwareId ${id}`);
+  const rules = vendorDriver(vendor).catalogMatch;
+  const id = rules.softwareId(c);
+  if (id !== undefined) parts.push(`${rules.softwareIdLabel} ${id}`);
   const pci = pciText(c);
   if (pci !== undefined) parts.push(`PCI ${pci}`);
   if (c.identity.hpeTargets?.length) parts.push(`Targets ${c.identity.hpeTargets.join(', ')}`);

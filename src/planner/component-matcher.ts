@@ -4,10 +4,12 @@
  * R710 (system id 0235)"). Results are memoized on everything matching reads, because a fleet is
  * mostly the same few components over and over.
  */
+
 import type { CatalogEntry } from '../catalog/model.ts';
 import type { InventoryComponent, ServerInventory } from '../inventory/model.ts';
+import { vendorDriver } from '../vendors/detect.ts';
 import type { CatalogIndex } from './catalog-index.ts';
-import { dellComponentId, describeIdentity } from './component-identity.ts';
+import { describeIdentity } from './component-identity.ts';
 import { type MatchResult, matchEntry } from './entry-match.ts';
 import { describeServerModel } from './model-filter.ts';
 
@@ -54,7 +56,7 @@ function cacheKey(index: CatalogIndex, server: ServerInventory, c: InventoryComp
     server.model ?? '',
     c.kind,
     c.softwareId ?? '',
-    server.vendor === 'dell' ? (dellComponentId(c) ?? '') : '',
+    vendorDriver(server.vendor).catalogMatch.softwareId(c) ?? '',
     p ? `${p.vendorId}:${p.deviceId}:${p.subsystemVendorId}:${p.subsystemId}` : '',
     (c.identity.hpeTargets ?? []).join(','),
     c.identity.hpeDeviceClass ?? '',
@@ -96,8 +98,9 @@ function explainMiss(
     const more = byIdentity.length > 1 ? ` (and ${byIdentity.length - 1} more refused)` : '';
     return `no ${server.vendor} entry applies: ${first}${more}`;
   }
-  if (server.vendor === 'dell' && dellComponentId(c) === undefined && c.identity.pci === undefined) {
-    return `the component reports no ComponentID and no PCI ids: nothing to match a Dell entry by`;
+  const rules = vendorDriver(server.vendor).catalogMatch;
+  if (rules.idOrPciOnly && rules.softwareId(c) === undefined && c.identity.pci === undefined) {
+    return `the component reports no ${rules.softwareIdLabel} and no PCI ids: nothing to match a ${server.vendor} entry by`;
   }
   return `no ${server.vendor} entry matches ${identity}`;
 }

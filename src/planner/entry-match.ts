@@ -12,10 +12,12 @@
  * - a match by name pattern alone also needs the component kinds to agree;
  * - the server's model must be among the entry's supportedModels (model-filter.ts).
  */
+
 import type { CatalogEntry } from '../catalog/model.ts';
 import type { InventoryComponent, ServerInventory } from '../inventory/model.ts';
+import { vendorDriver } from '../vendors/detect.ts';
 import type { Vendor } from '../vocab.ts';
-import { dellComponentId, pciText } from './component-identity.ts';
+import { pciText } from './component-identity.ts';
 import { checkModel } from './model-filter.ts';
 
 /** Why an entry does not apply, by the first check it failed. */
@@ -65,9 +67,9 @@ function evaluate(
   switch (name) {
     case 'softwareIds': {
       if (m.softwareIds === undefined) return undefined;
-      const dell = server.vendor === 'dell';
-      const label = dell ? 'ComponentID' : 'SoftwareId';
-      const id = dell ? dellComponentId(c) : c.softwareId;
+      const rules = vendorDriver(server.vendor).catalogMatch;
+      const label = rules.softwareIdLabel;
+      const id = rules.softwareId(c);
       if (id === undefined) return { state: 'unknown', text: `the component reports no ${label}` };
       const ok = m.softwareIds.some((s) => lower(s) === lower(id));
       return ok
@@ -157,7 +159,7 @@ export function matchIdentity(
     const nameOnly = mismatch[0] === 'namePattern' && !evaluations.some(([, e]) => e.state === 'match');
     return { ...fail(`${entry.id}: ${mismatch[1].text}`), ...(nameOnly ? { byName: true } : {}) };
   }
-  if (server.vendor === 'hpe') {
+  if (vendorDriver(server.vendor).catalogMatch.requiresHpeTargets) {
     const targets = evaluations.find(([n]) => n === 'hpeTargets');
     if (targets?.[1].state === 'unknown') return fail(`${entry.id}: ${targets[1].text}`);
   }

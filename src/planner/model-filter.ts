@@ -4,8 +4,10 @@
  * server whose model is unknown never gets a model-restricted image: guessing is how a BIOS for
  * the wrong board gets flashed.
  */
+
 import type { CatalogEntry } from '../catalog/model.ts';
 import type { ServerInventory } from '../inventory/model.ts';
+import { vendorDriver } from '../vendors/detect.ts';
 import type { Vendor } from '../vocab.ts';
 
 /** How a server relates to an entry's supportedModels. */
@@ -17,10 +19,7 @@ export type ModelCheck = { ok: true; by?: string } | { ok: false; reason: string
  */
 export function normalizeSystemId(vendor: Vendor, id: string): string {
   const trimmed = id.trim().toUpperCase();
-  if (vendor === 'dell' && /^(0X)?[0-9A-F]{1,4}$/.test(trimmed)) {
-    return trimmed.replace(/^0X/, '').padStart(4, '0');
-  }
-  return trimmed;
+  return vendorDriver(vendor).catalogMatch.normalizeSystemId?.(trimmed) ?? trimmed;
 }
 
 const normalizeName = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();

@@ -149,4 +149,20 @@ export interface VendorDriver extends UpdateFlow {
   catalogIdentity(c: InventoryComponent): { key: string; text: string };
   /** A key that survives updates of the component (its Id may carry the version or image hash). */
   componentKey(c: InventoryComponent): string;
+  /** How this family's catalog entries are matched to its components (pure). */
+  readonly catalogMatch: CatalogMatchRules;
+}
+
+/** Catalog matching rules of a BMC family. */
+export interface CatalogMatchRules {
+  /** What the family calls the id an entry's softwareIds name ("ComponentID" for Dell). */
+  readonly softwareIdLabel: string;
+  /** That id for one component; undefined when it reports none. */
+  softwareId(c: InventoryComponent): string | undefined;
+  /** The family's catalogs match only by that id or PCI ids, never by name (Dell Catalog.xml). */
+  readonly idOrPciOnly?: boolean;
+  /** An entry naming Oem.Hpe.Targets matches only components that report them (fwrepo). */
+  readonly requiresHpeTargets?: boolean;
+  /** A system id as the family's catalogs write it (trimmed, upper case given). */
+  normalizeSystemId?(id: string): string;
 }

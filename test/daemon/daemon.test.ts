@@ -236,7 +236,9 @@ setTimeout(() => {
       try {
         const runs = await entries(store, 'job-inventory-scan');
         expect(runs.length).toBeGreaterThan(0);
-        for (const r of runs) expect(['ok', 'cancelled']).toContain(dataOf(r)['outcome']);
+        // On a slow machine the 1 s schedule can fire while the first run still holds its lease: that
+        // run is journalled 'skipped'. Never 'failed' or 'partial': stopping broke nothing.
+        for (const r of runs) expect(['ok', 'cancelled', 'skipped']).toContain(dataOf(r)['outcome']);
         expect(dataOf((await entries(store, 'daemon-stop'))[0])).toEqual({ graceful: true });
         expect((await store.acquireLease('job:inventory-scan', 'probe', 1_000)).holder).toBe('probe');
       } finally {

@@ -24,6 +24,14 @@ export const dell = {
   },
   // Installed-<ComponentID>-<Version>__<FQDD>: the Id changes with the version, the FQDD does not.
   componentKey: (c) => (c.identity.fqdd ? `fqdd:${c.identity.fqdd}` : `id:${c.id}`),
+  catalogMatch: {
+    softwareIdLabel: 'ComponentID',
+    softwareId: (c) => dellComponentId(c),
+    idOrPciOnly: true,
+    // Catalog.xml writes SystemIDs as 4 hex digits ("0235"); iDRAC may report 565 or "0x235".
+    normalizeSystemId: (id) =>
+      /^(0X)?[0-9A-F]{1,4}$/.test(id) ? id.replace(/^0X/, '').padStart(4, '0') : id,
+  },
 } satisfies VendorDriver;
 
 /** The Dell ComponentID (iDRAC SoftwareId); undefined where iDRAC reported "0" or nothing. */

@@ -18,4 +18,5 @@ export const generic: VendorDriver = {
   systemId: (system) => system.SKU ?? undefined,
   catalogIdentity: (c) => dmtfIdentity(c),
   componentKey: (c) => `id:${c.id}`,
+  catalogMatch: { softwareIdLabel: 'SoftwareId', softwareId: (c) => c.softwareId },
 };

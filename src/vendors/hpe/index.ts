@@ -33,4 +33,7 @@ export const hpe = {
     }
     return dmtfIdentity(c);
   },
+  // An fwrepo package names the devices it flashes by Targets GUIDs: a component reporting none
+  // cannot be shown to be one of them.
+  catalogMatch: { ...generic.catalogMatch, requiresHpeTargets: true },
 } satisfies VendorDriver;
