@@ -4,19 +4,19 @@
  * (Oem.Hpe.ComponentRepository) says what each one is: Version, Targets GUIDs (the ones the
  * inventory's Oem.Hpe.Targets carry), Activates. Restoring one component queues only its package
  * on the Update Task Queue (POST {Name, Filename, Command: ApplyUpdate, UpdatableBy: [Bmc]}),
- * never the whole set: invoking the set would reflash every component in it. The queue item is
- * not a Redfish Task: it is followed by its State (Pending, InProgress, Complete, Exception,
- * Expired, Canceled).
+ * never the whole set: invoking the set would reflash every component in it. Queueing and
+ * following the item are the HPE driver's (src/vendors/hpe/update-queue.ts).
  */
 import { z } from 'zod';
 import { hpeRomVersion } from '../catalog/hpe-catalog.ts';
-import type { Clock } from '../deps.ts';
-import { RedfishConnectionError, TaskFailedError } from '../errors.ts';
 import type { RedfishClient } from '../redfish/client.ts';
 import { readMembers } from '../redfish/collection.ts';
 import { ResourceSchema } from '../redfish/models/index.ts';
-import { pathOf } from '../redfish/session.ts';
+import { enqueue } from '../vendors/hpe/update-queue.ts';
 import type { FirmwareView } from './firmware-view.ts';
+
+// Queue items are followed by the HPE driver's follower (one implementation for restores and updates).
+export { followQueueItem } from '../vendors/hpe/update-queue.ts';
 
 const InstallSetSchema = ResourceSchema.extend({
   IsRecovery: z.boolean().nullish(),
@@ -37,11 +37,6 @@ const RepositoryComponentSchema = ResourceSchema.extend({
   Version: z.string().nullish(),
   Targets: z.array(z.string()).nullish(),
   Activates: z.string().nullish(),
-});
-
-const QueueItemSchema = z.looseObject({
-  State: z.string(),
-  Result: z.looseObject({ MessageId: z.string().nullish() }).nullish(),
 });
 
 /** One package of the recovery set. */
@@ -115,65 +110,11 @@ export function packageFor(
 }
 
 /** Queues one package on the Update Task Queue; returns the queue item's URI. */
-export async function queuePackage(
+export function queuePackage(
   client: RedfishClient,
   queue: string,
   pkg: RecoveryPackage,
   name: string,
 ): Promise<string> {
-  const res = await client.post(queue, {
-    Name: name,
-    Filename: pkg.filename,
-    Command: 'ApplyUpdate',
-    UpdatableBy: ['Bmc'],
-  });
-  const location = res.headers['location'];
-  const id = (res.body as { '@odata.id'?: unknown } | undefined)?.['@odata.id'];
-  if (location) return pathOf(location, client.transport.origin);
-  if (typeof id === 'string') return id;
-  throw new TaskFailedError(queue, undefined, `queued ${pkg.filename} but iLO named no queue item`);
-}
-
-/**
- * Follows a queue item to its end: 'completed', or 'staged' for a package that runs after the
- * next host reset. A failed, expired or cancelled item throws; iLO not answering (it reboots into
- * its own image) is waited out until `unreachableMs`.
- */
-export async function followQueueItem(
-  client: RedfishClient,
-  item: string,
-  pkg: RecoveryPackage,
-  clock: Clock,
-  limits: { timeoutMs: number; pollMs: number; unreachableMs: number },
-): Promise<'completed' | 'staged'> {
-  const deadline = clock.now() + limits.timeoutMs;
-  let unreachableSince: number | undefined;
-  let last = 'not read';
-  for (;;) {
-    try {
-      const it = await client.get(item, QueueItemSchema);
-      unreachableSince = undefined;
-      last = it.State;
-      if (it.State === 'Complete') return pkg.afterReboot ? 'staged' : 'completed';
-      if (['Exception', 'Expired', 'Canceled', 'Cancelled'].includes(it.State)) {
-        const why = it.Result?.MessageId;
-        throw new TaskFailedError(item, it.State, `ended ${it.State}${why ? `: ${why}` : ''}`);
-      }
-    } catch (err) {
-      // Only a BMC that does not answer is waited for (as task-monitor.ts does); an answer that
-      // is an error, or a body without State, ends it now.
-      if (!(err instanceof RedfishConnectionError)) throw err;
-      unreachableSince ??= clock.now();
-      if (clock.now() - unreachableSince > limits.unreachableMs) {
-        throw new TaskFailedError(item, last, `iLO unreachable for too long: ${err.message}`, [], {
-          code: 'FW_ERR_BMC_UNREACHABLE',
-          cause: err,
-        });
-      }
-    }
-    if (clock.now() >= deadline) {
-      throw new TaskFailedError(item, last, `still ${last} after ${limits.timeoutMs} ms`);
-    }
-    await clock.sleep(limits.pollMs);
-  }
+  return enqueue(client, queue, { name, filename: pkg.filename ?? '' });
 }

@@ -143,6 +143,15 @@ export class RedfishClient {
     return this.rootPromise;
   }
 
+  /**
+   * The session's X-Auth-Token (logging in first), for the few vendor forms that carry the session
+   * in their body (iLO's /cgi-bin/uploadFile `sessionKey`); undefined under Basic auth. Never log it.
+   */
+  async sessionToken(): Promise<string | undefined> {
+    const auth = await this.authState();
+    return auth?.kind === 'session' ? auth.headers['x-auth-token'] : undefined;
+  }
+
   /** GET a resource and validate it. */
   async get<S extends z.ZodType>(uri: string, schema: S, options: RequestOptions = {}): Promise<z.infer<S>> {
     const res = await this.request('GET', uri, options);

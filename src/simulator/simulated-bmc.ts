@@ -160,6 +160,7 @@ export class SimulatedBmc implements SimBmc, SimHost, PipelineHost {
     this.power.register();
     this.storage.register();
     registerActiveImageSwitch(this);
+    this.profile.register?.(this);
   }
 
   #builder(o: SimulatedBmcOptions): BmcBuilder {

@@ -118,7 +118,7 @@ const CASES: Array<[SimVendor, Method, string, Activation]> = [
   ['supermicro', 'multipart', 'bios', 'now'],
   ['openbmc', 'multipart', 'bios', 'host-reset'],
   ['generic', 'http-push', 'bios', 'now'],
-  ['hpe', 'http-push', 'bios', 'host-reset'],
+  // iLO's HttpPushUri takes its own upload form, answered 200 with no task: test/vendors/hpe.
   ['lenovo', 'http-push', 'bios', 'host-reset'],
   ['openbmc', 'http-push', 'bios', 'now'],
   ['dell', 'simple', 'bmc', 'bmc-reboot'],

@@ -342,7 +342,7 @@ describe('push request checks', () => {
     expect(last?.bytes).toBeGreaterThan(max);
   });
 
-  it("iLO's /cgi-bin/uploadFile also takes a form with the image in its file part", async () => {
+  it("iLO's /cgi-bin/uploadFile takes its form (sessionKey, parameters, file) and answers 200", async () => {
     const bmc = bmcOf('hpe');
     const s = new Session(caller, bmc);
     await s.login();
@@ -355,16 +355,23 @@ describe('push request checks', () => {
       payloadSize: 300,
     });
     const form = new FormData();
-    form.append('parameters', JSON.stringify({ UpdateRepository: false, UpdateTarget: true }));
+    form.append('sessionKey', s.token);
+    form.append('parameters', JSON.stringify({ UpdateRepository: false, UpdateTarget: true, ETag: 'e1' }));
     form.append('file', new Blob([image]), 'U30_3.10.fwpkg');
     const r = await s.call(us.HttpPushUri, { method: 'POST', raw: form });
-    expect(r.status).toBe(202);
-    const f = await followTask(s, r.headers.get('location') ?? '');
-    // iLO flashes the System ROM now; the server runs it after its next reboot.
-    expect(f.messages.at(-1)).toBe('AwaitToActivate');
+    // No task: the progress is UpdateService Oem.Hpe.State (test/vendors/hpe covers the states).
+    expect(r.status).toBe(200);
+    expect(r.headers.get('location')).toBeNull();
+    let state = '';
+    for (let i = 0; i < 200 && state !== 'Complete'; i++) {
+      state = String((await updateService(s))?.Oem?.Hpe?.State);
+      if (state !== 'Complete') await new Promise((res) => setTimeout(res, 20));
+    }
+    expect(state).toBe('Complete');
     expect(bmc.updateHistory.at(-1)).toMatchObject({
       method: 'http-push',
       image: { name: 'U30_3.10.fwpkg' },
+      outcome: 'staged',
     });
   });
 

@@ -77,7 +77,7 @@ function untilInstalling(s: Session, taskPath: string): Promise<Body> {
 const MONITOR_VENDORS = [
   ['openbmc', 204, 404],
   ['generic', 200, 410],
-  ['hpe', 200, 404],
+  // iLO's push (/cgi-bin/uploadFile) answers 200 with no task: test/vendors/hpe.
   ['lenovo', 200, 404],
   ['supermicro', 200, 410],
 ] as const;
@@ -92,11 +92,7 @@ describe('task monitors', () => {
       const r = await pushBios(s, vendor === 'openbmc' ? { '@Redfish.OperationApplyTime': 'Immediate' } : {});
       expect(r.status).toBe(202);
       const location = r.headers.get('location') ?? '';
-      if (vendor === 'hpe')
-        expect(location).toMatch(
-          /^http:\/\/127\.0\.0\.1:\d+\/redfish\/v1\/TaskService\/TaskMonitors\/\d+\/$/,
-        );
-      else expect(location).toMatch(/^\/redfish\/v1\/TaskService\/TaskMonitors\/\d+$/);
+      expect(location).toMatch(/^\/redfish\/v1\/TaskService\/TaskMonitors\/\d+$/);
       expect(r.headers.get('retry-after')).toBe('1');
       const { statuses, final } = await pollMonitor(s, location);
       // The update runs for tens of ms: a first poll that comes late meets the final answer at once.

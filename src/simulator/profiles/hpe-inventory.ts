@@ -98,9 +98,36 @@ const COMPONENTS: readonly HpeComponent[] = [
   },
 ];
 
+/**
+ * iLO 5 firmware before 2.30 (the HPE dev blog's iLO 5 2.18 era): SimpleUpdate answers 200 with no
+ * task. Build dates are simulator values.
+ */
+const ILO5_EARLY = ['2.18 Apr 29 2020', '2.14 Jan 27 2020', '2.12 Dec 19 2019'] as const;
+
+/**
+ * iLO 6 on a ProLiant DL380 Gen11 (System ROM family U54): only iLO's name and the iLO/ROM versions
+ * differ here; the other members stay those of the Gen10 sample. Build dates are simulator values.
+ */
+const ILO6 = ['1.59 Jun 26 2024', '1.55 Feb 28 2024', '1.62 Aug 22 2024'] as const;
+const ROM_GEN11 = ['U54 v2.16 (03/01/2024)', 'U54 v2.12 (12/13/2023)', 'U54 v2.22 (06/20/2024)'] as const;
+const BACKUP_GEN11 = ['U54 v2.12 (12/13/2023)', 'U54 v2.10 (10/19/2023)'] as const;
+
+function forGeneration(c: HpeComponent, generation: 'ilo5' | 'ilo5-early' | 'ilo6'): HpeComponent {
+  if (generation === 'ilo5-early' && c.description === 'SystemBMC') return { ...c, versions: ILO5_EARLY };
+  if (generation !== 'ilo6') return c;
+  if (c.description === 'SystemBMC') return { ...c, name: 'iLO 6', versions: ILO6 };
+  if (c.description === 'SystemRomActive') return { ...c, versions: ROM_GEN11 };
+  if (c.description === 'SystemRomBackup') return { ...c, versions: BACKUP_GEN11 };
+  return c;
+}
+
 /** The BMC's FirmwareInventory members, Ids "1".."n"; versions vary per BMC. */
-export function hpeInventory(b: BmcBuilder): Array<Json & { Id: string }> {
-  return COMPONENTS.map((c, i) => {
+export function hpeInventory(
+  b: BmcBuilder,
+  generation: 'ilo5' | 'ilo5-early' | 'ilo6' = 'ilo5',
+): Array<Json & { Id: string }> {
+  const components = COMPONENTS.map((c) => forGeneration(c, generation));
+  return components.map((c, i) => {
     const hpe: Json = {
       '@odata.type': '#HpeiLOSoftwareInventory.v2_0_0.HpeiLOSoftwareInventory',
       DeviceContext: c.deviceContext,

@@ -24,6 +24,8 @@ import {
   sasDrive,
 } from './common.ts';
 import { hpeInventory } from './hpe-inventory.ts';
+import { hpeUpdateState } from './hpe-update-state.ts';
+import { iloUploadFile } from './hpe-upload.ts';
 import type { BmcBuilder, VendorProfile } from './profile.ts';
 import { randomHex, sessionLimitExceeded } from './session-styles.ts';
 
@@ -32,9 +34,31 @@ const SYSTEM = `${ROOT}/Systems/1`;
 const MANAGER = `${ROOT}/Managers/1`;
 const CHASSIS = `${ROOT}/Chassis/1`;
 
-function build(b: BmcBuilder): void {
+/**
+ * Firmware generations: 'ilo5' (default, iLO 5 2.7x-2.9x), 'ilo5-early' (iLO 5 before 2.30) and
+ * 'ilo6' (ProLiant Gen11). HPE's dev blog "HPE firmware updates: Part 3 - The Redfish update
+ * service" (2020, updated 2023): "With iLO 5 firmware 2.30 and higher versions, a successful
+ * SimpleUpdate returns two pointers in the Task Service: a task location and a task monitor
+ * location"; before, the POST answers 200 and progress is only UpdateService
+ * Oem.Hpe.State/FlashProgressPercent. iLO 6 updates as iLO 5 2.30+ for everything simulated here
+ * (the iLO 5 3.09 and iLO 6 1.70 references list the same Oem.Hpe.State values and upload form;
+ * task monitors vanish once iLO resets: ironcore-dev/metal-operator issue 617); it differs in
+ * names, versions and its Base.1.18 registry. Unlike a real early iLO 5, the simulator still lists
+ * the work under TaskService (the update machinery is shared); nothing in the answer points at it.
+ */
+export type HpeGeneration = 'ilo5' | 'ilo5-early' | 'ilo6';
+
+/** What the service calls the server and its iLO, per generation. */
+const MODEL: Record<HpeGeneration, { ilo: string; product: string; sku: string }> = {
+  ilo5: { ilo: 'iLO 5', product: 'ProLiant DL380 Gen10', sku: '868703-B21' },
+  'ilo5-early': { ilo: 'iLO 5', product: 'ProLiant DL380 Gen10', sku: '868703-B21' },
+  ilo6: { ilo: 'iLO 6', product: 'ProLiant DL380 Gen11', sku: 'P52534-B21' },
+};
+
+function build(b: BmcBuilder, generation: HpeGeneration = 'ilo5'): void {
+  const model = MODEL[generation];
   const serial = `CZJ${b.rng.int(7, 9)}${b.rng.int(10, 52)}${b.rng.alnumUpper(4)}`;
-  const inventory = hpeInventory(b);
+  const inventory = hpeInventory(b, generation);
   const iloVersion = String(inventory.find((m) => m.Id === '1')?.['Version'] ?? '');
   const romVersion = String(inventory.find((m) => m.Id === '2')?.['Version'] ?? '');
   const iloShort = iloVersion.split(' ')[0] ?? iloVersion;
@@ -45,7 +69,7 @@ function build(b: BmcBuilder): void {
     uuid: b.rng.uuid(),
     extra: {
       Vendor: 'HPE',
-      Product: 'ProLiant DL380 Gen10',
+      Product: model.product,
       ProtocolFeaturesSupported: {
         ExpandQuery: expandQuery(EXPAND),
         FilterQuery: true,
@@ -55,8 +79,8 @@ function build(b: BmcBuilder): void {
       Oem: {
         Hpe: {
           '@odata.type': '#HpeiLOServiceExt.v2_3_0.HpeiLOServiceExt',
-          Manager: [{ ManagerType: 'iLO 5', ManagerFirmwareVersion: iloShort, DefaultLanguage: 'en' }],
-          Moniker: { PRODGEN: 'iLO 5', PRODVER: iloShort, PRODNAM: 'Integrated Lights-Out' },
+          Manager: [{ ManagerType: model.ilo, ManagerFirmwareVersion: iloShort, DefaultLanguage: 'en' }],
+          Moniker: { PRODGEN: model.ilo, PRODVER: iloShort, PRODNAM: 'Integrated Lights-Out' },
           Sessions: { LoginHint: { Hint: 'POST to /Sessions to login using the following JSON object:' } },
         },
       },
@@ -67,8 +91,8 @@ function build(b: BmcBuilder): void {
     Id: '1',
     Name: 'Computer System',
     Manufacturer: 'HPE',
-    Model: 'ProLiant DL380 Gen10',
-    SKU: '868703-B21',
+    Model: model.product,
+    SKU: model.sku,
     SerialNumber: serial,
     SystemType: 'Physical',
     PowerState: 'On',
@@ -100,8 +124,8 @@ function build(b: BmcBuilder): void {
     Id: '1',
     Name: 'Manager',
     ManagerType: 'BMC',
-    Model: 'iLO 5',
-    FirmwareVersion: `iLO 5 v${iloShort}`,
+    Model: model.ilo,
+    FirmwareVersion: `${model.ilo} v${iloShort}`,
     UUID: b.rng.uuid(),
     Status: { State: 'Enabled', Health: 'OK' },
     Links: {
@@ -122,7 +146,7 @@ function build(b: BmcBuilder): void {
     Name: 'Computer System Chassis',
     ChassisType: 'RackMount',
     Manufacturer: 'HPE',
-    Model: 'ProLiant DL380 Gen10',
+    Model: model.product,
     SerialNumber: serial,
     Status: { State: 'Enabled', Health: 'OK' },
     Links: { ComputerSystems: [link(SYSTEM)], ManagedBy: [link(MANAGER)] },
@@ -219,6 +243,21 @@ function hpeUpdateServiceOem(): Json {
 
 export const hpeProfile: VendorProfile = {
   vendor: 'hpe',
+  generation: 'ilo5',
+  generations: {
+    'ilo5-early': (reference) => ({
+      ...reference,
+      updates: { ...reference.updates, acceptedBody: 'ilo-ok' },
+      build: (b) => build(b, 'ilo5-early'),
+    }),
+    // iLO 6 1.70's registries: Base.1.18 (HPEDevCom/redfishdocs ilo6_msgregs170).
+    ilo6: (reference) => ({
+      ...reference,
+      messages: { ...reference.messages, base: 'Base.1.18' },
+      serverHeader: 'HPE-iLO-Server/1.30',
+      build: (b) => build(b, 'ilo6'),
+    }),
+  },
   messages: { base: 'Base.1.4', code: 'general', severity: 'Severity' },
   serverHeader: 'HPE-iLO-Server/1.30',
   trailingSlash: true,
@@ -262,4 +301,9 @@ export const hpeProfile: VendorProfile = {
     basicAuth: true,
   },
   build,
+  register(host) {
+    hpeUpdateState(host).register();
+    // iLO's upload form replaces the generic HttpPushUri handler (hpe-upload.ts).
+    host.route('POST', '/cgi-bin/uploadFile', (req) => iloUploadFile(host, req));
+  },
 };

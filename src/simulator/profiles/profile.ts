@@ -7,6 +7,7 @@ import type { ExpandSupport } from '../odata-query.ts';
 import type { MessageStyle, SimHttpError } from '../redfish-errors.ts';
 import type { ResourceTree } from '../resource-tree.ts';
 import type { Rng } from '../rng.ts';
+import type { SimHost } from '../sim-host.ts';
 import type { SimHandler } from '../sim-http.ts';
 import type { StoragePolicy } from '../storage/storage-policy.ts';
 import type { SimVendor } from '../types.ts';
@@ -67,6 +68,11 @@ export interface VendorProfile {
   readonly publicPaths?: readonly string[];
   /** Fills the BMC's resource tree and registers vendor-specific routes. */
   build(b: BmcBuilder): void;
+  /**
+   * Registers vendor routes that need the running BMC (its update engine, sessions, timing); runs
+   * last, so a route here replaces a shared one of the same method and path.
+   */
+  register?(host: SimHost): void;
   /** The firmware generation this profile imitates (e.g. "idrac9", "bmcweb-dbus-update"). */
   readonly generation?: string;
   /**

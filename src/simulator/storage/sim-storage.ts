@@ -13,7 +13,7 @@ import type { SimHost } from '../sim-host.ts';
 import type { SimTask } from '../tasks/task-service.ts';
 import type { SimCorruption, SimCorruptionKind, SimStorageFaults } from '../types.ts';
 import { activeComponents, type SimComponent } from '../update/components.ts';
-import { InstallQueue } from '../update/install-queue.ts';
+import { installQueueOf } from '../update/install-queue.ts';
 import type { ReceivedImage, UpdateRequest } from '../update/update-job.ts';
 import { ComponentIntegrity } from './component-integrity.ts';
 import { Corruptions } from './corruption.ts';
@@ -203,7 +203,7 @@ export class SimStorage {
     const sets = `${ROOT}/UpdateService/InstallSets`;
     if (!this.#host.tree.has(sets)) return;
     // The set's packages sit Locked in the iLO Repository; the Update Task Queue flashes them.
-    const sequence = new InstallQueue(this.#host).register(
+    const sequence = installQueueOf(this.#host).register(
       activeComponents(this.#host).filter((c) => c.kind === 'bmc' || c.kind === 'bios'),
     );
     this.#host.tree.addMember(sets, `${sets}/1`, {

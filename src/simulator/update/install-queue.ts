@@ -1,5 +1,6 @@
 /**
- * iLO 5's iLO Repository and Update Task Queue, as far as the System Recovery Set needs them. The
+ * iLO 5's iLO Repository and Update Task Queue, as far as the System Recovery Set and uploads
+ * (/cgi-bin/uploadFile with UpdateRepository, profiles/hpe-upload.ts) need them. The
  * repository (UpdateService Oem.Hpe.ComponentRepository) holds the recovery set's packages,
  * Locked, with the version and Targets GUIDs each one flashes; the recovery set's Sequence names
  * them by Filename. A POST on UpdateTaskQueue {Name, Filename, Command: "ApplyUpdate",
@@ -19,6 +20,7 @@ import type { SimRequest, SimResponse } from '../sim-http.ts';
 import { factoryImage } from '../storage/firmware-images.ts';
 import type { SimTask } from '../tasks/task-service.ts';
 import type { SimComponent } from './components.ts';
+import type { ReceivedImage } from './update-job.ts';
 
 export const COMPONENT_REPOSITORY = `${ROOT}/UpdateService/ComponentRepository`;
 export const UPDATE_TASK_QUEUE = `${ROOT}/UpdateService/UpdateTaskQueue`;
@@ -30,6 +32,20 @@ interface RepositoryPackage {
   filename: string;
   component: SimComponent;
   version: string;
+  /** The image as uploaded (/cgi-bin/uploadFile); absent: the running image's factory copy. */
+  image?: ReceivedImage;
+}
+
+const QUEUES = new WeakMap<SimHost, InstallQueue>();
+
+/** The BMC's one iLO Repository and Update Task Queue (recovery set and uploads share them). */
+export function installQueueOf(host: SimHost): InstallQueue {
+  let q = QUEUES.get(host);
+  if (q === undefined) {
+    q = new InstallQueue(host);
+    QUEUES.set(host, q);
+  }
+  return q;
 }
 
 /**
@@ -47,7 +63,8 @@ function packageOf(c: SimComponent): { filename: string; version: string } {
   }
   const release = /^(\d+)\.(\d+)/.exec(c.version);
   if (c.kind === 'bmc' && release) {
-    return { filename: `ilo5_${release[1]}${release[2]}.fwpkg`, version: `${release[1]}.${release[2]}` };
+    const gen = /iLO (\d+)/.exec(c.name)?.[1] ?? '5';
+    return { filename: `ilo${gen}_${release[1]}${release[2]}.fwpkg`, version: `${release[1]}.${release[2]}` };
   }
   const safe = c.version.replace(/[^A-Za-z0-9.]+/g, '_');
   return { filename: `${c.id}_${safe}.fwpkg`, version: c.version };
@@ -80,6 +97,7 @@ export class InstallQueue {
   /** Queue item Id → the update behind it (none for an item waiting for another agent). */
   readonly #items = new Map<string, { task?: SimTask }>();
   #count = 0;
+  #routes = false;
 
   constructor(host: SimHost) {
     this.#host = host;
@@ -124,9 +142,52 @@ export class InstallQueue {
         WaitTimeSeconds: 0,
       });
     }
+    this.#registerRoutes();
+    return sequence;
+  }
+
+  #registerRoutes(): void {
+    if (this.#routes) return;
+    this.#routes = true;
     this.#host.route('POST', UPDATE_TASK_QUEUE, (req) => this.#enqueue(req));
     this.#host.route('GET', `${UPDATE_TASK_QUEUE}/:id`, (req) => this.#read(req.params['id'] ?? ''));
-    return sequence;
+  }
+
+  /**
+   * Adds an uploaded component to the repository (UpdateRepository true), not Locked: a queue item
+   * naming its Filename flashes it. A file of the same name is replaced (HPE: "the iLO Repository
+   * uses filename of the components as the unique key"). Returns the member's path.
+   */
+  addUploaded(filename: string, image: ReceivedImage, component: SimComponent, version: string): string {
+    const tree = this.#host.tree;
+    this.#registerRoutes();
+    const key = filename.toLowerCase();
+    const existing = tree
+      .members(COMPONENT_REPOSITORY)
+      .find((p) => String(tree.get(p)?.['Filename'] ?? '').toLowerCase() === key);
+    const id = existing?.split('/').pop() ?? String(tree.members(COMPONENT_REPOSITORY).length + 1);
+    const path = `${COMPONENT_REPOSITORY}/${id}`;
+    const targets = obj(obj(tree.get(component.path)?.['Oem'])?.['Hpe'])?.['Targets'];
+    const body: Json = {
+      '@odata.type': '#HpeComponent.v1_1_0.HpeComponent',
+      Id: id,
+      Name: component.name,
+      Filename: filename,
+      Version: version,
+      Locked: false,
+      Configurable: false,
+      Criticality: 'Recommended',
+      Activates: component.kind === 'bmc' ? 'Immediately' : 'AfterReboot',
+      UpdatableBy: ['Bmc'],
+      SizeBytes: image.bytes,
+      ComponentUri: `/fwrepo/${filename}`,
+      Targets: Array.isArray(targets) ? [...targets] : [],
+      Created: iso(),
+    };
+    if (existing !== undefined) tree.put(path, body);
+    else tree.addMember(COMPONENT_REPOSITORY, path, body);
+    this.#packages.set(key, { filename, component, version, image });
+    return path;
   }
 
   async #enqueue(req: SimRequest): Promise<SimResponse> {
@@ -168,7 +229,8 @@ export class InstallQueue {
   /** Flashes the package's image on the component it was taken from. */
   #start(pkg: RepositoryPackage): SimTask {
     const host = this.#host;
-    const data = factoryImage(host.vendor, pkg.component, pkg.version);
+    const uploaded = pkg.image;
+    const data = uploaded === undefined ? factoryImage(host.vendor, pkg.component, pkg.version) : undefined;
     return host.updates.start(
       {
         method: 'install-queue',
@@ -178,7 +240,13 @@ export class InstallQueue {
         targetUri: UPDATE_TASK_QUEUE,
         imageName: pkg.filename,
       },
-      async () => ({ name: pkg.filename, bytes: data.length, result: verifySimImage(data), data }),
+      async () =>
+        uploaded ?? {
+          name: pkg.filename,
+          bytes: (data as Buffer).length,
+          result: verifySimImage(data as Buffer),
+          data: data as Buffer,
+        },
     );
   }
 

@@ -110,7 +110,8 @@ function mirror(host: SimHost, c: SimComponent, version: string, activeImage?: s
     if (manager !== undefined) {
       host.tree.update(manager, (m) => {
         const short = version.split(' ')[0] ?? version;
-        m['FirmwareVersion'] = host.vendor === 'hpe' ? `iLO 5 v${short}` : version;
+        const ilo = /^iLO \d+/.exec(String(m['FirmwareVersion'] ?? ''))?.[0] ?? 'iLO 5';
+        m['FirmwareVersion'] = host.vendor === 'hpe' ? `${ilo} v${short}` : version;
         if (activeImage !== undefined) {
           m['Links'] = { ...(m['Links'] as Json), ActiveSoftwareImage: { '@odata.id': activeImage } };
         }

@@ -2,7 +2,7 @@
  * Answers shared by the update entry points: the vendor's 202 for an accepted update, and the
  * 503 a one-update-at-a-time BMC (bmcweb) gives while another update runs.
  */
-import { baseError } from '../redfish-errors.ts';
+import { baseError, baseMessage, renderMessage } from '../redfish-errors.ts';
 import type { SimHost } from '../sim-host.ts';
 import type { SimResponse } from '../sim-http.ts';
 import type { SimTask } from '../tasks/task-service.ts';
@@ -18,6 +18,14 @@ function acceptedWithBody(host: SimHost, task: SimTask): SimResponse {
   const kind = host.profile.updates.acceptedBody;
   if (kind === 'task') return host.tasks.accepted(task);
   if (kind === 'none') return host.tasks.accepted(task, null);
+  if (kind === 'ilo-ok') {
+    // iLO 5 before 2.30 (HPE dev blog "HPE firmware updates: Part 3", 2020): 200, no task to poll.
+    const style = host.profile.messages;
+    return {
+      status: 200,
+      body: { '@Message.ExtendedInfo': [renderMessage(style, baseMessage(style, 'Success'))] },
+    };
+  }
   // Supermicro X12 (fixture update-services/updateservice_ok_response.json).
   const base = host.profile.messages.base;
   return host.tasks.accepted(task, {

@@ -68,9 +68,11 @@ export interface UpdatePolicy {
   localImageUri: boolean;
   /**
    * Body of the 202 that accepts an update: the Task (bmcweb, DMTF), nothing (iDRAC), or
-   * Supermicro's {"Accepted": {...}} object (fixture update-services/updateservice_ok_response).
+   * Supermicro's {"Accepted": {...}} object (fixture update-services/updateservice_ok_response),
+   * or 'ilo-ok': no 202 at all but 200 with Base Success and no Location (iLO 5 before 2.30: the
+   * update is followed through UpdateService Oem.Hpe.State only).
    */
-  acceptedBody: 'task' | 'none' | 'smc-accepted';
+  acceptedBody: 'task' | 'none' | 'smc-accepted' | 'ilo-ok';
   /**
    * False: the 202 that accepts an update carries no Location; the task is named only in the body
    * (older Supermicro BMC firmware: bmclib internal/redfishwrapper/firmware.go reads the task id

@@ -24,6 +24,8 @@ export interface Upload {
   params?: string;
   /** The image part; undefined when the request had none. */
   image?: ReceivedImage;
+  /** Other small parts asked for by name (MultipartNames.keep): text, and the file name if any. */
+  kept?: Record<string, { text: string; fileName?: string }>;
 }
 
 /** MaxImageSizeBytes as announced now (null/absent: no limit). */
@@ -111,6 +113,8 @@ export async function receiveRaw(host: SimHost, req: SimRequest, method: UpdateM
 export interface MultipartNames {
   params: readonly string[];
   file: readonly string[];
+  /** Further small parts to keep (iLO's sessionKey field and compsig file). */
+  keep?: readonly string[];
 }
 
 /** Parses a multipart/form-data body as it streams; the file part goes into the verifier. */
@@ -145,8 +149,22 @@ export function receiveMultipart(
     };
     bb.on('field', (name, value) => {
       if (names.params.includes(name)) out.params = value;
+      else if (names.keep?.includes(name)) out.kept = { ...out.kept, [name]: { text: value } };
     });
     bb.on('file', (name, stream, info) => {
+      if (names.keep?.includes(name) && !names.params.includes(name)) {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        stream.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size <= PARAMS_LIMIT) chunks.push(c);
+        });
+        stream.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          out.kept = { ...out.kept, [name]: { text, ...(info.filename ? { fileName: info.filename } : {}) } };
+        });
+        return;
+      }
       if (names.params.includes(name)) {
         const chunks: Buffer[] = [];
         let size = 0;
