@@ -14,6 +14,7 @@ import { DEMO_HELP, demoCommand } from './demo-command.ts';
 import { FLEET_HELP, fleetCommand } from './fleet-command.ts';
 import { INVENTORY_HELP, inventoryCommand } from './inventory-command.ts';
 import { PLAN_HELP, planCommand } from './plan-command.ts';
+import { PROBE_HELP, probeCommand } from './probe-command.ts';
 import { ROLLOUT_HELP, rolloutCommand } from './rollout-command.ts';
 import { SERVE_HELP, serveCommand } from './serve-command.ts';
 import { SIMULATE_HELP, simulateCommand } from './simulate-command.ts';
@@ -34,6 +35,7 @@ const COMMANDS: Record<string, { run: typeof inventoryCommand; help: string }> =
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
   demo: { run: demoCommand, help: DEMO_HELP },
   fleet: { run: fleetCommand, help: FLEET_HELP },
+  probe: { run: probeCommand, help: PROBE_HELP },
 };
 
 const USAGE = `firmwarden — out-of-band firmware manager for bare-metal fleets (Redfish)
@@ -42,6 +44,7 @@ usage: firmwarden <command> [options]
 
 commands:
   inventory   read what firmware every server runs
+  probe       read-only: what a BMC offers and what firmwarden will do with it (--record a trace)
   catalog     show a catalog (native, Dell Catalog.xml, HPE fwrepo.json) or sync its images
   plan        decide, per server and component, what to update and why
   update      push, apply, reset and verify firmware on chosen servers

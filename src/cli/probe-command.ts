@@ -1,0 +1,75 @@
+/**
+ * `firmwarden probe`: reads one BMC or a fleet and says what each service offers and what
+ * firmwarden will do with it; changes nothing. `--record DIR` writes a redacted trace per server
+ * for bug reports and offline replay. Exit 1 when some servers could not be probed.
+ */
+import type { Deps } from '../deps.ts';
+import { ConfigError } from '../errors.ts';
+import { loadFleetFile, type ResolvedServer } from '../fleet/load.ts';
+import { probeFleet } from '../probe/probe-fleet.ts';
+import { EXIT, intFlag, parse } from './args.ts';
+import { singleBmc } from './inventory-command.ts';
+import { renderProbe } from './probe-render.ts';
+import { progressBar } from './render.ts';
+
+export const PROBE_HELP = `firmwarden probe --fleet FILE [--server NAME] [--json] [--record DIR] [--concurrency N]
+firmwarden probe --bmc URL --user NAME (--password-env VAR | --password-file FILE)
+                 [--ca FILE | --fingerprint SHA256 | --insecure] [--allow-http] [--vendor V]
+                 [--json] [--record DIR]
+
+Reads only (GET; a session login and logout): per installed component the update method and
+why, apply times, how progress is followed, the resets an update needs; the backup slice or its
+fallback; sessions; TLS certificate; family and generation; anything odd.
+--record DIR writes DIR/<server>.trace.json: every request and answer, with passwords, tokens,
+cookies, session ids and user names removed — attach it to a bug report.`;
+
+export async function probeCommand(argv: string[], deps: Deps, out: NodeJS.WritableStream): Promise<number> {
+  const { values } = parse('probe', argv, {
+    fleet: { type: 'string' },
+    server: { type: 'string', multiple: true },
+    bmc: { type: 'string' },
+    user: { type: 'string' },
+    'password-env': { type: 'string' },
+    'password-file': { type: 'string' },
+    ca: { type: 'string' },
+    fingerprint: { type: 'string' },
+    insecure: { type: 'boolean' },
+    'allow-http': { type: 'boolean' },
+    vendor: { type: 'string' },
+    json: { type: 'boolean' },
+    record: { type: 'string' },
+    concurrency: { type: 'string' },
+  });
+  let servers: ResolvedServer[];
+  if (values.fleet) {
+    if (values.bmc) throw new ConfigError('firmwarden probe', 'use --fleet or --bmc, not both');
+    servers = await loadFleetFile(values.fleet);
+    if (values.server?.length) {
+      const wanted = new Set(values.server);
+      const unknown = [...wanted].filter((n) => !servers.some((s) => s.name === n));
+      if (unknown.length) {
+        throw new ConfigError(
+          values.fleet,
+          `--server ${unknown.join(', ')}: no such server in the fleet file`,
+        );
+      }
+      servers = servers.filter((s) => wanted.has(s.name));
+    }
+  } else if (values.bmc) {
+    if (values.server?.length) throw new ConfigError('firmwarden probe', '--server needs --fleet');
+    const { server: _server, ...flags } = values;
+    servers = [await singleBmc(flags, 'probe')];
+  } else {
+    throw new ConfigError('firmwarden probe', `--fleet FILE or --bmc URL is required\n\n${PROBE_HELP}`);
+  }
+  const bar = progressBar('probe');
+  const probe = await probeFleet(servers, deps, {
+    concurrency: intFlag('probe', 'concurrency', values.concurrency, 8),
+    ...(values.record ? { recordDir: values.record } : {}),
+    onServer: (name, done, total) => bar.update(done, total, name),
+  });
+  bar.done();
+  out.write(values.json ? `${JSON.stringify(probe, null, 2)}\n` : `${renderProbe(probe)}\n`);
+  if (values.record) deps.logger.info({ dir: values.record }, 'probe traces written');
+  return probe.failed > 0 ? EXIT.partial : EXIT.ok;
+}
