@@ -56,7 +56,7 @@ function renderServer(r: ProbeReport): string {
     for (const c of r.backup.controllers) {
       kv.push([
         '',
-        `${c.name}: RAID ${c.raidTypes.join('/') || 'none'}, ${c.volumes} volumes, free drives ${c.freeDrives.join(', ') || 'none'}`,
+        `${c.name}: RAID ${c.raidTypes.join('/') || 'none'}, ${c.volumes} volumes, ${c.freeSpaceKnown ? `free drives ${c.freeDrives.join(', ') || 'none'}` : 'free space unknown (a volume does not say its drives or size)'}`,
       ]);
     }
   }

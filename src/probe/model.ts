@@ -48,8 +48,10 @@ export interface StorageFacts {
   name: string;
   raidTypes: string[];
   volumes: number;
-  /** Drives with room no volume takes (undefined free space counts as unknown). */
+  /** Healthy drives with room no volume takes. */
   freeDrives: string[];
+  /** False when a volume does not say its drives or size: free space is then unknown. */
+  freeSpaceKnown: boolean;
   volumeApplyTimes?: string[];
 }
 

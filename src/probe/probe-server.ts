@@ -152,6 +152,7 @@ async function readBackup(
       raidTypes: c.raidTypes,
       volumes: c.volumes.length,
       freeDrives: c.drives.filter((d) => d.healthy && (d.freeBytes ?? 0) > 0).map((d) => d.name),
+      freeSpaceKnown: c.drives.every((d) => d.freeBytes !== undefined),
       ...(c.volumeApplyTimes ? { volumeApplyTimes: c.volumeApplyTimes } : {}),
     })),
   };

@@ -13,6 +13,7 @@ import { REDACTION_NOTE, TraceRedactor } from './trace-redact.ts';
 export class TraceRecorder {
   readonly server: string;
   private readonly exchanges: TraceExchange[] = [];
+  private readonly last = new Map<string, string>();
   private readonly redactor: TraceRedactor;
   private readonly clock: Clock;
 
@@ -24,7 +25,14 @@ export class TraceRecorder {
 
   /** The hook to pass as RedfishClientOptions.recorder. */
   readonly record: ExchangeRecorder = (ex) => {
-    this.exchanges.push(this.redactor.exchange(ex));
+    const redacted = this.redactor.exchange(ex);
+    // A read repeated with the same answer adds nothing a replay needs (it repeats the last
+    // answer of a path): kept once, so traces stay small.
+    const key = `${redacted.method} ${redacted.path}`;
+    const text = JSON.stringify(redacted);
+    if (this.last.get(key) === text) return;
+    this.last.set(key, text);
+    this.exchanges.push(redacted);
   };
 
   /** Exchanges recorded so far. */
