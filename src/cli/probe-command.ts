@@ -7,12 +7,15 @@ import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
 import { loadFleetFile, type ResolvedServer } from '../fleet/load.ts';
 import { probeFleet } from '../probe/probe-fleet.ts';
+import { startReplayServer } from '../probe/replay-server.ts';
+import { readTrace } from '../probe/trace.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { singleBmc } from './inventory-command.ts';
 import { renderProbe } from './probe-render.ts';
 import { progressBar } from './render.ts';
 
 export const PROBE_HELP = `firmwarden probe --fleet FILE [--server NAME] [--json] [--record DIR] [--concurrency N]
+firmwarden probe --replay TRACE [--json]
 firmwarden probe --bmc URL --user NAME (--password-env VAR | --password-file FILE)
                  [--ca FILE | --fingerprint SHA256 | --insecure] [--allow-http] [--vendor V]
                  [--json] [--record DIR]
@@ -21,7 +24,9 @@ Reads only (GET; a session login and logout): per installed component the update
 why, apply times, how progress is followed, the resets an update needs; the backup slice or its
 fallback; sessions; TLS certificate; family and generation; anything odd.
 --record DIR writes DIR/<server>.trace.json: every request and answer, with passwords, tokens,
-cookies, session ids and user names removed — attach it to a bug report.`;
+cookies, session ids and user names removed — attach it to a bug report.
+--replay TRACE answers the probe from such a file (a replay server on 127.0.0.1): the report the
+recording BMC gave, reproduced offline.`;
 
 export async function probeCommand(argv: string[], deps: Deps, out: NodeJS.WritableStream): Promise<number> {
   const { values } = parse('probe', argv, {
@@ -39,7 +44,13 @@ export async function probeCommand(argv: string[], deps: Deps, out: NodeJS.Writa
     json: { type: 'boolean' },
     record: { type: 'string' },
     concurrency: { type: 'string' },
+    replay: { type: 'string' },
   });
+  if (values.replay) {
+    if (values.fleet || values.bmc)
+      throw new ConfigError('firmwarden probe', '--replay takes no --fleet or --bmc');
+    return replayProbe(values.replay, Boolean(values.json), deps, out);
+  }
   let servers: ResolvedServer[];
   if (values.fleet) {
     if (values.bmc) throw new ConfigError('firmwarden probe', 'use --fleet or --bmc, not both');
@@ -72,4 +83,38 @@ export async function probeCommand(argv: string[], deps: Deps, out: NodeJS.Writa
   out.write(values.json ? `${JSON.stringify(probe, null, 2)}\n` : `${renderProbe(probe)}\n`);
   if (values.record) deps.logger.info({ dir: values.record }, 'probe traces written');
   return probe.failed > 0 ? EXIT.partial : EXIT.ok;
+}
+
+/** Probes a replay of a recorded trace. */
+async function replayProbe(
+  file: string,
+  json: boolean,
+  deps: Deps,
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  const trace = await readTrace(file);
+  const replay = await startReplayServer(trace);
+  try {
+    const url = replay.url;
+    // The trace holds no credentials; the replay answers the recorded login whatever is sent.
+    const server: ResolvedServer = {
+      name: trace.server,
+      bmc: url,
+      labels: {},
+      client: {
+        url,
+        name: trace.server,
+        allowHttp: true,
+        credentials: { username: 'replay', password: 'replay' },
+      },
+    };
+    const probe = await probeFleet([server], deps);
+    if (replay.unmatched.length) {
+      deps.logger.warn({ unmatched: replay.unmatched }, 'requests the trace does not answer (404)');
+    }
+    out.write(json ? `${JSON.stringify(probe, null, 2)}\n` : `${renderProbe(probe)}\n`);
+    return probe.failed > 0 ? EXIT.partial : EXIT.ok;
+  } finally {
+    await replay.close();
+  }
 }

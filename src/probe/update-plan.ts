@@ -72,7 +72,7 @@ function resetOf(kind: string, applyTime: ApplyTime | undefined, ctx: PlanContex
       undefined,
     );
     if (staged)
-      return `Manager.Reset ${types(ctx.managerResets)} after the task (the BMC stages its own image)`;
+      return `Manager.Reset ${managerReset(ctx.managerResets)} after the task (the BMC stages its own image)`;
     return 'the BMC resets itself; firmwarden waits until it answers at the new version';
   }
   const host = `host reset (${hostReset(ctx.systemResets)})`;
@@ -89,7 +89,9 @@ function hostReset(t: string[] | 'not announced' | undefined): string {
   return t === 'not announced' ? 'types not announced' : `no graceful restart offered: ${t.join(', ')}`;
 }
 
-function types(t: string[] | 'not announced' | undefined): string {
-  if (t === undefined) return '(no Reset action)';
-  return t === 'not announced' ? '(types not announced)' : `[${t.join(', ')}]`;
+/** The ResetType host-reset.ts resetManager sends, from the offered types. */
+function managerReset(t: string[] | 'not announced' | undefined): string {
+  if (t === undefined) return '(no Manager.Reset action: someone must reset the BMC)';
+  if (t === 'not announced' || t.includes('GracefulRestart')) return 'GracefulRestart';
+  return t.includes('ForceRestart') ? 'ForceRestart' : (t[0] ?? '(no ResetType offered)');
 }

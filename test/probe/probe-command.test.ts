@@ -13,6 +13,7 @@ import { defaultDeps } from '../../src/deps.ts';
 import type { FleetProbe, ProbeReport } from '../../src/probe/model.ts';
 import { type SimBmc, type SimFleet, startSimulatedFleet } from '../../src/simulator/index.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
+import { comparableProbe } from './helpers.ts';
 
 let fleet: SimFleet;
 let dir: string;
@@ -66,6 +67,13 @@ describe('firmwarden probe', () => {
     expect((await readdir(join(dir, 'traces'))).sort()).toEqual(
       fleet.bmcs.map((b) => `${b.name}.trace.json`).sort(),
     );
+    // A maintainer reproduces each report from the attached trace alone.
+    for (const live of doc.servers as ProbeReport[]) {
+      const r2 = await probe('--replay', join(dir, 'traces', `${live.server}.trace.json`), '--json');
+      expect(r2.code).toBe(0);
+      const replayed = (JSON.parse(r2.text) as FleetProbe).servers[0] as ProbeReport;
+      expect(comparableProbe(replayed)).toEqual(comparableProbe(live));
+    }
   });
 
   it('reads one BMC given by flags and says what it will do per component', async () => {
@@ -136,6 +144,8 @@ describe('firmwarden probe', () => {
       /firmwarden probe: give exactly one of --password-env/,
     ],
     [['--bmc', 'https://127.0.0.1:1', '--server', 'a'], /--server needs --fleet/],
+    [['--replay', 't.json', '--fleet', 'f.yaml'], /--replay takes no --fleet or --bmc/],
+    [['--replay', '/nonexistent/t.json'], /\/nonexistent\/t\.json: cannot read trace/],
   ])('refuses %j', async (args, message) => {
     await expect(probe(...args)).rejects.toMatchObject({
       code: 'FW_ERR_CONFIG',
