@@ -109,6 +109,10 @@ async function replayProbe(
       },
     };
     const probe = await probeFleet([server], deps);
+    const report = probe.servers[0];
+    // The replay is plain http: the TLS shown is the one recorded from the BMC.
+    if (trace.tls && report && !('error' in report))
+      report.tls = { ...trace.tls, trust: `recorded: ${trace.tls.trust}` };
     if (replay.unmatched.length) {
       deps.logger.warn({ unmatched: replay.unmatched }, 'requests the trace does not answer (404)');
     }

@@ -37,7 +37,9 @@ export async function probeFleet(
         ? new TraceRecorder(server.name, server.client.credentials, deps.clock)
         : undefined;
       try {
-        results[i] = await probeServer(server, deps, recorder ? { recorder: recorder.record } : {});
+        const report = await probeServer(server, deps, recorder ? { recorder: recorder.record } : {});
+        if (recorder) recorder.tls = report.tls;
+        results[i] = report;
       } catch (err) {
         const e = err instanceof FirmwardenError ? err : undefined;
         results[i] = {

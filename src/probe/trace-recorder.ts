@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../deps.ts';
 import type { ExchangeRecorder } from '../redfish/exchange.ts';
+import type { TlsFacts } from './model.ts';
 import { TRACE_VERSION, type Trace, type TraceExchange, traceFileName } from './trace.ts';
 import { REDACTION_NOTE, TraceRedactor } from './trace-redact.ts';
 
@@ -14,6 +15,8 @@ export class TraceRecorder {
   readonly server: string;
   private readonly exchanges: TraceExchange[] = [];
   private readonly last = new Map<string, string>();
+  /** The BMC's TLS, when the probe read it; written into the trace. */
+  tls: TlsFacts | undefined;
   private readonly redactor: TraceRedactor;
   private readonly clock: Clock;
 
@@ -46,6 +49,7 @@ export class TraceRecorder {
       firmwardenTrace: TRACE_VERSION,
       server: this.server,
       recordedAt: new Date(this.clock.now()).toISOString(),
+      ...(this.tls ? { tls: this.tls } : {}),
       redacted: REDACTION_NOTE,
       exchanges: this.exchanges,
     };

@@ -31,6 +31,19 @@ export const TraceSchema = z.object({
   /** The server name (fleet file name or the BMC's host). */
   server: z.string(),
   recordedAt: z.string(),
+  /** The BMC's TLS as the probe saw it (the replay itself is plain http on loopback). */
+  tls: z
+    .object({
+      protocol: z.string(),
+      cipher: z.string(),
+      subject: z.string(),
+      issuer: z.string(),
+      validFrom: z.string(),
+      validTo: z.string(),
+      fingerprint256: z.string(),
+      trust: z.string(),
+    })
+    .optional(),
   /** What was redacted, for the reader of a bug report. */
   redacted: z.array(z.string()).default([]),
   exchanges: z.array(TraceExchangeSchema),
