@@ -8,6 +8,7 @@ import type { RedfishClient } from '../redfish/client.ts';
 import { readMembers } from '../redfish/collection.ts';
 import {
   ActionInfoSchema,
+  type Collection,
   CollectionSchema,
   type Manager,
   ManagerSchema,
@@ -92,21 +93,33 @@ function maxSessions(service: Record<string, unknown>): number | undefined {
 }
 
 /**
- * Members of a collection's first page, and an oddity when Members@odata.count disagrees with
- * them (seen on real services; firmwarden never trusts the count).
+ * Members of a collection over all its pages, and an oddity when Members@odata.count (the total,
+ * DSP0266 §9.8) disagrees with them — seen on real services; firmwarden never trusts the count.
  */
 export async function countMembers(
   client: RedfishClient,
   uri: string,
 ): Promise<{ count: number; links: string[]; odd?: string }> {
-  const page = await client.get(uri, CollectionSchema);
-  const count = page.Members.length;
-  const links = page.Members.map((m) => normalizeUri(m['@odata.id']));
-  const stated = page['Members@odata.count'];
-  if (page['Members@odata.nextLink'] || stated === undefined || stated === count) return { count, links };
+  const links: string[] = [];
+  let stated: number | undefined;
+  const seen = new Set<string>();
+  let next: string | undefined = uri;
+  // A page guard like collection.ts: a nextLink that loops is its own oddity, not a hang.
+  while (next && !seen.has(next) && seen.size < MAX_PAGES) {
+    seen.add(next);
+    const page: Collection = await client.get(next, CollectionSchema);
+    stated ??= page['Members@odata.count'];
+    links.push(...page.Members.map((m) => normalizeUri(m['@odata.id'])));
+    next = page['Members@odata.nextLink'];
+  }
+  const count = links.length;
+  if (next) return { count, links, odd: `${normalizeUri(uri)}: Members@odata.nextLink loops or never ends` };
+  if (stated === undefined || stated === count) return { count, links };
   return {
     count,
     links,
     odd: `${normalizeUri(uri)}: Members@odata.count says ${stated}, Members lists ${count}`,
   };
 }
+
+const MAX_PAGES = 100;
