@@ -6,7 +6,7 @@
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
 import { loadFleetFile, type ResolvedServer } from '../fleet/load.ts';
-import { probeFleet } from '../probe/probe-fleet.ts';
+import { DEFAULT_PROBE_CONCURRENCY, probeFleet } from '../probe/probe-fleet.ts';
 import { startReplayServer } from '../probe/replay-server.ts';
 import { readTrace } from '../probe/trace.ts';
 import { EXIT, intFlag, parse } from './args.ts';
@@ -75,7 +75,7 @@ export async function probeCommand(argv: string[], deps: Deps, out: NodeJS.Writa
   }
   const bar = progressBar('probe');
   const probe = await probeFleet(servers, deps, {
-    concurrency: intFlag('probe', 'concurrency', values.concurrency, 8),
+    concurrency: intFlag('probe', 'concurrency', values.concurrency, DEFAULT_PROBE_CONCURRENCY),
     ...(values.record ? { recordDir: values.record } : {}),
     onServer: (name, done, total) => bar.update(done, total, name),
   });

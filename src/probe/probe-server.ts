@@ -90,8 +90,8 @@ async function probeWith(client: RedfishClient, server: ResolvedServer, deps: De
     : undefined;
   const sessions = await section('sessions', () => readSessions(client, root));
   const backup = caps && view ? await section('backup', () => readBackup(client, view, caps)) : undefined;
-  if (view) {
-    const fi = await section('inventory', () => countMembers(client, caps?.firmwareInventory ?? ''));
+  if (view && caps) {
+    const fi = await section('inventory', () => countMembers(client, caps.firmwareInventory));
     if (fi?.odd) oddities.push(fi.odd);
   }
   if (managers?.odd) oddities.push(managers.odd);
@@ -128,7 +128,18 @@ async function probeWith(client: RedfishClient, server: ResolvedServer, deps: De
       ...(managerResets ? { manager: managerResets } : {}),
       ...(systemResets ? { system: systemResets } : {}),
     },
-    components: caps ? (view?.inventory.components ?? []).map((c) => planComponent(c, { caps, ...ctx })) : [],
+    components: (view?.inventory.components ?? []).map((c) =>
+      caps
+        ? planComponent(c, { caps, ...ctx })
+        : {
+            id: c.id,
+            name: c.name,
+            kind: c.kind,
+            version: c.version,
+            why: 'UpdateService unusable (see errors)',
+            resets: '-',
+          },
+    ),
     ...(backup ? { backup } : {}),
     sessions: { auth: 'none', ...sessions?.facts },
     oddities,

@@ -67,6 +67,20 @@ describe('probe oddities', () => {
     expect(report.update?.simpleUpdate?.actionInfo).toBe(false);
     expect(report.follow[0]).toMatch(/links no TaskService/);
   });
+
+  it('reports a disabled UpdateService as an error of its section and still lists the components', async () => {
+    const trace = await readTrace(TRACE);
+    edit(trace, '/redfish/v1/UpdateService', (us) => {
+      us['ServiceEnabled'] = false;
+    });
+    const report = await probeOf(trace);
+    expect(report.errors).toEqual([
+      expect.objectContaining({ section: 'update', code: 'FW_ERR_UNSUPPORTED' }),
+    ]);
+    expect(report.update).toBeUndefined();
+    expect(report.components.length).toBeGreaterThan(0);
+    expect(report.components.every((c) => c.method === undefined)).toBe(true);
+  });
 });
 
 describe('probe TLS facts', () => {
