@@ -12,6 +12,7 @@ usage: firmwarden <command> [options]
 
 commands:
   inventory   read what firmware every server runs
+  probe       read-only: what a BMC offers and what firmwarden will do with it (--record a trace)
   catalog     show a catalog (native, Dell Catalog.xml, HPE fwrepo.json) or sync its images
   plan        decide, per server and component, what to update and why
   update      push, apply, reset and verify firmware on chosen servers
@@ -204,3 +205,18 @@ staged images and reads the inventory back: an action succeeds only if the new v
 --at 03:00 uses the BMC's maintenance window when offered, otherwise firmwarden waits.
 Images come from the store (--store, default .firmwarden/images; fill it with catalog sync).
 The journal of every intent and outcome is written to --state (default .firmwarden).`;
+
+/** `firmwarden probe --help`. */
+export const PROBE_HELP = `firmwarden probe --fleet FILE [--server NAME] [--json] [--record DIR] [--concurrency N]
+firmwarden probe --replay TRACE [--json]
+firmwarden probe --bmc URL --user NAME (--password-env VAR | --password-file FILE)
+                 [--ca FILE | --fingerprint SHA256 | --insecure] [--allow-http] [--vendor V]
+                 [--json] [--record DIR]
+
+Reads only (GET; a session login and logout): per installed component the update method and
+why, apply times, how progress is followed, the resets an update needs; the backup slice or its
+fallback; sessions; TLS certificate; family and generation; anything odd.
+--record DIR writes DIR/<server>.trace.json: every request and answer, with passwords, tokens,
+cookies, session ids and user names removed — attach it to a bug report.
+--replay TRACE answers the probe from such a file (a replay server on 127.0.0.1): the report the
+recording BMC gave, reproduced offline.`;

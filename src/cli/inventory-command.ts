@@ -55,8 +55,12 @@ export async function inventoryCommand(
   return inventory.failed > 0 ? EXIT.partial : EXIT.ok;
 }
 
-async function singleBmc(values: Record<string, string | boolean | undefined>): Promise<ResolvedServer> {
-  const src = 'firmwarden inventory';
+/** One BMC given by --bmc/--user/--password-env|file/TLS flags (also `firmwarden probe`). */
+export async function singleBmc(
+  values: Record<string, string | boolean | undefined>,
+  command = 'inventory',
+): Promise<ResolvedServer> {
+  const src = `firmwarden ${command}`;
   const url = values['bmc'] as string;
   // Before anything echoes the URL: its user info would be printed with it.
   if (hasUserinfo(url)) {

@@ -46,6 +46,7 @@ const COMMANDS: Record<string, { help: string; load: () => Promise<CommandRun> }
   },
   demo: { help: help.DEMO_HELP, load: async () => (await import('./demo-command.ts')).demoCommand },
   fleet: { help: help.FLEET_HELP, load: async () => (await import('./fleet-command.ts')).fleetCommand },
+  probe: { help: help.PROBE_HELP, load: async () => (await import('./probe-command.ts')).probeCommand },
 };
 
 /** The command names, in the order `firmwarden --help` lists them. */

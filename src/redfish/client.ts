@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { ConfigError, RedfishHttpError, RedfishResponseError } from '../errors.ts';
 import { redactUrl, USERINFO_REFUSED } from './bmc-url.ts';
+import type { ExchangeRecorder } from './exchange.ts';
 import { type ServiceRoot, ServiceRootSchema } from './models/service-root.ts';
 import type { RetryPolicy } from './retry.ts';
 import { type AuthMode, type AuthState, type Credentials, login, logout } from './session.ts';
@@ -42,6 +43,8 @@ export interface RedfishClientOptions {
    * becomes the error of the request in flight, e.g. a sweep's per-server deadline.
    */
   signal?: AbortSignal;
+  /** Sees every request and answer (`firmwarden probe --record`); see transport.ts. */
+  recorder?: ExchangeRecorder;
 }
 
 /**
@@ -117,6 +120,7 @@ export class RedfishClient {
         timeouts: { ...DEFAULT_TRANSPORT.timeouts, ...options.timeouts },
         retry: { ...DEFAULT_TRANSPORT.retry, ...options.retry },
         maxResponseBytes: options.maxResponseBytes ?? DEFAULT_TRANSPORT.maxResponseBytes,
+        ...(options.recorder ? { recorder: options.recorder } : {}),
       },
       { clock: deps.clock, logger: this.logger },
     );

@@ -17,6 +17,7 @@ import {
   RedfishResponseError,
 } from '../errors.ts';
 import { type DeadlineBudget, deadlineOf, RequestDeadline } from './deadline.ts';
+import type { ExchangeRecorder } from './exchange.ts';
 import {
   backoffDelay,
   classifyNetworkError,
@@ -74,6 +75,8 @@ export interface TransportOptions {
   timeouts: Timeouts;
   retry: RetryPolicy;
   maxResponseBytes: number;
+  /** Sees every answered try, as sent and received (before redaction): `firmwarden probe --record`. */
+  recorder?: ExchangeRecorder;
 }
 
 /** Defaults for one BMC. The unusual ones are explained. */
@@ -270,6 +273,15 @@ export class RedfishTransport {
     if (redfishRequestChannel.hasSubscribers) this.publish(req.method, { status: res.statusCode }, started);
     const flat: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(res.headers)) flat[k] = Array.isArray(v) ? v.join(', ') : v;
+    this.options.recorder?.({
+      method: req.method,
+      uri: req.uri,
+      requestHeaders: headers,
+      ...(req.body && 'json' in req.body ? { requestJson: req.body.json } : {}),
+      status: res.statusCode,
+      responseHeaders: flat,
+      responseText: text,
+    });
     this.logger.debug(
       { method: req.method, uri: req.uri, status: res.statusCode, ms: this.clock.now() - started },
       'redfish request',
