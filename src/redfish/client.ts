@@ -171,6 +171,10 @@ export class RedfishClient {
     } catch (err) {
       if (!(err instanceof RedfishHttpError) || err.status !== 401 || !this.options.credentials) throw err;
       auth = await this.relogin(auth);
+      // A streamed body (an image) was consumed by the refused try: sending it again would send
+      // nothing. The caller decides whether to start the upload over; later requests are logged in.
+      const body = options.body;
+      if (body !== undefined && 'raw' in body && !Buffer.isBuffer(body.raw)) throw err;
       return await this.send(method, uri, options, auth);
     }
   }

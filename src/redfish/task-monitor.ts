@@ -126,7 +126,11 @@ export async function followTask(
       if (err instanceof RedfishHttpError && (err.status === 404 || err.status === 410)) {
         // iDRAC deletes finished jobs; bmcweb's monitor answers 404 after the result was read.
         const other = taskUri && normalizeUri(taskUri) !== normalizeUri(location) ? taskUri : undefined;
-        return other ? await readTaskOnce(client, other, progress, done, 'gone', states) : done('gone');
+        if (other) return await readTaskOnce(client, other, progress, done, 'gone', states);
+        // Gone before it was ever read: where it was is all a driver has to look for the outcome
+        // elsewhere (iDRAC's Location is the Task, JID_…, which its JobService keeps).
+        taskUri ??= normalizeUri(location);
+        return done('gone');
       }
       if (err instanceof RedfishConnectionError || isRestarting(err)) {
         unreachableSince ??= clock.now();
