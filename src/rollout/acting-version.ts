@@ -19,8 +19,13 @@ export function actingVersions(
   const lines: ComponentLine[] = Object.values(plan(inventory, catalog, policy).compliance.byKind).flatMap(
     (k) => k?.lines ?? [],
   );
+  // A rollout limited to some kinds (spec `components`, folded into kinds.allow) converges on
+  // those kinds alone: lines of kinds it never updates must not hold its completion hostage.
+  const allow = policy.kinds?.allow;
+  const deny = policy.kinds?.deny ?? [];
   return lines
     .filter((l) => l.targets.length > 0)
+    .filter((l) => (allow === undefined || allow.includes(l.kind)) && !deny.includes(l.kind))
     .map((l) => ({
       rolloutId,
       line: l.key,
