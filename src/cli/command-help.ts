@@ -78,7 +78,9 @@ Runs the jobs the config enables, each on its schedule in a worker thread, until
   inventory-scan    sweep the fleet, save every server's inventory in the store
   catalog-watch     poll the catalog source; download new and changed entries' images
   rollout-window    start or resume the configured rollout while its maintenance window is open
-  integrity-check   run the registered integrity checks (none are registered yet)
+  integrity-check   inspect installed firmware for corruption: the backup check (health, version,
+                    image digest read back, SPDM measurements; copies made and verified; restores
+                    when backup.autoRestore is set) on every server of the fleet
 Every run holds the store lease job:<name> (one run per job across daemons) and is journalled
 as job-<name> with its outcome.
 
