@@ -12,11 +12,13 @@ import { VendorSchema } from '../vocab.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { progressBar, table } from './render.ts';
 
-export const INVENTORY_HELP = `firmwarden inventory --fleet FILE [--json] [--concurrency N]
+export const INVENTORY_HELP = `firmwarden inventory --fleet FILE [--json] [--concurrency N] [--state DIR]
 firmwarden inventory --bmc URL --user NAME (--password-env VAR | --password-file FILE)
                      [--ca FILE | --fingerprint SHA256 | --insecure] [--allow-http] [--vendor V] [--json]
 
-Reads the firmware inventory of every server. Passwords are never taken from the command line.`;
+Reads the firmware inventory of every server. Passwords are never taken from the command line.
+BMC sessions are recorded under --state (default .firmwarden) until logged out, so sessions a
+killed run left open are deleted by the next run.`;
 
 export async function inventoryCommand(
   argv: string[],
@@ -36,6 +38,8 @@ export async function inventoryCommand(
     vendor: { type: 'string' },
     json: { type: 'boolean' },
     concurrency: { type: 'string' },
+    // Read by cli/signals.ts (where sessions are recorded).
+    state: { type: 'string' },
   });
   let servers: ResolvedServer[];
   if (values.fleet) {
@@ -53,6 +57,7 @@ export async function inventoryCommand(
   const inventory = await sweepFleet(servers, deps, {
     concurrency: intFlag('inventory', 'concurrency', values.concurrency, 64),
     onServer: (s, done, total) => bar.update(done, total, s.server),
+    ...(deps.signal ? { signal: deps.signal } : {}),
   });
   bar.done();
   out.write(values.json ? `${JSON.stringify(inventory, null, 2)}\n` : `${renderInventory(inventory)}\n`);

@@ -16,6 +16,7 @@ import { INVENTORY_HELP, inventoryCommand } from './inventory-command.ts';
 import { PLAN_HELP, planCommand } from './plan-command.ts';
 import { ROLLOUT_HELP, rolloutCommand } from './rollout-command.ts';
 import { SERVE_HELP, serveCommand } from './serve-command.ts';
+import { withSignals } from './signals.ts';
 import { SIMULATE_HELP, simulateCommand } from './simulate-command.ts';
 import { STORE_HELP, storeCommand } from './store-command.ts';
 import { UPDATE_HELP, updateCommand } from './update-command.ts';
@@ -75,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const deps = defaultDeps();
   try {
-    return await command.run(rest, deps, process.stdout);
+    return await withSignals(name, rest, deps, (d) => command.run(rest, d, process.stdout));
   } catch (err) {
     process.stderr.write(`firmwarden ${name}: ${describeError(err)}\n`);
     if (!(err instanceof FirmwardenError)) deps.logger.error({ err }, 'unexpected error');

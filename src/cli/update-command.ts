@@ -27,14 +27,16 @@ export const UPDATE_HELP = `firmwarden update --fleet FILE --catalog FILE (--ser
                   [--at TIME] [--dry-run] [--json] [--policy FILE] [--store DIR] [--state DIR]
                   [--method auto|multipart|simple|http-push] [--concurrency N]
                   [--image-server HOST[:PORT]] [--image-server-url URL] [--image-server-tls]
-                  [--force-reset] [--no-reset]
+                  [--force-reset] [--no-reset] [--poll-ms N]
 
 Plans the servers, then for each upgrade: verifies the image in the store, picks the update
 method the BMC offers (and says why), delivers it, follows the task, resets the host once for
 staged images and reads the inventory back: an action succeeds only if the new version shows.
 --at 03:00 uses the BMC's maintenance window when offered, otherwise firmwarden waits.
 Images come from the store (--store, default .firmwarden/images; fill it with catalog sync).
-The journal of every intent and outcome is written to --state (default .firmwarden).`;
+The journal of every intent and outcome is written to --state (default .firmwarden); a rerun
+after a crash or Ctrl-C reads it and the BMC first, and sends nothing already there.
+--poll-ms: how often tasks and resets are polled (default 5000).`;
 
 export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.WritableStream): Promise<number> {
   const { values } = parse('update', argv, {
@@ -56,6 +58,7 @@ export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.Writ
     'image-server-tls': { type: 'boolean' },
     'force-reset': { type: 'boolean' },
     'no-reset': { type: 'boolean' },
+    'poll-ms': { type: 'string' },
   });
   const src = 'firmwarden update';
   if (!values.fleet || !values.catalog)
@@ -116,7 +119,12 @@ export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.Writ
       allowForceReset: Boolean(values['force-reset']),
       resetHost: !values['no-reset'],
       concurrency: intFlag('update', 'concurrency', values.concurrency, 4),
+      ...(values['poll-ms']
+        ? { timeouts: { pollMs: intFlag('update', 'poll-ms', values['poll-ms'], 5000) } }
+        : {}),
       lockDir: state,
+      // SIGINT/SIGTERM (cli/signals.ts): no new server starts; actions in flight end "interrupted".
+      ...(deps.signal ? { signal: deps.signal } : {}),
       onEvent: (e) => view.update(e),
     });
   } finally {

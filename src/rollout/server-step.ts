@@ -74,8 +74,10 @@ export async function processServer(
       note(step);
     }
     if (step === 'drained' || step === 'updating') {
-      if (step === 'drained') await move(ctx, name, 'drained', 'updating');
-      else {
+      if (step === 'drained') {
+        await move(ctx, name, 'drained', 'updating');
+        step = 'updating';
+      } else {
         // The dead driver's task or host reset may still run: plan only once the BMC is quiet.
         // Staged images are found again by updateServer (the same resume code as `update`) and
         // activated by its one host reset; the host is never reset just in case.
@@ -139,7 +141,15 @@ export async function processServer(
       note('done');
     }
   } catch (err) {
-    const fenced = (ctx.signal?.reason as { code?: string } | undefined)?.code === 'FW_ERR_CLUSTER_FENCED';
+    const reason = (ctx.signal?.aborted ? ctx.signal.reason : undefined) as { code?: string } | undefined;
+    const fenced = reason?.code === 'FW_ERR_CLUSTER_FENCED';
+    if (reason?.code === 'FW_ERR_INTERRUPTED') {
+      // Stopped by SIGINT/SIGTERM: the record stays in flight for `rollout resume` to pick up
+      // from the BMC's truth (resume.ts); failing it would skip the server.
+      await log(ctx, name, 'server-interrupted', { step, error: describeError(reason) });
+      note(step, 'interrupted: resume the rollout to finish it');
+      return;
+    }
     if ((err instanceof FirmwardenError && err.code === 'FW_ERR_ROLLOUT_CONFLICT') || fenced) {
       // Another driver moved it, or will adopt it (this one was fenced): leave the record be.
       await log(ctx, name, 'server-given-up', { error: describeError(err) });
