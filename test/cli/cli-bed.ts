@@ -42,6 +42,14 @@ export type CliRun = ChildProcess & {
   done: Promise<{ code: number | null; signal: string | null; out: string; ms: number }>;
 };
 
+const live = new Set<ChildProcess>();
+
+/** SIGKILLs every CLI child still running (a failed test must not leave one behind). */
+export function killAll(): void {
+  for (const c of live) c.kill('SIGKILL');
+  live.clear();
+}
+
 /** Starts `firmwarden ...args`; `done` resolves when it has exited. */
 export function runCli(args: string[]): CliRun {
   const started = Date.now();
@@ -49,6 +57,8 @@ export function runCli(args: string[]): CliRun {
     env: { ...process.env, FIRMWARDEN_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
+  child.on('exit', () => live.delete(child));
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));

@@ -8,10 +8,11 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { BRISK_TIMING, cliBed, runCli, sleep, until } from './cli-bed.ts';
+import { BRISK_TIMING, cliBed, killAll, runCli, sleep, until } from './cli-bed.ts';
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
+  killAll();
   for (const c of cleanup) await c();
   cleanup = [];
 });

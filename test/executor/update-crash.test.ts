@@ -11,7 +11,7 @@ import { defaultDeps } from '../../src/deps.ts';
 import { loadFleetFile } from '../../src/fleet/load.ts';
 import { sweepFleet } from '../../src/inventory/sweep.ts';
 import { plan } from '../../src/planner/index.ts';
-import { BRISK_TIMING, cliBed, runCli, sleep } from '../cli/cli-bed.ts';
+import { BRISK_TIMING, cliBed, killAll, runCli, sleep } from '../cli/cli-bed.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
 
 const KILLS = 20;
@@ -20,7 +20,10 @@ let bed: Awaited<ReturnType<typeof cliBed>>;
 beforeAll(async () => {
   bed = await cliBed(['dell', 'hpe', 'openbmc', 'supermicro'], { sim: { timing: BRISK_TIMING } });
 }, 60_000);
-afterAll(() => bed?.close());
+afterAll(async () => {
+  killAll();
+  await bed?.close();
+});
 
 /** mulberry32: the kill points are random but the same on every run. */
 function rng(seed: number) {
