@@ -6,6 +6,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { createLogger } from './log.ts';
+import type { SessionLedger } from './redfish/session-ledger.ts';
 
 /** Wall clock and sleep, replaceable by a fake in tests. */
 export interface Clock {
@@ -22,6 +23,13 @@ export const systemClock: Clock = {
 export interface Deps {
   clock: Clock;
   logger: Logger;
+  /**
+   * Where BMC sessions are recorded so a killed process's sessions are deleted by the next run
+   * (the CLI sets it to the state dir's ledger); absent: sessions are not recorded.
+   */
+  sessions?: SessionLedger;
+  /** Aborted when the process is asked to stop (SIGINT/SIGTERM in the CLI): start no new work. */
+  signal?: AbortSignal;
 }
 
 /** Production defaults: system clock, pino logger at `FIRMWARDEN_LOG_LEVEL` (default info). */

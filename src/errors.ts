@@ -134,6 +134,16 @@ export class TaskFailedError extends FirmwardenError {
   }
 }
 
+/** The process was asked to stop (SIGINT/SIGTERM): work in flight is left for the next run. */
+export class InterruptedError extends FirmwardenError {
+  readonly signal: string;
+  constructor(signal: string) {
+    super('FW_ERR_INTERRUPTED', `interrupted by ${signal}: stopped starting new work`);
+    this.name = 'InterruptedError';
+    this.signal = signal;
+  }
+}
+
 /** Formats any thrown value for a one-line report. */
 export function describeError(err: unknown): string {
   if (err instanceof FirmwardenError) return `${err.code}: ${err.message}`;

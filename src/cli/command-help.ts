@@ -127,11 +127,13 @@ left out; a second device with the same name or BMC address is listed as a dupli
 --netbox-ca FILE        CA of NetBox's certificate; --page-size N (default 100)`;
 
 /** `firmwarden inventory --help`. */
-export const INVENTORY_HELP = `firmwarden inventory --fleet FILE [--json] [--concurrency N]
+export const INVENTORY_HELP = `firmwarden inventory --fleet FILE [--json] [--concurrency N] [--state DIR]
 firmwarden inventory --bmc URL --user NAME (--password-env VAR | --password-file FILE)
                      [--ca FILE | --fingerprint SHA256 | --insecure] [--allow-http] [--vendor V] [--json]
 
-Reads the firmware inventory of every server. Passwords are never taken from the command line.`;
+Reads the firmware inventory of every server. Passwords are never taken from the command line.
+BMC sessions are recorded under --state (default .firmwarden) until logged out, so sessions a
+killed run left open are deleted by the next run.`;
 
 /** `firmwarden plan --help`. */
 export const PLAN_HELP = `firmwarden plan --fleet FILE --catalog FILE [--policy FILE] [--base-url URL]
@@ -199,14 +201,16 @@ export const UPDATE_HELP = `firmwarden update --fleet FILE --catalog FILE (--ser
                   [--at TIME] [--dry-run] [--json] [--policy FILE] [--store DIR] [--state DIR]
                   [--method auto|multipart|simple|http-push] [--concurrency N]
                   [--image-server HOST[:PORT]] [--image-server-url URL] [--image-server-tls]
-                  [--force-reset] [--no-reset]
+                  [--force-reset] [--no-reset] [--poll-ms N]
 
 Plans the servers, then for each upgrade: verifies the image in the store, picks the update
 method the BMC offers (and says why), delivers it, follows the task, resets the host once for
 staged images and reads the inventory back: an action succeeds only if the new version shows.
 --at 03:00 uses the BMC's maintenance window when offered, otherwise firmwarden waits.
 Images come from the store (--store, default .firmwarden/images; fill it with catalog sync).
-The journal of every intent and outcome is written to --state (default .firmwarden).`;
+The journal of every intent and outcome is written to --state (default .firmwarden); a rerun
+after a crash or Ctrl-C reads it and the BMC first, and sends nothing already there.
+--poll-ms: how often tasks and resets are polled (default 5000).`;
 
 /** `firmwarden probe --help`. */
 export const PROBE_HELP = `firmwarden probe --fleet FILE [--server NAME] [--json] [--record DIR] [--concurrency N]

@@ -32,6 +32,8 @@ export async function inventoryCommand(
     vendor: { type: 'string' },
     json: { type: 'boolean' },
     concurrency: { type: 'string' },
+    // Read by cli/signals.ts (where sessions are recorded).
+    state: { type: 'string' },
   });
   let servers: ResolvedServer[];
   if (values.fleet) {
@@ -49,6 +51,7 @@ export async function inventoryCommand(
   const inventory = await sweepFleet(servers, deps, {
     concurrency: intFlag('inventory', 'concurrency', values.concurrency, 64),
     onServer: (s, done, total) => bar.update(done, total, s.server),
+    ...(deps.signal ? { signal: deps.signal } : {}),
   });
   bar.done();
   out.write(values.json ? `${JSON.stringify(inventory, null, 2)}\n` : `${renderInventory(inventory)}\n`);

@@ -72,10 +72,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.help}\n`);
     return EXIT.ok;
   }
-  const [run, { defaultDeps }] = await Promise.all([command.load(), import('../deps.ts')]);
+  const [run, { defaultDeps }, { withSignals }] = await Promise.all([
+    command.load(),
+    import('../deps.ts'),
+    import('./signals.ts'),
+  ]);
   const deps = defaultDeps();
   try {
-    return await run(rest, deps, process.stdout);
+    return await withSignals(name, rest, deps, (d) => run(rest, d, process.stdout));
   } catch (err) {
     process.stderr.write(`firmwarden ${name}: ${describeError(err)}\n`);
     if (!(err instanceof FirmwardenError)) deps.logger.error({ err }, 'unexpected error');

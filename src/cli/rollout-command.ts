@@ -107,9 +107,6 @@ async function drive(
   cluster?: DaemonConfig['cluster'],
 ) {
   const view = progressView();
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
   try {
     await driveRollout(id, deps, {
       store,
@@ -117,7 +114,8 @@ async function drive(
       ...(cluster
         ? { cluster, ...(cluster.leaseTtlMs !== undefined ? { leaseTtlMs: cluster.leaseTtlMs } : {}) }
         : {}),
-      signal: stop.signal,
+      // SIGINT/SIGTERM (cli/signals.ts): no new server starts; those in flight stop, left resumable.
+      ...(deps.signal ? { signal: deps.signal } : {}),
       onEvent: (e) => {
         if (e.type === 'server')
           view.update({ server: e.server, step: e.detail ? `${e.step}: ${e.detail}` : e.step });
@@ -126,7 +124,6 @@ async function drive(
       },
     });
   } finally {
-    process.off('SIGINT', onSignal);
     view.done();
   }
   return report(store, id, out, json);

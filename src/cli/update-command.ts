@@ -44,6 +44,7 @@ export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.Writ
     'image-server-tls': { type: 'boolean' },
     'force-reset': { type: 'boolean' },
     'no-reset': { type: 'boolean' },
+    'poll-ms': { type: 'string' },
   });
   const src = 'firmwarden update';
   if (!values.fleet || !values.catalog)
@@ -104,7 +105,12 @@ export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.Writ
       allowForceReset: Boolean(values['force-reset']),
       resetHost: !values['no-reset'],
       concurrency: intFlag('update', 'concurrency', values.concurrency, 4),
+      ...(values['poll-ms']
+        ? { timeouts: { pollMs: intFlag('update', 'poll-ms', values['poll-ms'], 5000) } }
+        : {}),
       lockDir: state,
+      // SIGINT/SIGTERM (cli/signals.ts): no new server starts; actions in flight end "interrupted".
+      ...(deps.signal ? { signal: deps.signal } : {}),
       onEvent: (e) => view.update(e),
     });
   } finally {

@@ -20,6 +20,11 @@ export type JournalInput = { server: string; event: string; [key: string]: unkno
 
 export interface Journal {
   append(entry: JournalInput): Promise<void>;
+  /**
+   * Every entry for one server, oldest first, so a new session sees what a dead one left
+   * (intents without outcomes, a host reset begun and never ended). Absent: no memory.
+   */
+  history?(server: string): Promise<JournalEntry[]>;
 }
 
 /** A JSON-lines journal file under `dir`. */
@@ -45,7 +50,18 @@ export class FileJournal implements Journal {
     return text
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as JournalEntry);
+      .flatMap((l) => {
+        // A kill -9 mid-append can leave a torn last line: it is skipped, not fatal.
+        try {
+          return [JSON.parse(l) as JournalEntry];
+        } catch {
+          return [];
+        }
+      });
+  }
+
+  async history(server: string): Promise<JournalEntry[]> {
+    return (await this.read()).filter((e) => e.server === server);
   }
 }
 
@@ -54,6 +70,10 @@ export class MemoryJournal implements Journal {
   readonly entries: JournalEntry[] = [];
   async append(entry: JournalInput): Promise<void> {
     this.entries.push({ at: new Date().toISOString(), ...entry });
+  }
+
+  async history(server: string): Promise<JournalEntry[]> {
+    return this.entries.filter((e) => e.server === server);
   }
 }
 

@@ -9,6 +9,7 @@ import type { ImageStore } from '../catalog/image-store.ts';
 import type { Deps } from '../deps.ts';
 import { describeError, FirmwardenError } from '../errors.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
+import type { ServerInventory } from '../inventory/model.ts';
 import { scanServer } from '../inventory/scan.ts';
 import type { ServerPlan } from '../planner/plan-model.ts';
 import { RedfishClient } from '../redfish/client.ts';
@@ -19,7 +20,7 @@ import { setMaintenanceWindow } from './deliver.ts';
 import { resetHost } from './host-reset.ts';
 import type { ImageGrantor } from './install.ts';
 import type { Journal } from './journal.ts';
-import { stagedTargets } from './staged-tasks.ts';
+import { possiblyStaged, resumeFromLeftovers } from './resume.ts';
 import {
   deliverOne,
   judge,
@@ -120,7 +121,8 @@ export interface ActionReport {
   applyTime?: ApplyTime;
   why?: string;
   task?: string;
-  outcome: 'verified' | 'failed';
+  /** interrupted: the process was stopped while the action was under way (see resume.ts). */
+  outcome: 'verified' | 'failed' | 'interrupted';
   detail: string;
   error?: { code: string; message: string };
 }
@@ -162,7 +164,26 @@ export async function updateServer(
     for (const d of actions) work.push(await prepare(d, options.store));
     client = new RedfishClient(server.client, deps);
     const caps = await discoverUpdateService(client);
-    const before = await scanServer(client, server, deps.clock);
+    // Truth first: what an earlier (killed) session left — a task still running, a host reset
+    // under way, images staged — is waited for and read before anything is sent.
+    // The inventory is read once the BMC is quiet: staged images may be named by component name.
+    const scanned: { inventory?: ServerInventory } = {};
+    const resumed = await resumeFromLeftovers(
+      client,
+      (await options.journal.history?.(server.name)) ?? [],
+      deps.clock,
+      {
+        timeoutMs: t.taskMs,
+        pollMs: t.pollMs,
+        server: server.name,
+        ...signalOf(options),
+        members: async () => {
+          scanned.inventory = await scanServer(client as RedfishClient, server, deps.clock);
+          return scanned.inventory.components;
+        },
+      },
+    );
+    const before = scanned.inventory ?? (await scanServer(client, server, deps.clock));
 
     // 2. A start time: the BMC's maintenance window when offered, else hold the job here.
     if (options.at && options.at.getTime() > deps.clock.now()) {
@@ -191,14 +212,25 @@ export async function updateServer(
       ...(report.scheduled === 'bmc-window' && options.at ? { windowStart: options.at.getTime() } : {}),
     };
     // 3. Deliver in plan order; a BMC image is followed until the BMC is back at the target.
-    // Truth first: images a previous (crashed) session already staged are not sent again.
-    const staged = await stagedTargets(client, before.components).catch(() => new Map<string, string>());
+    // Images an earlier session staged, or installed while nobody watched, are not sent again.
+    const maybeStaged = possiblyStaged(resumed.leftovers, before);
     for (const w of work) {
-      const task = staged.get(w.expected.uri);
+      if (verifyComponent(w.expected, before, plan.vendor).state === 'verified') {
+        Object.assign(w, { delivered: true });
+        w.report.why = 'already at the target: an earlier session installed it; not sent again';
+        emit('already at the target; not sending it again', { component: w.expected.name });
+        continue;
+      }
+      const task =
+        resumed.staged.get(w.expected.uri) ??
+        (maybeStaged.has(w.expected.name) && w.expected.kind !== 'bmc'
+          ? 'sent by an earlier session (journal); its task is no longer listed'
+          : undefined);
       if (task) {
         await resumeStaged(env, w, task);
         continue;
       }
+      if (options.signal?.aborted) throw options.signal.reason;
       if (!before.components.some((c) => c.id === w.expected.id || c.uri === w.expected.uri)) {
         throw new FirmwardenError(
           'FW_ERR_INVENTORY_CHANGED',
@@ -208,6 +240,8 @@ export async function updateServer(
       await deliverOne(env, w);
     }
 
+    // A stop asked for now must not start a host reset (a production outage) it cannot finish.
+    if (options.signal?.aborted) throw options.signal.reason;
     // 4. One host reset for everything staged, then the final read.
     let after = await scanServer(client, server, deps.clock);
     const toActivate = work.filter(
@@ -237,11 +271,18 @@ export async function updateServer(
     }
     for (const w of work) if (w.delivered) judge(w, verifyComponent(w.expected, after, plan.vendor));
   } catch (err) {
+    const cause = options.signal?.aborted ? options.signal.reason : err;
     report.error = {
-      code: err instanceof FirmwardenError ? err.code : 'FW_ERR_UNEXPECTED',
-      message: describeError(err),
+      code: cause instanceof FirmwardenError ? cause.code : 'FW_ERR_UNEXPECTED',
+      message: describeError(cause),
     };
     for (const w of work) {
+      // Sent (its intent is journaled) and not verified when the stop came: the next session
+      // looks at the BMC for it (resume.ts), so the journal must not call it finished.
+      if (options.signal?.aborted && w.report.method && w.report.outcome !== 'verified') {
+        Object.assign(w.report, { outcome: 'interrupted', detail: `interrupted: ${report.error.message}` });
+        continue;
+      }
       if (w.report.detail) continue;
       const detail = w.delivered
         ? `delivered, not verified: ${report.error.message}`
@@ -270,4 +311,8 @@ export async function updateServer(
   report.durationMs = deps.clock.now() - started;
   emit(`done: ${report.outcome}`);
   return report;
+}
+
+function signalOf(options: UpdateServerOptions): { signal?: AbortSignal } {
+  return options.signal ? { signal: options.signal } : {};
 }

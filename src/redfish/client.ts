@@ -12,6 +12,7 @@ import type { ExchangeRecorder } from './exchange.ts';
 import { type ServiceRoot, ServiceRootSchema } from './models/service-root.ts';
 import type { RetryPolicy } from './retry.ts';
 import { type AuthMode, type AuthState, type Credentials, login, logout } from './session.ts';
+import type { SessionLedger } from './session-ledger.ts';
 import type { TlsOptions } from './tls.ts';
 import {
   DEFAULT_TRANSPORT,
@@ -71,9 +72,13 @@ export class RedfishClient {
   private rootPromise: Promise<ServiceRoot> | undefined;
   private auth: Promise<AuthState> | undefined;
   private closed = false;
+  private readonly ledger: SessionLedger | undefined;
+  /** Session → the function removing its ledger record (after its logout). */
+  private readonly recorded = new Map<AuthState, () => Promise<void>>();
 
-  constructor(options: RedfishClientOptions, deps: Pick<Deps, 'clock' | 'logger'>) {
+  constructor(options: RedfishClientOptions, deps: Pick<Deps, 'clock' | 'logger' | 'sessions'>) {
     this.options = options;
+    this.ledger = deps.sessions;
     this.name = options.name ?? redactUrl(options.url);
     this.logger = deps.logger.child({ server: this.name });
     let url: URL;
@@ -198,7 +203,8 @@ export class RedfishClient {
     if (this.closed) return;
     this.closed = true;
     const auth = await this.auth?.catch(() => undefined);
-    if (auth) await logout(this.transport, auth, this.logger);
+    if (auth) await this.endSession(auth);
+    this.ledger?.untrack(this);
     await this.transport.close().catch(() => this.transport.destroy());
   }
 
@@ -226,9 +232,18 @@ export class RedfishClient {
   private authState(): Promise<AuthState | undefined> {
     const creds = this.options.credentials;
     if (!creds) return Promise.resolve(undefined);
-    this.auth ??= this.sessionsUri().then((uri) =>
-      login(this.transport, uri, creds, this.options.auth ?? 'auto', this.logger, this.options.signal),
-    );
+    this.auth ??= this.sessionsUri().then(async (uri) => {
+      const auth = await login(
+        this.transport,
+        uri,
+        creds,
+        this.options.auth ?? 'auto',
+        this.logger,
+        this.options.signal,
+      );
+      await this.afterLogin(auth);
+      return auth;
+    });
     const current = this.auth;
     current.catch(() => {
       if (this.auth === current) this.auth = undefined;
@@ -241,10 +256,53 @@ export class RedfishClient {
     const current = await this.auth?.catch(() => undefined);
     if (current === stale) {
       this.logger.info('redfish session rejected; logging in again');
-      if (stale) void logout(this.transport, stale, this.logger);
+      if (stale) void this.endSession(stale);
       this.auth = undefined;
     }
     return this.authState();
+  }
+
+  /**
+   * Records the new session before it is used, then deletes sessions this host's dead
+   * processes left on the BMC (404: already gone). Ledger trouble never fails the login.
+   */
+  private async afterLogin(auth: AuthState): Promise<void> {
+    const ledger = this.ledger;
+    if (!ledger) return;
+    ledger.track(this);
+    const bmc = this.transport.origin;
+    try {
+      if (auth.kind === 'session' && auth.location)
+        this.recorded.set(auth, await ledger.record(bmc, auth.location));
+      for (const rec of await ledger.stale(bmc)) {
+        try {
+          await this.transport.send({
+            method: 'DELETE',
+            uri: rec.location,
+            headers: auth.headers,
+            attempts: 1,
+          });
+        } catch (err) {
+          if (!(err instanceof RedfishHttpError && err.status === 404)) {
+            this.logger.warn({ bmc, err: (err as Error).message }, 'stale session not deleted');
+            continue;
+          }
+        }
+        this.logger.info({ bmc, session: rec.location, pid: rec.pid }, 'deleted a dead process session');
+        await rec.remove();
+      }
+    } catch (err) {
+      this.logger.warn({ bmc, err: (err as Error).message }, 'session ledger unavailable');
+    }
+  }
+
+  /** Logs one session out and drops its ledger record. */
+  private async endSession(auth: AuthState): Promise<void> {
+    if (!(await logout(this.transport, auth, this.logger))) return;
+    await this.recorded
+      .get(auth)?.()
+      .catch(() => undefined);
+    this.recorded.delete(auth);
   }
 
   private async sessionsUri(): Promise<string> {

@@ -76,15 +76,20 @@ export async function login(
   }
 }
 
-/** Ends a session. Failures are logged, never thrown: logout runs in finally blocks. */
-export async function logout(transport: RedfishTransport, auth: AuthState, logger: Logger): Promise<void> {
-  if (auth.kind !== 'session' || !auth.location) return;
+/**
+ * Ends a session; true when it is gone (or there was none). Failures are logged, never thrown:
+ * logout runs in finally blocks. False leaves its ledger record for the next run to clean up.
+ */
+export async function logout(transport: RedfishTransport, auth: AuthState, logger: Logger): Promise<boolean> {
+  if (auth.kind !== 'session' || !auth.location) return true;
   try {
     await transport.send({ method: 'DELETE', uri: auth.location, headers: auth.headers, attempts: 2 });
+    return true;
   } catch (err) {
     // 401/404: the session already expired or the BMC rebooted; nothing left to free.
-    if (err instanceof RedfishHttpError && (err.status === 401 || err.status === 404)) return;
+    if (err instanceof RedfishHttpError && (err.status === 401 || err.status === 404)) return true;
     logger.warn({ bmc: transport.origin, err: (err as Error).message }, 'redfish logout failed');
+    return false;
   }
 }
 

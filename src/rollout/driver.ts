@@ -265,6 +265,11 @@ async function loop(ctx: RolloutContext, options: DriveOptions, member: Membersh
     const after = (await store.getRollout(id))?.status;
     const stillWaiting = options.cluster !== undefined && after === 'pending' && !ctx.signal?.aborted;
     if ((stopping || after !== 'running') && !stillWaiting && running.size === 0) return;
+    // Stopping: only the servers in flight are waited for (an aborted sleep would not pace it).
+    if (stopping && running.size > 0) {
+      await Promise.race(running.values());
+      continue;
+    }
     const idle = deps.clock.sleep(DRIVE_DEFAULTS.idlePollMs).catch(() => undefined);
     await (running.size > 0 ? Promise.race([...running.values(), idle]) : idle);
   }

@@ -5,14 +5,12 @@
  * driver watched is verified, not updated again; an update task left running is waited for.
  */
 import { describeError, FirmwardenError } from '../errors.ts';
-import { resetHost } from '../executor/host-reset.ts';
+import { resumeFromLeftovers } from '../executor/resume.ts';
 import { UPDATE_DEFAULTS, updateServer } from '../executor/update-server.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
 import { scanServer } from '../inventory/scan.ts';
 import { plan, type ServerPlan } from '../planner/index.ts';
 import { RedfishClient } from '../redfish/client.ts';
-import { readMembers } from '../redfish/collection.ts';
-import { ComputerSystemSchema, TaskSchema, tasksCollectionUri } from '../redfish/models/index.ts';
 import type { RolloutServerRecord } from '../store/types.ts';
 import type { RolloutContext } from './context.ts';
 import { gateAfter, gateBefore } from './gates.ts';
@@ -76,10 +74,20 @@ export async function processServer(
       note(step);
     }
     if (step === 'drained' || step === 'updating') {
-      if (step === 'drained') await move(ctx, name, 'drained', 'updating');
-      else {
-        await waitIdle(ctx, client, name);
-        await activateWhatMayBeStaged(ctx, client, name);
+      if (step === 'drained') {
+        await move(ctx, name, 'drained', 'updating');
+        step = 'updating';
+      } else {
+        // The dead driver's task or host reset may still run: plan only once the BMC is quiet.
+        // Staged images are found again by updateServer (the same resume code as `update`) and
+        // activated by its one host reset; the host is never reset just in case.
+        const t = { ...UPDATE_DEFAULTS, ...ctx.spec.update.timeouts };
+        await resumeFromLeftovers(client, (await ctx.journal.history?.(name)) ?? [], ctx.deps.clock, {
+          timeoutMs: t.taskMs,
+          pollMs: t.pollMs,
+          server: name,
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        });
       }
       note('updating');
       const fresh = await freshPlan(ctx, client, server);
@@ -133,7 +141,15 @@ export async function processServer(
       note('done');
     }
   } catch (err) {
-    const fenced = (ctx.signal?.reason as { code?: string } | undefined)?.code === 'FW_ERR_CLUSTER_FENCED';
+    const reason = (ctx.signal?.aborted ? ctx.signal.reason : undefined) as { code?: string } | undefined;
+    const fenced = reason?.code === 'FW_ERR_CLUSTER_FENCED';
+    if (reason?.code === 'FW_ERR_INTERRUPTED') {
+      // Stopped by SIGINT/SIGTERM: the record stays in flight for `rollout resume` to pick up
+      // from the BMC's truth (resume.ts); failing it would skip the server.
+      await log(ctx, name, 'server-interrupted', { step, error: describeError(reason) });
+      note(step, 'interrupted: resume the rollout to finish it');
+      return;
+    }
     if ((err instanceof FirmwardenError && err.code === 'FW_ERR_ROLLOUT_CONFLICT') || fenced) {
       // Another driver moved it, or will adopt it (this one was fenced): leave the record be.
       await log(ctx, name, 'server-given-up', { error: describeError(err) });
@@ -192,100 +208,5 @@ function log(ctx: RolloutContext, server: string, event: string, data?: unknown)
     server,
     event,
     ...(data !== undefined ? { data } : {}),
-  });
-}
-
-/**
- * After a crash mid-update the BMC may still be busy: a task running, or the host in the reset
- * that activates staged images (its inventory shows the old version until POST ends). Re-planning
- * then would send an image a second time; wait until the host is steady first.
- */
-async function waitIdle(ctx: RolloutContext, client: RedfishClient, server: string): Promise<void> {
-  const timeout = ctx.spec.update.timeouts?.taskMs ?? 3_600_000;
-  const poll = ctx.spec.update.timeouts?.pollMs ?? 5_000;
-  const deadline = ctx.deps.clock.now() + timeout;
-  let steadyPolls = 0;
-  for (;;) {
-    try {
-      const root = await client.root();
-      const tasks = await readMembers(client, tasksCollectionUri(root), TaskSchema);
-      const busy = tasks.some((t) => ['New', 'Starting', 'Running'].includes(t.TaskState ?? ''));
-      const systems = root.Systems
-        ? await readMembers(client, root.Systems['@odata.id'], ComputerSystemSchema)
-        : [];
-      const power = systems[0]?.PowerState;
-      // Off is steady too: a driver killed between GracefulShutdown and On leaves the host off.
-      steadyPolls = !busy && (!power || power === 'On' || power === 'Off') ? steadyPolls + 1 : 0;
-      // Two steady polls in a row: a restart between polls would show as not On in one of them.
-      if (steadyPolls >= 2) return;
-    } catch {
-      steadyPolls = 0; // the BMC may be resetting after the interrupted update: keep waiting
-    }
-    if (ctx.deps.clock.now() > deadline) {
-      throw new FirmwardenError(
-        'FW_ERR_TASK_TIMEOUT',
-        `${server}: the BMC is still busy with work left by the previous driver`,
-      );
-    }
-    await ctx.deps.clock.sleep(poll, ctx.signal);
-  }
-}
-
-/**
- * The driver died after delivering images but before the host reset: they may sit staged on the
- * BMC even when its task list has long forgotten them. The journal knows: intents with no
- * outcome and no host reset since. Reset the host first (the server is drained and inside its
- * window), so the re-read inventory shows what really got installed and nothing is sent twice.
- */
-async function activateWhatMayBeStaged(
-  ctx: RolloutContext,
-  client: RedfishClient,
-  server: string,
-): Promise<void> {
-  const entries = await ctx.store.journal({ rolloutId: ctx.id, server });
-  const lastReset = entries.findLastIndex((e) => e.event === 'host-reset');
-  const open = entries.slice(lastReset + 1).filter((e, i, rest) => {
-    if (e.event !== 'intent') return false;
-    const component = (e.data as { component?: string } | undefined)?.component;
-    return !rest
-      .slice(i + 1)
-      .some((o) => o.event === 'outcome' && (o.data as { component?: string })?.component === component);
-  });
-  if (open.length === 0) return;
-  const components = open.map((e) => (e.data as { component?: string }).component).join(', ');
-  ctx.emit({
-    type: 'server',
-    server,
-    step: 'updating',
-    detail: `host reset first: a crashed driver may have staged ${components}`,
-  });
-  const t = { ...UPDATE_DEFAULTS, ...ctx.spec.update.timeouts };
-  let sawDown = false;
-  let upPolls = 0;
-  const how = await resetHost(client, ctx.deps.clock, {
-    graceMs: t.hostResetMs,
-    allowForce: ctx.spec.update.allowForceReset,
-    pollMs: t.pollMs,
-    done: async () => {
-      let power: string | null | undefined;
-      try {
-        const root = await client.root();
-        power = root.Systems
-          ? (await readMembers(client, root.Systems['@odata.id'], ComputerSystemSchema))[0]?.PowerState
-          : 'On';
-      } catch {
-        sawDown = true;
-        return false;
-      }
-      if (power !== 'On') sawDown = true;
-      upPolls = sawDown && power === 'On' ? upPolls + 1 : 0;
-      return upPolls >= 2;
-    },
-  });
-  await ctx.journal.append({
-    server,
-    event: 'host-reset',
-    how,
-    reason: `resume: possibly staged ${components}`,
   });
 }

@@ -4,7 +4,7 @@
  * update runs inside a rollout, which one. Everything but `server` and `event` goes to `data`.
  */
 import { hostname } from 'node:os';
-import type { Journal, JournalInput } from '../executor/journal.ts';
+import type { Journal, JournalEntry, JournalInput } from '../executor/journal.ts';
 import type { Store } from './types.ts';
 
 /** Who acts and for which rollout, stamped on every entry. */
@@ -16,10 +16,10 @@ export interface StoreJournalContext {
 
 /** A Journal that appends to the store's journal table. */
 export class StoreJournal implements Journal {
-  readonly #store: Pick<Store, 'append'>;
+  readonly #store: Pick<Store, 'append'> & Partial<Pick<Store, 'journal'>>;
   readonly #context: StoreJournalContext;
 
-  constructor(store: Pick<Store, 'append'>, context: StoreJournalContext) {
+  constructor(store: Pick<Store, 'append'> & Partial<Pick<Store, 'journal'>>, context: StoreJournalContext) {
     this.#store = store;
     this.#context = context;
   }
@@ -33,6 +33,21 @@ export class StoreJournal implements Journal {
       event,
       ...(Object.keys(data).length > 0 ? { data } : {}),
     });
+  }
+
+  /** This server's entries (of this rollout, when there is one), `data` spread back out. */
+  async history(server: string): Promise<JournalEntry[]> {
+    if (!this.#store.journal) return [];
+    const rows = await this.#store.journal({
+      server,
+      ...(this.#context.rolloutId !== undefined ? { rolloutId: this.#context.rolloutId } : {}),
+    });
+    return rows.map((r) => ({
+      ...(r.data && typeof r.data === 'object' ? (r.data as Record<string, unknown>) : {}),
+      at: r.at,
+      server,
+      event: r.event,
+    }));
   }
 }
 
