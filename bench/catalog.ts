@@ -32,10 +32,16 @@ const COPIES = 10;
 const SELF = fileURLToPath(import.meta.url);
 const mb = (bytes: number) => bytes / 1024 / 1024;
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+const cpuMsSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
 
 interface ImportFigures {
   megabytes: number;
   ms: number;
+  /** CPU time (user + system) of the measured call: steadier than wall time on a shared machine. */
+  cpuMs: number;
   rssBeforeMb: number;
   peakRssMb: number;
   entries: number;
@@ -46,6 +52,8 @@ interface PlanFigures {
   servers: number;
   components: number;
   ms: number;
+  /** CPU time (user + system) of the measured call: steadier than wall time on a shared machine. */
+  cpuMs: number;
   rssBeforeMb: number;
   peakRssMb: number;
   upgrades: number;
@@ -60,11 +68,14 @@ async function measureImport(file: string, jsonOut: string | undefined): Promise
   const { size } = statSync(file);
   const rssBeforeMb = mb(process.memoryUsage().rss);
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const catalog = await loadCatalog(file, { maxBytes: 1024 * 1024 * 1024 });
   const ms = performance.now() - start;
+  const cpuMs = cpuMsSince(cpu);
   const figures: ImportFigures = {
     megabytes: size / 1e6,
     ms,
+    cpuMs,
     rssBeforeMb,
     peakRssMb: peakRssMb(),
     entries: catalog.entries.length,
@@ -162,12 +173,15 @@ async function measurePlan(catalogJson: string, servers: number, perServer: numb
   const inventory = generateFleet(catalog, servers, perServer);
   const rssBeforeMb = mb(process.memoryUsage().rss);
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const result = plan(inventory, catalog, { minimumCriticality: 'optional' });
   const ms = performance.now() - start;
+  const cpuMs = cpuMsSince(cpu);
   const figures: PlanFigures = {
     servers,
     components: inventory.servers.reduce((n, s) => n + s.components.length, 0),
     ms,
+    cpuMs,
     rssBeforeMb,
     peakRssMb: peakRssMb(),
     upgrades: result.totals.upgrade ?? 0,
@@ -191,17 +205,20 @@ const ELEMENT_TREE = `
 import resource, sys, time, json
 import xml.etree.ElementTree as ET
 start = time.perf_counter()
+cpu = time.process_time()
 root = ET.parse(sys.argv[1]).getroot()
 attributes = 0
 for element in root.iter():
     for _name, _value in element.attrib.items():
         attributes += 1
 ms = (time.perf_counter() - start) * 1000
-print(json.dumps({"ms": ms, "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "attributes": attributes}))
+cpu_ms = (time.process_time() - cpu) * 1000
+print(json.dumps({"ms": ms, "cpuMs": cpu_ms, "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "attributes": attributes}))
 `;
 
 interface ElementTreeFigures {
   ms: number;
+  cpuMs: number;
   peakRssMb: number;
   attributes: number;
 }
@@ -212,6 +229,9 @@ function elementTree(file: string): ElementTreeFigures | undefined {
   if (run.status !== 0) throw new Error(`python3 ElementTree failed: ${run.stderr.trim()}`);
   return JSON.parse(run.stdout.trim()) as ElementTreeFigures;
 }
+
+/** A whole number right-aligned in `width` columns. */
+const num = (n: number, width: number) => n.toFixed(0).padStart(width);
 
 /** Runs `measure` `runs` times and keeps, for every numeric field, the median. */
 function median<T extends object>(runs: number, measure: () => T): T {
@@ -263,39 +283,40 @@ async function main(): Promise<void> {
       ['Dell 11G (real)', CATALOG_11G, join(dir, '11g.json')],
       [`Dell 11G x${COPIES} (generated)`, big, join(dir, 'big.json')],
     ] as const;
-    console.log(`catalog import (median of ${runs})`);
+    console.log(`catalog import (median of ${runs}; cpu = user + system time of the measured call)`);
     console.log(
-      'catalog                              MB   import ms  RSS before MB  peak RSS MB  entries  skipped | ElementTree ms  peak RSS MB',
+      'catalog                              MB  import ms  cpu ms  RSS before MB  peak RSS MB  entries  skipped | ElementTree ms  cpu ms  peak RSS MB',
     );
     for (const [label, file, json] of catalogs) {
       const f = median(runs, () => child<ImportFigures>(['--import', file, json]));
       const et = elementTree(file) === undefined ? undefined : median(runs, () => elementTree(file)!);
+      const python =
+        et === undefined
+          ? 'python3 not found: no ElementTree comparison'
+          : `${num(et.ms, 14)} ${num(et.cpuMs, 7)} ${num(et.peakRssMb, 12)}`;
       console.log(
-        `${label.padEnd(32)} ${f.megabytes.toFixed(1).padStart(6)} ${f.ms.toFixed(0).padStart(11)} ${f.rssBeforeMb
-          .toFixed(0)
-          .padStart(14)} ${f.peakRssMb.toFixed(0).padStart(12)} ${String(f.entries).padStart(8)} ${String(
-          f.skipped,
-        ).padStart(8)} | ${
-          et === undefined
-            ? 'python3 not found: no ElementTree comparison'
-            : `${et.ms.toFixed(0).padStart(14)} ${et.peakRssMb.toFixed(0).padStart(12)}`
-        }`,
+        `${label.padEnd(32)} ${f.megabytes.toFixed(1).padStart(6)} ${num(f.ms, 10)} ${num(f.cpuMs, 7)} ${num(
+          f.rssBeforeMb,
+          14,
+        )} ${num(f.peakRssMb, 12)} ${num(f.entries, 8)} ${num(f.skipped, 8)} | ${python}`,
       );
     }
     console.log('');
     console.log(
-      `plan against (median of ${runs})         servers  components   plan ms  µs/component  RSS before MB  peak RSS MB  upgrades  needs-human  no-entry`,
+      `plan against (median of ${runs})         servers  components   plan ms   cpu ms  µs/component  RSS before MB  peak RSS MB  upgrades  needs-human  no-entry`,
     );
     for (const [label, , json] of catalogs) {
       const f = median(runs, () => child<PlanFigures>(['--plan', json, values.servers, values.components]));
       console.log(
-        `${label.padEnd(32)} ${String(f.servers).padStart(7)} ${String(f.components).padStart(11)} ${f.ms
-          .toFixed(0)
-          .padStart(9)} ${((f.ms * 1000) / f.components).toFixed(1).padStart(13)} ${f.rssBeforeMb
-          .toFixed(0)
-          .padStart(14)} ${f.peakRssMb.toFixed(0).padStart(12)} ${String(f.upgrades).padStart(9)} ${String(
+        `${label.padEnd(32)} ${num(f.servers, 7)} ${num(f.components, 11)} ${num(f.ms, 9)} ${num(f.cpuMs, 8)} ${(
+          (f.ms * 1000) /
+          f.components
+        )
+          .toFixed(1)
+          .padStart(13)} ${num(f.rssBeforeMb, 14)} ${num(f.peakRssMb, 12)} ${num(f.upgrades, 9)} ${num(
           f.needsHuman,
-        ).padStart(12)} ${String(f.noEntry).padStart(9)}`,
+          12,
+        )} ${num(f.noEntry, 9)}`,
       );
     }
   } finally {

@@ -23,6 +23,8 @@ export interface XmlNode {
   [child: string]: XmlNode[] | Record<string, string> | string | undefined;
 }
 
+const NOT_BLANK = /\S/;
+
 /** What streamXml reports while it reads. */
 export interface XmlStreamHandlers {
   /** The root element, once, before any child: local name and attributes. */
@@ -82,7 +84,10 @@ export async function streamXml(
   };
   parser.ontext = parser.oncdata = (text) => {
     const node = stack[stack.length - 1];
-    if (node !== undefined) node._ = node._ === undefined ? text : node._ + text;
+    if (node === undefined) return;
+    if (node._ !== undefined) node._ += text;
+    // Whitespace before any text would be trimmed away: most text events are indentation.
+    else if (NOT_BLANK.test(text)) node._ = text;
   };
   parser.onclosetag = () => {
     const node = stack.pop();

@@ -11,7 +11,7 @@ import { gateAction } from './action-gate.ts';
 import type { CatalogIndex } from './catalog-index.ts';
 import type { EntryMatch, FindMatches } from './component-matcher.ts';
 import { Compliance, Decision } from './decision.ts';
-import { selectHighest } from './entry-selection.ts';
+import { type SelectHighest, selectHighest } from './entry-selection.ts';
 import type { PlanDecision, PlannedComponent, PlanTarget } from './plan-model.ts';
 import { PinMode, type PlanPolicy } from './policy.ts';
 import { type ActivePin, kindExclusion, pinFor } from './policy-rules.ts';
@@ -23,6 +23,8 @@ export interface PlanContext {
   policy: PlanPolicy;
   compare: Compare;
   find: FindMatches;
+  /** selectHighest over an unfiltered match list from `find` (memoized per list). */
+  select: SelectHighest;
 }
 
 /** A component's decision and what the server-level passes need to revisit it. */
@@ -52,18 +54,28 @@ export function plannedComponent(c: InventoryComponent): PlannedComponent {
   };
 }
 
-/** The entry fields a decision carries. */
+/**
+ * The entry fields a decision carries. Made once per entry and shared by every decision that
+ * targets it (plain data nobody mutates): a fleet plan has hundreds of thousands of decisions
+ * and a few hundred targets.
+ */
 export function planTarget(e: CatalogEntry): PlanTarget {
-  return {
-    entryId: e.id,
-    name: e.name,
-    version: e.version,
-    criticality: e.criticality,
-    image: e.image,
-    requires: e.requires,
-    source: e.source,
-  };
+  let target = targets.get(e);
+  if (target === undefined) {
+    target = {
+      entryId: e.id,
+      name: e.name,
+      version: e.version,
+      criticality: e.criticality,
+      image: e.image,
+      requires: e.requires,
+      source: e.source,
+    };
+    targets.set(e, target);
+  }
+  return target;
 }
+const targets = new WeakMap<CatalogEntry, PlanTarget>();
 
 const complianceOf = (order: VersionComparison['order'] | undefined): Compliance =>
   order === 'less'
@@ -119,11 +131,14 @@ export function assessComponent(ctx: PlanContext, server: ServerInventory, c: In
       return pinnedWithoutEntry(ctx, base, c, hints, pin, found.matches, kindOut, done);
   }
 
-  const selection = selectHighest(
-    candidates.map((m) => m.entry),
-    hints,
-    ctx.compare,
-  );
+  const selection =
+    candidates === found.matches
+      ? ctx.select(candidates, hints)
+      : selectHighest(
+          candidates.map((m) => m.entry),
+          hints,
+          ctx.compare,
+        );
   if ('ambiguous' in selection) {
     const reason = `${selection.ambiguous}; needs a human`;
     return done(

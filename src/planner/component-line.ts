@@ -37,6 +37,27 @@ function familyOf(entry: CatalogEntry): { scope: string; models: string } {
   return family;
 }
 
+/**
+ * Line keys of components an entry targets, one string per line: the scope is the entry's whole
+ * model list (hundreds of characters for a Dell BIOS), and a fresh key per component would be
+ * built, kept in its decision and hashed again by the compliance summary, 200,000 times a plan.
+ */
+const entryKeys = new WeakMap<CatalogEntry, Map<string, string>>();
+function entryLineKey(entry: CatalogEntry, head: string, scope: string): string {
+  let keys = entryKeys.get(entry);
+  if (keys === undefined) {
+    keys = new Map();
+    entryKeys.set(entry, keys);
+  }
+  let key = keys.get(head);
+  if (key === undefined) {
+    key = `${head}|${scope}`;
+    keys.set(head, key);
+  }
+  return key;
+}
+
+/** The line of one installed component; `reference` is the entry that targets it, if any. */
 export function lineOf(
   server: ServerInventory,
   c: InventoryComponent,
@@ -51,8 +72,9 @@ export function lineOf(
     scope = server.systemId ?? server.model ?? '?';
     models = server.model ?? server.systemId;
   }
+  const head = `${server.vendor}|${c.kind}|${id.key}`;
   return {
-    key: `${server.vendor}|${c.kind}|${id.key}|${scope}`,
+    key: reference === undefined ? `${head}|${scope}` : entryLineKey(reference, head, scope),
     identity: id.text,
     // Dell NIC names end in the port's MAC; the line is the adapter, not the port.
     label: reference?.name ?? c.name.replace(/ - ([0-9a-f]{2}:){5}[0-9a-f]{2}$/i, ''),

@@ -9,16 +9,12 @@ export type Compare = (a: string, b: string, hints: VersionHints) => VersionComp
 
 /** A memoizing compare function. */
 export function memoCompare(): Compare {
-  // Nested maps keyed by the strings themselves: inventory strings are reused objects whose hash
-  // V8 caches, where a concatenated key would be built and hashed on every call.
-  const memo = new Map<string, Map<string, Map<string, VersionComparison>>>();
+  // Nested maps keyed by the strings themselves (hints, then a, then b): inventory strings are
+  // reused objects whose hash V8 caches, where a concatenated key would be built and hashed on
+  // every call, and a plan makes millions of calls.
+  const memo = new HintsMemo<Map<string, Map<string, VersionComparison>>>(() => new Map());
   return (a, b, hints) => {
-    const hintKey = `${hints.vendor ?? ''}|${hints.kind ?? ''}|${hints.scheme ?? ''}`;
-    let byA = memo.get(hintKey);
-    if (byA === undefined) {
-      byA = new Map();
-      memo.set(hintKey, byA);
-    }
+    const byA = memo.get(hints);
     let byB = byA.get(a);
     if (byB === undefined) {
       byB = new Map();
@@ -31,6 +27,36 @@ export function memoCompare(): Compare {
     }
     return result;
   };
+}
+
+/** One value per distinct VersionHints (vendor, kind, scheme), made on first use. */
+export class HintsMemo<T> {
+  readonly #byVendor = new Map<string, Map<string, Map<string, T>>>();
+  readonly #make: () => T;
+  constructor(make: () => T) {
+    this.#make = make;
+  }
+  get(hints: VersionHints): T {
+    const vendor = hints.vendor ?? '';
+    let byKind = this.#byVendor.get(vendor);
+    if (byKind === undefined) {
+      byKind = new Map();
+      this.#byVendor.set(vendor, byKind);
+    }
+    const kind = hints.kind ?? '';
+    let byScheme = byKind.get(kind);
+    if (byScheme === undefined) {
+      byScheme = new Map();
+      byKind.set(kind, byScheme);
+    }
+    const scheme = hints.scheme ?? '';
+    let value = byScheme.get(scheme);
+    if (value === undefined) {
+      value = this.#make();
+      byScheme.set(scheme, value);
+    }
+    return value;
+  }
 }
 
 /** The hints a component's versions are compared with: vendor, kind, Redfish VersionScheme. */
