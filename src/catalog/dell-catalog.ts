@@ -36,6 +36,16 @@ export async function parseDellCatalog(
   const componentPaths = new Set<string>();
   const firstById = new Map<string, string>();
   let seen = 0;
+  // A model is listed by dozens of components and bundles (13,279 model references to a few
+  // hundred models in the 11G catalog): one shared object per model keeps a large catalog small.
+  const models = new Map<string, { systemId?: string; name?: string }>();
+  const shared = <M extends { systemId?: string; name?: string }>(model: M): M => {
+    const key = `${model.systemId ?? ''}\u0000${model.name ?? ''}`;
+    const known = models.get(key) as M | undefined;
+    if (known !== undefined) return known;
+    models.set(key, model);
+    return model;
+  };
 
   const addComponent = (component: XmlNode) => {
     const i = seen++;
@@ -61,6 +71,7 @@ export async function parseDellCatalog(
       return;
     }
     firstById.set(entry.id, entry.source.element ?? '');
+    if (entry.supportedModels !== undefined) entry.supportedModels = entry.supportedModels.map(shared);
     entries.push(entry);
   };
 
@@ -85,7 +96,10 @@ export async function parseDellCatalog(
     },
     child(name, node) {
       if (name === 'SoftwareComponent') addComponent(node);
-      else bundles.push(readDellBundle(node, bundles.length));
+      else {
+        const bundle = readDellBundle(node, bundles.length);
+        bundles.push({ ...bundle, models: bundle.models.map(shared) });
+      }
     },
   });
 
