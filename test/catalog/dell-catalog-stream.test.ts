@@ -83,6 +83,16 @@ describe('Dell Catalog.xml read as a stream', () => {
     expect(chunked.entries).toHaveLength(379);
   });
 
+  it('shares one model object among every component and bundle that lists it', async () => {
+    const catalog = await parseDellCatalog(text11g, ctx);
+    const r710 = catalog.entries
+      .flatMap((e) => e.supportedModels ?? [])
+      .concat((catalog.bundles ?? []).flatMap((b) => b.models))
+      .filter((m) => m.systemId === '0235');
+    expect(r710.length).toBeGreaterThan(50);
+    expect(new Set(r710).size).toBe(1);
+  });
+
   it('imports each component before the rest of the file is read', async () => {
     const chunks = pieces(text11g, 4096);
     const { source, pulled } = counted(chunks);
