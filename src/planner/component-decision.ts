@@ -84,6 +84,20 @@ const complianceOf = (order: VersionComparison['order'] | undefined): Compliance
       ? Compliance.compliant
       : Compliance.unknown;
 
+/**
+ * The comparison a decision shows, one object per comparison result: the compare memo returns
+ * the same result for the same versions, and a fleet repeats them thousands of times.
+ */
+function comparisonOf(cmp: VersionComparison): NonNullable<PlanDecision['comparison']> {
+  let shown = comparisons.get(cmp);
+  if (shown === undefined) {
+    shown = { order: cmp.order, reason: cmp.reason };
+    comparisons.set(cmp, shown);
+  }
+  return shown;
+}
+const comparisons = new WeakMap<VersionComparison, NonNullable<PlanDecision['comparison']>>();
+
 /** Decides one installed component of a readable server. */
 export function assessComponent(ctx: PlanContext, server: ServerInventory, c: InventoryComponent): Assessed {
   const hints = hintsFor(server, c);
@@ -161,7 +175,7 @@ export function assessComponent(ctx: PlanContext, server: ServerInventory, c: In
     ...base,
     target: planTarget(entry),
     matchedBy,
-    comparison: { order: cmp.order, reason: cmp.reason },
+    comparison: comparisonOf(cmp),
     compliance: complianceOf(cmp.order),
   };
   const installed = versionText(c.version);
@@ -229,7 +243,7 @@ function pinnedWithoutEntry(
   const reference = matches[0]!.entry;
   const offered = [...new Set(matches.map((m) => m.entry.version))].join(', ');
   const compliance = complianceOf(cmp.order);
-  const comparison = { order: cmp.order, reason: cmp.reason };
+  const comparison = comparisonOf(cmp);
   if (!kindOut && cmp.order === 'equal') {
     return done(
       {

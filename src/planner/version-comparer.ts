@@ -59,14 +59,25 @@ export class HintsMemo<T> {
   }
 }
 
-/** The hints a component's versions are compared with: vendor, kind, Redfish VersionScheme. */
+/**
+ * The hints a component's versions are compared with: vendor, kind, Redfish VersionScheme. One
+ * shared (read-only) object per distinct hints, since every assessed component keeps its own.
+ */
 export function hintsFor(server: ServerInventory, c: InventoryComponent): VersionHints {
-  return {
-    vendor: server.vendor,
-    kind: c.kind,
-    ...(c.versionScheme === undefined ? {} : { scheme: c.versionScheme }),
-  };
+  const scheme = c.versionScheme ?? '';
+  const byScheme = sharedHints.get({ vendor: server.vendor, kind: c.kind });
+  let hints = byScheme.get(scheme);
+  if (hints === undefined) {
+    hints = {
+      vendor: server.vendor,
+      kind: c.kind,
+      ...(c.versionScheme === undefined ? {} : { scheme: c.versionScheme }),
+    };
+    byScheme.set(scheme, hints);
+  }
+  return hints;
 }
+const sharedHints = new HintsMemo<Map<string, VersionHints>>(() => new Map());
 
 /** A version for a message: the BMC may report none. */
 export const versionText = (v: string): string => (v === '' ? '(no version)' : v);
