@@ -9,6 +9,7 @@ import type { InventoryComponent, ServerInventory } from '../inventory/model.ts'
 import type { VersionComparison, VersionHints } from '../versions/index.ts';
 import { gateAction } from './action-gate.ts';
 import type { CatalogIndex } from './catalog-index.ts';
+import type { LineCache } from './component-line.ts';
 import type { EntryMatch, FindMatches } from './component-matcher.ts';
 import { Compliance, Decision } from './decision.ts';
 import { type SelectHighest, selectHighest } from './entry-selection.ts';
@@ -25,6 +26,8 @@ export interface PlanContext {
   find: FindMatches;
   /** selectHighest over an unfiltered match list from `find` (memoized per list). */
   select: SelectHighest;
+  /** Component lines shared within this plan() call. */
+  lines: LineCache;
 }
 
 /** A component's decision and what the server-level passes need to revisit it. */

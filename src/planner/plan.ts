@@ -8,6 +8,7 @@ import type { FleetInventory } from '../inventory/model.ts';
 import { indexCatalog } from './catalog-index.ts';
 import { summarizeCompliance } from './compliance.ts';
 import type { PlanContext } from './component-decision.ts';
+import { lineCache } from './component-line.ts';
 import { componentMatcher } from './component-matcher.ts';
 import type { Decision } from './decision.ts';
 import { memoSelect } from './entry-selection.ts';
@@ -35,6 +36,7 @@ export function plan(inventory: FleetInventory, catalog: Catalog, policy: PlanPo
     compare,
     find: componentMatcher(index),
     select: memoSelect(compare),
+    lines: lineCache(),
   };
   const planned = inventory.servers.map((server) => planServer(ctx, server));
   const totals: Partial<Record<Decision, number>> = {};

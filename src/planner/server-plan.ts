@@ -73,7 +73,7 @@ export function planServer(ctx: PlanContext, server: ServerInventory): PlannedSe
   }
 
   const lines = assessed.map((a) => {
-    const line = lineOf(server, a.component, a.reference);
+    const line = lineOf(server, a.component, a.reference, ctx.lines);
     a.decision.line = line.key;
     return { decision: a.decision, line, assessed: a };
   });
