@@ -16,8 +16,8 @@ import type { PlanDecision, ServerPlan, ServerRequirements } from './plan-model.
 /** A server plan plus each decision's line, for the compliance summary. */
 export interface PlannedServer {
   plan: ServerPlan;
-  /** Parallel to the component decisions of plan.decisions (absent for unreadable servers). */
-  lines: { decision: PlanDecision; line: LineRef; assessed: Assessed }[];
+  /** Every assessed component with its line (empty for unreadable servers). */
+  lines: (Assessed & { line: LineRef })[];
 }
 
 export function planServer(ctx: PlanContext, server: ServerInventory): PlannedServer {
@@ -73,9 +73,10 @@ export function planServer(ctx: PlanContext, server: ServerInventory): PlannedSe
   }
 
   const lines = assessed.map((a) => {
-    const line = lineOf(server, a.component, a.reference, ctx.lines);
-    a.decision.line = line.key;
-    return { decision: a.decision, line, assessed: a };
+    const withLine = a as Assessed & { line: LineRef };
+    withLine.line = lineOf(server, a.component, a.reference, ctx.lines);
+    a.decision.line = withLine.line.key;
+    return withLine;
   });
   const rest = assessed
     .map((a, key) => ({ a, key }))
