@@ -2,26 +2,28 @@
  * Catalog benchmark: wall time and peak RSS of
  * - loadCatalog for the real Dell 11G catalog (3.4 MB) and for a generated Dell-format catalog ten
  *   times its size (every SoftwareComponent and SoftwareBundle repeated with fresh package ids and
- *   paths);
+ *   paths), next to Python's xml.etree.ElementTree parsing the same file and reading every
+ *   attribute (expat in C: the yardstick for "as fast as a plain parse"), when python3 exists;
  * - plan() for a generated fleet of 10,000 Dell servers × 20 installed components against each of
  *   those catalogs (models, ComponentIDs and PCI ids taken from the catalog; versions a mix of
  *   current, older and unorderable ones).
- * Every measurement runs in its own child process so the peaks do not mix; the planning child
+ * Every measurement runs in its own child process so the peaks do not mix, `--runs` times (the
+ * median is shown); "before" is the child's RSS once its modules are loaded, so peak − before is
+ * what the work itself costs. The import child loads only the catalog loader; the planning child
  * receives the already-imported catalog as JSON, so its peak is the inventory plus the plan.
  * Prints figures; asserts nothing.
  *
- *   node bench/catalog.ts [--servers 10000] [--components 20]
+ *   node bench/catalog.ts [--servers 10000] [--components 20] [--runs 3]
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Catalog, type CatalogEntry, loadCatalog } from '../src/catalog/index.ts';
+import type { Catalog, CatalogEntry } from '../src/catalog/index.ts';
 import type { FleetInventory, InventoryComponent, ServerInventory } from '../src/inventory/model.ts';
-import { plan } from '../src/planner/index.ts';
 
 const CATALOG_11G = fileURLToPath(
   new URL('../test/fixtures/catalog/dell/dell-poweredge-11g-Catalog.xml', import.meta.url),
@@ -30,10 +32,17 @@ const COPIES = 10;
 const SELF = fileURLToPath(import.meta.url);
 const mb = (bytes: number) => bytes / 1024 / 1024;
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+const cpuMsSince = (start: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
 
 interface ImportFigures {
   megabytes: number;
   ms: number;
+  /** CPU time (user + system) of the measured call: steadier than wall time on a shared machine. */
+  cpuMs: number;
+  rssBeforeMb: number;
   peakRssMb: number;
   entries: number;
   skipped: number;
@@ -43,6 +52,8 @@ interface PlanFigures {
   servers: number;
   components: number;
   ms: number;
+  /** CPU time (user + system) of the measured call: steadier than wall time on a shared machine. */
+  cpuMs: number;
   rssBeforeMb: number;
   peakRssMb: number;
   upgrades: number;
@@ -52,13 +63,20 @@ interface PlanFigures {
 
 /** Child: import one file and print its figures (and, if asked, write the catalog as JSON). */
 async function measureImport(file: string, jsonOut: string | undefined): Promise<void> {
+  // Only the loader: the import child's RSS is what importing a catalog needs.
+  const { loadCatalog } = await import('../src/catalog/load-catalog.ts');
   const { size } = statSync(file);
+  const rssBeforeMb = mb(process.memoryUsage().rss);
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const catalog = await loadCatalog(file, { maxBytes: 1024 * 1024 * 1024 });
   const ms = performance.now() - start;
+  const cpuMs = cpuMsSince(cpu);
   const figures: ImportFigures = {
     megabytes: size / 1e6,
     ms,
+    cpuMs,
+    rssBeforeMb,
     peakRssMb: peakRssMb(),
     entries: catalog.entries.length,
     skipped: catalog.skipped.length,
@@ -150,16 +168,20 @@ function generateFleet(catalog: Catalog, servers: number, perServer: number): Fl
 
 /** Child: plan a generated fleet against an imported catalog (JSON) and print the figures. */
 async function measurePlan(catalogJson: string, servers: number, perServer: number): Promise<void> {
+  const { plan } = await import('../src/planner/index.ts');
   const catalog = JSON.parse(await readFile(catalogJson, 'utf8')) as Catalog;
   const inventory = generateFleet(catalog, servers, perServer);
   const rssBeforeMb = mb(process.memoryUsage().rss);
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const result = plan(inventory, catalog, { minimumCriticality: 'optional' });
   const ms = performance.now() - start;
+  const cpuMs = cpuMsSince(cpu);
   const figures: PlanFigures = {
     servers,
     components: inventory.servers.reduce((n, s) => n + s.components.length, 0),
     ms,
+    cpuMs,
     rssBeforeMb,
     peakRssMb: peakRssMb(),
     upgrades: result.totals.upgrade ?? 0,
@@ -172,6 +194,55 @@ async function measurePlan(catalogJson: string, servers: number, perServer: numb
 function child<T>(args: string[]): T {
   const out = execFileSync(process.execPath, [SELF, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').at(-1)!) as T;
+}
+
+/**
+ * Python's ElementTree over the same file: parse, then read every attribute of every element
+ * (what an importer touches at least). Time is measured inside Python, as firmwarden's is inside
+ * Node; undefined when python3 is not installed.
+ */
+const ELEMENT_TREE = `
+import resource, sys, time, json
+import xml.etree.ElementTree as ET
+start = time.perf_counter()
+cpu = time.process_time()
+root = ET.parse(sys.argv[1]).getroot()
+attributes = 0
+for element in root.iter():
+    for _name, _value in element.attrib.items():
+        attributes += 1
+ms = (time.perf_counter() - start) * 1000
+cpu_ms = (time.process_time() - cpu) * 1000
+print(json.dumps({"ms": ms, "cpuMs": cpu_ms, "peakRssMb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "attributes": attributes}))
+`;
+
+interface ElementTreeFigures {
+  ms: number;
+  cpuMs: number;
+  peakRssMb: number;
+  attributes: number;
+}
+
+function elementTree(file: string): ElementTreeFigures | undefined {
+  const run = spawnSync('python3', ['-c', ELEMENT_TREE, file], { encoding: 'utf8' });
+  if (run.error !== undefined) return undefined;
+  if (run.status !== 0) throw new Error(`python3 ElementTree failed: ${run.stderr.trim()}`);
+  return JSON.parse(run.stdout.trim()) as ElementTreeFigures;
+}
+
+/** A whole number right-aligned in `width` columns. */
+const num = (n: number, width: number) => n.toFixed(0).padStart(width);
+
+/** Runs `measure` `runs` times and keeps, for every numeric field, the median. */
+function median<T extends object>(runs: number, measure: () => T): T {
+  const all = Array.from({ length: runs }, measure);
+  const out = { ...all[0]! } as Record<string, unknown>;
+  for (const key of Object.keys(out)) {
+    if (typeof out[key] !== 'number') continue;
+    const values = all.map((f) => (f as Record<string, number>)[key]!).sort((a, b) => a - b);
+    out[key] = values[Math.floor(values.length / 2)];
+  }
+  return out as T;
 }
 
 /** The 11G catalog with its components and bundles repeated `copies` times under new names. */
@@ -197,8 +268,13 @@ async function main(): Promise<void> {
   if (mode === '--import') return measureImport(rest[0]!, rest[1]);
   if (mode === '--plan') return measurePlan(rest[0]!, Number(rest[1]), Number(rest[2]));
   const { values } = parseArgs({
-    options: { servers: { type: 'string', default: '10000' }, components: { type: 'string', default: '20' } },
+    options: {
+      servers: { type: 'string', default: '10000' },
+      components: { type: 'string', default: '20' },
+      runs: { type: 'string', default: '3' },
+    },
   });
+  const runs = Math.max(1, Number(values.runs));
   const dir = await mkdtemp(join(tmpdir(), 'fw-bench-catalog-'));
   try {
     const big = join(dir, `dell-${COPIES}x-Catalog.xml`);
@@ -207,29 +283,40 @@ async function main(): Promise<void> {
       ['Dell 11G (real)', CATALOG_11G, join(dir, '11g.json')],
       [`Dell 11G x${COPIES} (generated)`, big, join(dir, 'big.json')],
     ] as const;
-    console.log('catalog import                       MB   import ms   peak RSS MB   entries  skipped');
+    console.log(`catalog import (median of ${runs}; cpu = user + system time of the measured call)`);
+    console.log(
+      'catalog                              MB  import ms  cpu ms  RSS before MB  peak RSS MB  entries  skipped | ElementTree ms  cpu ms  peak RSS MB',
+    );
     for (const [label, file, json] of catalogs) {
-      const f = child<ImportFigures>(['--import', file, json]);
+      const f = median(runs, () => child<ImportFigures>(['--import', file, json]));
+      const et = elementTree(file) === undefined ? undefined : median(runs, () => elementTree(file)!);
+      const python =
+        et === undefined
+          ? 'python3 not found: no ElementTree comparison'
+          : `${num(et.ms, 14)} ${num(et.cpuMs, 7)} ${num(et.peakRssMb, 12)}`;
       console.log(
-        `${label.padEnd(32)} ${f.megabytes.toFixed(1).padStart(6)} ${f.ms.toFixed(0).padStart(11)} ${f.peakRssMb
-          .toFixed(0)
-          .padStart(13)} ${String(f.entries).padStart(9)} ${String(f.skipped).padStart(8)}`,
+        `${label.padEnd(32)} ${f.megabytes.toFixed(1).padStart(6)} ${num(f.ms, 10)} ${num(f.cpuMs, 7)} ${num(
+          f.rssBeforeMb,
+          14,
+        )} ${num(f.peakRssMb, 12)} ${num(f.entries, 8)} ${num(f.skipped, 8)} | ${python}`,
       );
     }
     console.log('');
     console.log(
-      'plan against                     servers  components   plan ms  µs/component  RSS before MB  peak RSS MB  upgrades  needs-human  no-entry',
+      `plan against (median of ${runs})         servers  components   plan ms   cpu ms  µs/component  RSS before MB  peak RSS MB  upgrades  needs-human  no-entry`,
     );
     for (const [label, , json] of catalogs) {
-      const f = child<PlanFigures>(['--plan', json, values.servers, values.components]);
+      const f = median(runs, () => child<PlanFigures>(['--plan', json, values.servers, values.components]));
       console.log(
-        `${label.padEnd(32)} ${String(f.servers).padStart(7)} ${String(f.components).padStart(11)} ${f.ms
-          .toFixed(0)
-          .padStart(9)} ${((f.ms * 1000) / f.components).toFixed(1).padStart(13)} ${f.rssBeforeMb
-          .toFixed(0)
-          .padStart(14)} ${f.peakRssMb.toFixed(0).padStart(12)} ${String(f.upgrades).padStart(9)} ${String(
+        `${label.padEnd(32)} ${num(f.servers, 7)} ${num(f.components, 11)} ${num(f.ms, 9)} ${num(f.cpuMs, 8)} ${(
+          (f.ms * 1000) /
+          f.components
+        )
+          .toFixed(1)
+          .padStart(13)} ${num(f.rssBeforeMb, 14)} ${num(f.peakRssMb, 12)} ${num(f.upgrades, 9)} ${num(
           f.needsHuman,
-        ).padStart(12)} ${String(f.noEntry).padStart(9)}`,
+          12,
+        )} ${num(f.noEntry, 9)}`,
       );
     }
   } finally {

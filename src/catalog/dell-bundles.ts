@@ -8,22 +8,20 @@ import { dellModels } from './dell-component.ts';
 import type { CatalogEntry } from './model.ts';
 import { attr, child, children, display, type XmlNode } from './xml-parse.ts';
 
-/** Reads every SoftwareBundle of the Manifest. */
-export function readDellBundles(manifest: XmlNode): DellBundle[] {
-  return children(manifest, 'SoftwareBundle').map((bundle, i) => {
-    const bundleType = attr(bundle, 'bundleType');
-    const vendorVersion = attr(bundle, 'vendorVersion');
-    return {
-      bundleId: attr(bundle, 'bundleID') ?? attr(bundle, 'releaseID') ?? `SoftwareBundle[${i}]`,
-      name: display(child(bundle, 'Name')),
-      ...(bundleType === undefined ? {} : { bundleType }),
-      ...(vendorVersion === undefined ? {} : { vendorVersion }),
-      models: dellModels(child(bundle, 'TargetSystems')),
-      packages: children(child(bundle, 'Contents'), 'Package')
-        .map((p) => attr(p, 'path'))
-        .filter((p): p is string => p !== undefined),
-    };
-  });
+/** Reads SoftwareBundle number `index` of the Manifest. */
+export function readDellBundle(bundle: XmlNode, index: number): DellBundle {
+  const bundleType = attr(bundle, 'bundleType');
+  const vendorVersion = attr(bundle, 'vendorVersion');
+  return {
+    bundleId: attr(bundle, 'bundleID') ?? attr(bundle, 'releaseID') ?? `SoftwareBundle[${index}]`,
+    name: display(child(bundle, 'Name')),
+    ...(bundleType === undefined ? {} : { bundleType }),
+    ...(vendorVersion === undefined ? {} : { vendorVersion }),
+    models: dellModels(child(bundle, 'TargetSystems')),
+    packages: children(child(bundle, 'Contents'), 'Package')
+      .map((p) => attr(p, 'path'))
+      .filter((p): p is string => p !== undefined),
+  };
 }
 
 /**

@@ -26,7 +26,8 @@ export function summarizeCompliance(planned: readonly PlannedServer[], compare: 
   let unreadableServers = 0;
   for (const p of planned) {
     if (!p.plan.readable) unreadableServers++;
-    for (const { decision, line, assessed } of p.lines) {
+    for (const assessed of p.lines) {
+      const { decision, line } = assessed;
       const c = assessed.component;
       let acc = lines.get(line.key);
       if (acc === undefined) {

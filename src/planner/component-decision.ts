@@ -9,9 +9,10 @@ import type { InventoryComponent, ServerInventory } from '../inventory/model.ts'
 import type { VersionComparison, VersionHints } from '../versions/index.ts';
 import { gateAction } from './action-gate.ts';
 import type { CatalogIndex } from './catalog-index.ts';
+import type { LineCache } from './component-line.ts';
 import type { EntryMatch, FindMatches } from './component-matcher.ts';
 import { Compliance, Decision } from './decision.ts';
-import { selectHighest } from './entry-selection.ts';
+import { type SelectHighest, selectHighest } from './entry-selection.ts';
 import type { PlanDecision, PlannedComponent, PlanTarget } from './plan-model.ts';
 import { PinMode, type PlanPolicy } from './policy.ts';
 import { type ActivePin, kindExclusion, pinFor } from './policy-rules.ts';
@@ -23,6 +24,10 @@ export interface PlanContext {
   policy: PlanPolicy;
   compare: Compare;
   find: FindMatches;
+  /** selectHighest over an unfiltered match list from `find` (memoized per list). */
+  select: SelectHighest;
+  /** Component lines shared within this plan() call. */
+  lines: LineCache;
 }
 
 /** A component's decision and what the server-level passes need to revisit it. */
@@ -52,18 +57,28 @@ export function plannedComponent(c: InventoryComponent): PlannedComponent {
   };
 }
 
-/** The entry fields a decision carries. */
+/**
+ * The entry fields a decision carries. Made once per entry and shared by every decision that
+ * targets it (plain data nobody mutates): a fleet plan has hundreds of thousands of decisions
+ * and a few hundred targets.
+ */
 export function planTarget(e: CatalogEntry): PlanTarget {
-  return {
-    entryId: e.id,
-    name: e.name,
-    version: e.version,
-    criticality: e.criticality,
-    image: e.image,
-    requires: e.requires,
-    source: e.source,
-  };
+  let target = targets.get(e);
+  if (target === undefined) {
+    target = {
+      entryId: e.id,
+      name: e.name,
+      version: e.version,
+      criticality: e.criticality,
+      image: e.image,
+      requires: e.requires,
+      source: e.source,
+    };
+    targets.set(e, target);
+  }
+  return target;
 }
+const targets = new WeakMap<CatalogEntry, PlanTarget>();
 
 const complianceOf = (order: VersionComparison['order'] | undefined): Compliance =>
   order === 'less'
@@ -71,6 +86,20 @@ const complianceOf = (order: VersionComparison['order'] | undefined): Compliance
     : order === 'equal' || order === 'greater'
       ? Compliance.compliant
       : Compliance.unknown;
+
+/**
+ * The comparison a decision shows, one object per comparison result: the compare memo returns
+ * the same result for the same versions, and a fleet repeats them thousands of times.
+ */
+function comparisonOf(cmp: VersionComparison): NonNullable<PlanDecision['comparison']> {
+  let shown = comparisons.get(cmp);
+  if (shown === undefined) {
+    shown = { order: cmp.order, reason: cmp.reason };
+    comparisons.set(cmp, shown);
+  }
+  return shown;
+}
+const comparisons = new WeakMap<VersionComparison, NonNullable<PlanDecision['comparison']>>();
 
 /** Decides one installed component of a readable server. */
 export function assessComponent(ctx: PlanContext, server: ServerInventory, c: InventoryComponent): Assessed {
@@ -119,11 +148,14 @@ export function assessComponent(ctx: PlanContext, server: ServerInventory, c: In
       return pinnedWithoutEntry(ctx, base, c, hints, pin, found.matches, kindOut, done);
   }
 
-  const selection = selectHighest(
-    candidates.map((m) => m.entry),
-    hints,
-    ctx.compare,
-  );
+  const selection =
+    candidates === found.matches
+      ? ctx.select(candidates, hints)
+      : selectHighest(
+          candidates.map((m) => m.entry),
+          hints,
+          ctx.compare,
+        );
   if ('ambiguous' in selection) {
     const reason = `${selection.ambiguous}; needs a human`;
     return done(
@@ -146,7 +178,7 @@ export function assessComponent(ctx: PlanContext, server: ServerInventory, c: In
     ...base,
     target: planTarget(entry),
     matchedBy,
-    comparison: { order: cmp.order, reason: cmp.reason },
+    comparison: comparisonOf(cmp),
     compliance: complianceOf(cmp.order),
   };
   const installed = versionText(c.version);
@@ -214,7 +246,7 @@ function pinnedWithoutEntry(
   const reference = matches[0]!.entry;
   const offered = [...new Set(matches.map((m) => m.entry.version))].join(', ');
   const compliance = complianceOf(cmp.order);
-  const comparison = { order: cmp.order, reason: cmp.reason };
+  const comparison = comparisonOf(cmp);
   if (!kindOut && cmp.order === 'equal') {
     return done(
       {

@@ -37,25 +37,59 @@ function familyOf(entry: CatalogEntry): { scope: string; models: string } {
   return family;
 }
 
+/**
+ * Lines of components some entry targets, made during one plan() call: one LineRef per entry and
+ * device, shared by every component of that line. The scope is the entry's whole model list
+ * (hundreds of characters for a Dell BIOS); a fresh reference per component would be built, kept
+ * and hashed again by the compliance summary 200,000 times in a fleet plan. Per call, so the
+ * shared reference is always the one the line's first component would have made.
+ */
+export type LineCache = WeakMap<CatalogEntry, Map<string, LineRef>>;
+
+/** An empty LineCache for one plan() call. */
+export const lineCache = (): LineCache => new WeakMap();
+
+/** The line of one installed component; `reference` is the entry that targets it, if any. */
 export function lineOf(
   server: ServerInventory,
   c: InventoryComponent,
   reference: CatalogEntry | undefined,
+  cache: LineCache = lineCache(),
 ): LineRef {
   const id = identityOf(server.vendor, c);
+  const head = `${server.vendor}|${c.kind}|${id.key}`;
+  if (reference !== undefined) {
+    let byHead = cache.get(reference);
+    if (byHead === undefined) {
+      byHead = new Map();
+      cache.set(reference, byHead);
+    }
+    let line = byHead.get(head);
+    if (line === undefined) {
+      const { scope, models } = reference.supportedModels?.length
+        ? familyOf(reference)
+        : { scope: '*', models: undefined };
+      line = {
+        key: `${head}|${scope}`,
+        identity: id.text,
+        label: reference.name,
+        ...(models === undefined ? {} : { models }),
+      };
+      byHead.set(head, line);
+    }
+    return line;
+  }
   let scope = '*';
   let models: string | undefined;
-  if (reference?.supportedModels?.length) {
-    ({ scope, models } = familyOf(reference));
-  } else if (reference === undefined && BOARD_KINDS.has(c.kind)) {
+  if (BOARD_KINDS.has(c.kind)) {
     scope = server.systemId ?? server.model ?? '?';
     models = server.model ?? server.systemId;
   }
   return {
-    key: `${server.vendor}|${c.kind}|${id.key}|${scope}`,
+    key: `${head}|${scope}`,
     identity: id.text,
     // Dell NIC names end in the port's MAC; the line is the adapter, not the port.
-    label: reference?.name ?? c.name.replace(/ - ([0-9a-f]{2}:){5}[0-9a-f]{2}$/i, ''),
+    label: c.name.replace(/ - ([0-9a-f]{2}:){5}[0-9a-f]{2}$/i, ''),
     ...(models === undefined ? {} : { models }),
   };
 }

@@ -5,7 +5,8 @@
  */
 import type { CatalogEntry } from '../catalog/model.ts';
 import type { VersionHints } from '../versions/index.ts';
-import type { Compare } from './version-comparer.ts';
+import type { EntryMatch } from './component-matcher.ts';
+import { type Compare, HintsMemo } from './version-comparer.ts';
 
 export type Selection = { entry: CatalogEntry } | { ambiguous: string };
 
@@ -41,4 +42,29 @@ export function selectHighest(
     }
   }
   return { entry: best };
+}
+
+/** selectHighest over a component's matches (as componentMatcher returns them). */
+export type SelectHighest = (matches: readonly EntryMatch[], hints: VersionHints) => Selection;
+
+/**
+ * selectHighest with a memo: componentMatcher hands out one match list per distinct component,
+ * so across a fleet the choice among those entries is made once per list and hints, not once per
+ * installed component. One per plan() call, like the compare memo.
+ */
+export function memoSelect(compare: Compare): SelectHighest {
+  const memo = new HintsMemo(() => new WeakMap<readonly EntryMatch[], Selection>());
+  return (matches, hints) => {
+    const byMatches = memo.get(hints);
+    let selection = byMatches.get(matches);
+    if (selection === undefined) {
+      selection = selectHighest(
+        matches.map((m) => m.entry),
+        hints,
+        compare,
+      );
+      byMatches.set(matches, selection);
+    }
+    return selection;
+  };
 }

@@ -8,8 +8,10 @@ import type { FleetInventory } from '../inventory/model.ts';
 import { indexCatalog } from './catalog-index.ts';
 import { summarizeCompliance } from './compliance.ts';
 import type { PlanContext } from './component-decision.ts';
+import { lineCache } from './component-line.ts';
 import { componentMatcher } from './component-matcher.ts';
 import type { Decision } from './decision.ts';
+import { memoSelect } from './entry-selection.ts';
 import { assertNoPrerequisiteCycle } from './execution-order.ts';
 import type { Plan } from './plan-model.ts';
 import type { PlanPolicy } from './policy.ts';
@@ -27,7 +29,15 @@ import { memoCompare } from './version-comparer.ts';
 export function plan(inventory: FleetInventory, catalog: Catalog, policy: PlanPolicy = {}): Plan {
   assertNoPrerequisiteCycle(catalog.entries);
   const index = indexCatalog(catalog.entries);
-  const ctx: PlanContext = { index, policy, compare: memoCompare(), find: componentMatcher(index) };
+  const compare = memoCompare();
+  const ctx: PlanContext = {
+    index,
+    policy,
+    compare,
+    find: componentMatcher(index),
+    select: memoSelect(compare),
+    lines: lineCache(),
+  };
   const planned = inventory.servers.map((server) => planServer(ctx, server));
   const totals: Partial<Record<Decision, number>> = {};
   for (const p of planned) {

@@ -16,8 +16,8 @@ import type { PlanDecision, ServerPlan, ServerRequirements } from './plan-model.
 /** A server plan plus each decision's line, for the compliance summary. */
 export interface PlannedServer {
   plan: ServerPlan;
-  /** Parallel to the component decisions of plan.decisions (absent for unreadable servers). */
-  lines: { decision: PlanDecision; line: LineRef; assessed: Assessed }[];
+  /** Every assessed component with its line (empty for unreadable servers). */
+  lines: (Assessed & { line: LineRef })[];
 }
 
 export function planServer(ctx: PlanContext, server: ServerInventory): PlannedServer {
@@ -63,16 +63,20 @@ export function planServer(ctx: PlanContext, server: ServerInventory): PlannedSe
   );
   const ordered = orderActions(actions, before, server.server);
   const stepOf = new Map(ordered.map((o, i) => [o.key, i + 1]));
+  // Every decision is a fresh object made for its component, so the server-level facts are
+  // added in place rather than by copying 200,000 decisions twice for a large fleet.
   for (const [key, step] of stepOf) {
     const a = assessed[key]!;
     const afterSteps = [...(before.get(key) ?? [])].map((k) => stepOf.get(k)!).sort((x, y) => x - y);
-    a.decision = { ...a.decision, step, ...(afterSteps.length > 0 ? { afterSteps } : {}) };
+    a.decision.step = step;
+    if (afterSteps.length > 0) a.decision.afterSteps = afterSteps;
   }
 
   const lines = assessed.map((a) => {
-    const line = lineOf(server, a.component, a.reference);
-    a.decision = { ...a.decision, line: line.key };
-    return { decision: a.decision, line, assessed: a };
+    const withLine = a as Assessed & { line: LineRef };
+    withLine.line = lineOf(server, a.component, a.reference, ctx.lines);
+    a.decision.line = withLine.line.key;
+    return withLine;
   });
   const rest = assessed
     .map((a, key) => ({ a, key }))
