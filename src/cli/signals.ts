@@ -100,7 +100,11 @@ export async function withSignals(
     // Clients a command forgot to close must not keep sessions open past its end.
     await sessions.closeAll();
     if (forced) clearTimeout(forced);
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
+    // After a signal the process is on its way out: a second one must still exit with 130/143
+    // (the default handler would kill it by signal instead), so the handlers stay.
+    if (!received) {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    }
   }
 }

@@ -21,7 +21,7 @@ const STILL_OPEN = new Set(['interrupted']);
 /** What the journal says an earlier session left unfinished on one server. */
 export interface Leftovers {
   /** Components whose intent has no outcome (or only "interrupted") since the last host reset. */
-  open: Array<{ component: string; to?: string; at: string }>;
+  open: Array<{ component: string; uri?: string; to?: string; at: string }>;
   /** A host reset was begun (this ISO time) and never recorded as over. */
   resetBegunAt?: string;
 }
@@ -34,9 +34,17 @@ export function leftovers(history: readonly JournalEntry[]): Leftovers {
   for (const e of since) {
     const component = typeof e['component'] === 'string' ? e['component'] : undefined;
     if (!component) continue;
+    // Keyed by member URI where the journal has it: names repeat (bmcweb: "Software Inventory").
+    const uri = typeof e['uri'] === 'string' ? e['uri'] : undefined;
+    const key = uri ?? component;
     if (e.event === 'intent')
-      open.set(component, { component, at: e.at, ...(typeof e['to'] === 'string' ? { to: e['to'] } : {}) });
-    else if (e.event === 'outcome' && !STILL_OPEN.has(String(e['outcome']))) open.delete(component);
+      open.set(key, {
+        component,
+        ...(uri ? { uri } : {}),
+        at: e.at,
+        ...(typeof e['to'] === 'string' ? { to: e['to'] } : {}),
+      });
+    else if (e.event === 'outcome' && !STILL_OPEN.has(String(e['outcome']))) open.delete(key);
   }
   const begun = since.findLast((e) => e.event === 'host-reset-intent');
   return { open: [...open.values()], ...(begun ? { resetBegunAt: begun.at } : {}) };
@@ -54,7 +62,7 @@ export function possiblyStaged(left: Leftovers, inv: Pick<ServerInventory, 'last
   const lastReset = inv.lastReset?.system ? Date.parse(inv.lastReset.system) : undefined;
   const resetSince = (at: string) =>
     begun !== undefined && begun >= Date.parse(at) && (lastReset === undefined || lastReset >= begun);
-  return new Set(left.open.filter((o) => !resetSince(o.at)).map((o) => o.component));
+  return new Set(left.open.filter((o) => !resetSince(o.at)).map((o) => o.uri ?? o.component));
 }
 
 export interface IdleOptions {

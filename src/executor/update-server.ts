@@ -214,6 +214,9 @@ export async function updateServer(
     // 3. Deliver in plan order; a BMC image is followed until the BMC is back at the target.
     // Images an earlier session staged, or installed while nobody watched, are not sent again.
     const maybeStaged = possiblyStaged(resumed.leftovers, before);
+    // A BMC image an earlier session sent to a BMC that stages it silently (bmcweb: the task just
+    // completes) is waiting for a Manager.Reset, not lost: reset the BMC rather than send it again.
+    const bmcStagesSilently = env.driver.bmcImageAwaitsReset?.({ status: 0 }, undefined) ?? false;
     for (const w of work) {
       if (verifyComponent(w.expected, before, plan.vendor).state === 'verified') {
         Object.assign(w, { delivered: true });
@@ -223,7 +226,8 @@ export async function updateServer(
       }
       const task =
         resumed.staged.get(w.expected.uri) ??
-        (maybeStaged.has(w.expected.name) && w.expected.kind !== 'bmc'
+        ((maybeStaged.has(w.expected.uri) || maybeStaged.has(w.expected.name)) &&
+        (w.expected.kind !== 'bmc' || bmcStagesSilently)
           ? 'sent by an earlier session (journal); its task is no longer listed'
           : undefined);
       if (task) {
@@ -293,11 +297,13 @@ export async function updateServer(
     await client?.close();
   }
   report.actions = work.map((w) => w.report);
-  for (const a of report.actions) {
+  for (const [i, a] of report.actions.entries()) {
+    const uri = work[i]?.expected.uri;
     await options.journal.append({
       server: server.name,
       event: 'outcome',
       component: a.component,
+      ...(uri ? { uri } : {}),
       from: a.from,
       to: a.to,
       outcome: a.outcome,

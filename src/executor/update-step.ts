@@ -128,6 +128,8 @@ export async function deliverOne(env: StepEnv, w: Work): Promise<void> {
     server: server.name,
     event: 'intent',
     component,
+    // bmcweb names every member "Software Inventory": the URI tells the components apart.
+    uri: w.expected.uri,
     from: w.expected.from,
     to: w.expected.to,
     method: choice.method,

@@ -76,7 +76,10 @@ describe('SIGINT / SIGTERM', () => {
       const applied = bmc.updateHistory
         .filter((h) => h.outcome === 'installed' || h.outcome === 'staged')
         .flatMap((h) => h.targets.map((t) => t.uri));
-      expect(applied.length, bmc.name).toBe(new Set(applied).size);
+      expect(
+        applied.length,
+        `${bmc.name} ${JSON.stringify(bmc.updateHistory.map((h) => [h.method, h.applyTime, h.outcome, h.targets.map((t) => t.uri)]))}`,
+      ).toBe(new Set(applied).size);
     }
     expect(b.openSessions()).toBe(0);
   }, 90_000);
@@ -129,7 +132,9 @@ describe('SIGINT / SIGTERM', () => {
     child.kill('SIGINT');
     await sleep(20);
     const r = await interrupt(child, 'SIGINT');
-    expect(r.code, r.out).toBe(130);
+    // 130 from the handler; or, when the first signal had already let the run finish and Node was
+    // tearing down (its signal handlers gone), the second one ends it by SIGINT: at once either way.
+    expect(r.code === 130 || r.signal === 'SIGINT', `${r.code} ${r.signal} ${r.out}`).toBe(true);
     expect(r.afterSignalMs).toBeLessThan(1_000);
   }, 60_000);
 
