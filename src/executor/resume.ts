@@ -122,6 +122,11 @@ export interface Resumption {
   leftovers: Leftovers;
   /** Inventory member URI → the task that holds its image staged for activation. */
   staged: Map<string, string>;
+  /**
+   * Tasks holding an image delivered for UpdateService.StartUpdate (Pending, AwaitToUpdate): an
+   * earlier session sent it and died before starting it. StartUpdate, not a second upload.
+   */
+  awaitingStart: string[];
 }
 
 /**
@@ -143,5 +148,14 @@ export async function resumeFromLeftovers(
   // A BMC without a task service (or one that refuses the read) has nothing staged to show.
   const members = opts.members ? await opts.members() : [];
   const staged = await stagedTargets(client, members).catch(() => new Map<string, string>());
-  return { leftovers: left, staged };
+  const awaitingStart = await heldForStart(client).catch(() => []);
+  return { leftovers: left, staged, awaitingStart };
+}
+
+/** Tasks waiting for UpdateService.StartUpdate: Pending with Update.AwaitToUpdate as the latest message. */
+async function heldForStart(client: RedfishClient): Promise<string[]> {
+  const tasks = await readMembers(client, tasksCollectionUri(await client.root()), TaskSchema);
+  return tasks
+    .filter((t) => t.TaskState === 'Pending' && t.Messages?.at(-1)?.MessageId?.endsWith('.AwaitToUpdate'))
+    .map((t) => t['@odata.id']);
 }

@@ -16,11 +16,11 @@ import { RedfishClient } from '../redfish/client.ts';
 import { vendorDriver } from '../vendors/detect.ts';
 import type { ApplyTime, UpdateMethod, Vendor } from '../vocab.ts';
 import { discoverUpdateService } from './capabilities.ts';
-import { setMaintenanceWindow } from './deliver.ts';
+import { setMaintenanceWindow, startUpdate } from './deliver.ts';
 import { resetHost } from './host-reset.ts';
 import type { ImageGrantor } from './install.ts';
 import type { Journal } from './journal.ts';
-import { possiblyStaged, resumeFromLeftovers } from './resume.ts';
+import { possiblyStaged, resumeFromLeftovers, waitIdle } from './resume.ts';
 import {
   deliverOne,
   judge,
@@ -183,7 +183,23 @@ export async function updateServer(
         },
       },
     );
-    const before = scanned.inventory ?? (await scanServer(client, server, deps.clock));
+    let before = scanned.inventory ?? (await scanServer(client, server, deps.clock));
+    if (resumed.awaitingStart.length > 0 && caps.startUpdate) {
+      // Delivered by a session that died before UpdateService.StartUpdate: start them, wait for
+      // the BMC to finish, and plan the rest from what it then runs. Nothing is uploaded twice.
+      emit(
+        `${resumed.awaitingStart.length} image(s) an earlier session delivered wait for StartUpdate: starting them`,
+      );
+      await startUpdate(client, caps, vendorDriver(plan.vendor).taskFromAnswer);
+      await waitIdle(client, deps.clock, {
+        timeoutMs: t.taskMs,
+        pollMs: t.pollMs,
+        steadyPolls: 2,
+        server: server.name,
+        ...signalOf(options),
+      });
+      before = await scanServer(client, server, deps.clock);
+    }
 
     // 2. A start time: the BMC's maintenance window when offered, else hold the job here.
     if (options.at && options.at.getTime() > deps.clock.now()) {
