@@ -6,7 +6,8 @@
 #   run-validator.sh tacklebox SCRIPT [ARGS...]            a Redfish-Tacklebox script (e.g. rf_update.py)
 # Needs Debian's python3 and the packages in debian-packages.txt (apt-get install -y $(cat ...)).
 # The last line of service/protocol is "<tool> pass=N warn=N fail=N". The schemas are the DMTF
-# CSDL files shipped here, so nothing is downloaded.
+# CSDL files shipped here, so nothing is downloaded. Credentials go as --password=VALUE: a password
+# starting with "-" would otherwise be taken for an option.
 set -uo pipefail
 H=$(cd "$(dirname "$0")" && pwd); D=$H/dmtf
 PY=${FIRMWARDEN_PYTHON:-/usr/bin/python3}
@@ -15,7 +16,7 @@ tool=${1:?service|protocol|tacklebox}; shift
 case "$tool" in
   service)
     url=$1 user=$2 pw=$3 out=${4:-$(mktemp -d)}
-    log=$("$PY" "$D/Redfish-Service-Validator/RedfishServiceValidator.py" -u "$user" -p "$pw" -r "$url" \
+    log=$("$PY" "$D/Redfish-Service-Validator/RedfishServiceValidator.py" --user="$user" --password="$pw" --rhost="$url" \
       --schema_directory "$D/Redfish-Publications/csdl" --logdir "$out" --authtype Session 2>&1)
     # FAIL/WARN lines are in the debug log, not on stdout.
     cat "$out"/*/RedfishServiceValidatorDebug_*.log 2>/dev/null | grep -E " - (FAIL|WARN) - " |
@@ -26,7 +27,7 @@ case "$tool" in
     echo "service pass=${p:-?} warn=${w:-?} fail=${f:-?}" ;;
   protocol)
     url=$1 user=$2 pw=$3 out=${4:-$(mktemp -d)}
-    "$PY" "$D/Redfish-Protocol-Validator/rf_protocol_validator.py" -u "$user" -p "$pw" -r "$url" \
+    "$PY" "$D/Redfish-Protocol-Validator/rf_protocol_validator.py" --user="$user" --password="$pw" --rhost="$url" \
       --no-cert-check --report-dir "$out" >/dev/null 2>&1
     tsv=$(ls "$out"/*.tsv 2>/dev/null | head -1)
     [ -n "$tsv" ] || { echo "protocol: no report in $out"; exit 1; }

@@ -106,13 +106,21 @@ export interface Target {
   password: string;
 }
 
+/**
+ * --user=, --password=, --rhost= in the `=` form: a generated password may start with "-", which
+ * argparse would otherwise take for an option.
+ */
+export function credentialArgs(t: Target): string[] {
+  return [`--user=${t.username}`, `--password=${t.password}`, `--rhost=${t.url}`];
+}
+
 /** Runs the Service Validator; FAIL/WARN lines come from its debug log, counts from its summary. */
 export async function serviceValidator(t: Target, outDir: string): Promise<ValidatorResult> {
   const script = join(DMTF, 'Redfish-Service-Validator/RedfishServiceValidator.py');
   const schemas = join(DMTF, 'Redfish-Publications/csdl');
   const run = await runPython([
     script,
-    ...['-u', t.username, '-p', t.password, '-r', t.url],
+    ...credentialArgs(t),
     ...['--schema_directory', schemas, '--logdir', outDir, '--authtype', 'Session'],
   ]);
   const row = run.output
@@ -150,11 +158,7 @@ function noSummary(run: RunResult): Finding {
 /** Runs the Protocol Validator; every verdict comes from its TSV report. */
 export async function protocolValidator(t: Target, outDir: string): Promise<ValidatorResult> {
   const script = join(DMTF, 'Redfish-Protocol-Validator/rf_protocol_validator.py');
-  const run = await runPython([
-    script,
-    ...['-u', t.username, '-p', t.password, '-r', t.url],
-    ...['--no-cert-check', '--report-dir', outDir],
-  ]);
+  const run = await runPython([script, ...credentialArgs(t), ...['--no-cert-check', '--report-dir', outDir]]);
   const tsv = (await readdir(outDir).catch(() => [] as string[])).find((n) => n.endsWith('.tsv'));
   if (tsv === undefined) {
     return { pass: 0, warn: 0, fail: 1, fails: [noSummary(run)], warns: [], output: run.output, ms: run.ms };

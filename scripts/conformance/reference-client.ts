@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
 import type { SimVendor } from '../../src/simulator/index.ts';
 import { createTlsMaterial } from '../../src/simulator/tls.ts';
-import { type RunResult, type Target, tacklebox } from './dmtf-tools.ts';
+import { credentialArgs, type RunResult, type Target, tacklebox } from './dmtf-tools.ts';
 
 /** How the reference client updates each profile's BIOS. */
 export interface UpdatePlan {
@@ -91,7 +91,7 @@ export interface ClientStep {
 }
 
 function creds(t: Target): string[] {
-  return ['-u', t.username, '-p', t.password, '-r', t.url];
+  return credentialArgs(t);
 }
 
 /** rf_update.py prints the final Task's messages; a failed task or refused request shows here. */
