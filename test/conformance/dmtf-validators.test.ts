@@ -32,8 +32,10 @@ if (!HAVE_TOOLS && !REQUIRED) {
 }
 
 let out: string | undefined;
+let passed = false;
 afterAll(async () => {
-  if (out) await rm(out, { recursive: true, force: true });
+  // A failed run keeps its reports (validator logs, rf_update --debug traces): the path is printed.
+  if (out && passed) await rm(out, { recursive: true, force: true });
 });
 
 describe.skipIf(!HAVE_TOOLS && !REQUIRED)('DMTF conformance tools on the six simulated profiles', () => {
@@ -57,5 +59,6 @@ describe.skipIf(!HAVE_TOOLS && !REQUIRED)('DMTF conformance tools on the six sim
     // The script's summary (per-profile counts and every PROBLEM line) is the failure message.
     expect(code, text).toBe(0);
     expect(text).toMatch(/conformance ok/);
+    passed = true;
   }, 900_000);
 });
