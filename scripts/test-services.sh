@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs and starts what the integration tests need beyond Node: a throwaway PostgreSQL server
-# on 127.0.0.1 (the PostgreSQL store and cluster tests) and Debian's Chromium (the dashboard
-# browser test). Idempotent; run as root (CI) or with sudo. Prints the environment to export.
+# on 127.0.0.1 (the PostgreSQL store and cluster tests), Debian's Chromium (the dashboard
+# browser test) and Debian's python3 with the packages DMTF's conformance tools need
+# (conformance/debian-packages.txt, test/conformance). Idempotent; run as root (CI) or with sudo.
+# Prints the environment to export.
 #
 #   eval "$(sudo bash scripts/test-services.sh)"
 #
-# Without these services the PostgreSQL and browser tests are skipped with a note; .ci/run sets
-# FIRMWARDEN_REQUIRE_SERVICES=1 so there they fail instead.
+# Without these services the PostgreSQL, browser and conformance tests are skipped with a note;
+# .ci/run sets FIRMWARDEN_REQUIRE_SERVICES=1 so there they fail instead.
 set -euo pipefail
 
 PG_PORT="${FIRMWARDEN_TEST_PG_PORT:-54329}"
@@ -15,6 +17,14 @@ PG_DIR="${FIRMWARDEN_TEST_PG_DIR:-/tmp/firmwarden-test-pg}"
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Debian's python3 and the modules DMTF's conformance tools import (test/conformance).
+CONFORMANCE_PACKAGES="$(dirname "$0")/../conformance/debian-packages.txt"
+PY_MODULES=requests,lxml,bs4,jsonpatch,colorama,openpyxl,jsonpointer,requests_toolbelt
+PY_MODULES+=,requests_unixsocket,pyasn1,pyasn1_modules,xlsxwriter
+if ! /usr/bin/python3 -c "import $PY_MODULES" >/dev/null 2>&1; then
+  read -r -a conformance_packages <"$CONFORMANCE_PACKAGES"
+  need+=("${conformance_packages[@]}")
+fi
 if ((${#need[@]})); then
   echo "installing ${need[*]} from Debian" >&2
   export DEBIAN_FRONTEND=noninteractive

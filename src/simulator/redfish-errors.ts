@@ -238,6 +238,19 @@ const BASE = {
     message: 'The ETag supplied did not match the ETag required to change this resource.',
     resolution: 'Try the operation again using the appropriate ETag.',
   },
+  QueryParameterUnsupported: {
+    status: 501,
+    severity: 'Warning',
+    message: "Query parameter '%1' is not supported.",
+    resolution: 'Correct or remove the query parameter and resubmit the request.',
+  },
+  QueryParameterValueFormatError: {
+    status: 400,
+    severity: 'Warning',
+    message: "The value '%1' for the parameter %2 is of a different format than the parameter can accept.",
+    resolution:
+      'Correct the value for the query parameter in the request and resubmit the request if the operation failed.',
+  },
   Success: {
     status: 200,
     severity: 'OK',

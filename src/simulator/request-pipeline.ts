@@ -9,6 +9,13 @@ import type { BmcContext } from './bmc-context.ts';
 import { SIM_DEFAULTS } from './defaults.ts';
 import { resetConnection } from './faults.ts';
 import { needsQueryRendering, renderCollection } from './odata-query.ts';
+import {
+  allowedMethods,
+  checkODataVersion,
+  onlyMember,
+  queryProblem,
+  successHeaders,
+} from './protocol-rules.ts';
 import { baseError, baseMessage, errorBody, SimHttpError } from './redfish-errors.ts';
 import type { Rendered } from './resource-tree.ts';
 import { canonicalPath } from './resource-tree.ts';
@@ -30,7 +37,13 @@ export interface PipelineHost extends BmcContext {
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 function write(host: PipelineHost, req: IncomingMessage, res: ServerResponse, r: SimResponse): void {
-  const headers: Record<string, string | number> = { 'OData-Version': '4.0', ...r.headers };
+  // Cache-Control on every answer (DSP0266 lists it among the headers a service returns): the
+  // resources change under the client, so it revalidates with the ETag.
+  const headers: Record<string, string | number> = {
+    'OData-Version': '4.0',
+    'Cache-Control': 'no-cache',
+    ...r.headers,
+  };
   if (host.profile.serverHeader !== undefined) headers['Server'] = host.profile.serverHeader;
   let payload: string | Buffer | undefined;
   if (r.body === undefined || r.body === null) payload = undefined;
@@ -49,10 +62,31 @@ function errorResponse(host: PipelineHost, err: SimHttpError): SimResponse {
   return { status: err.status, headers: err.headers, body: errorBody(host.profile.messages, err.messages) };
 }
 
-function renderedResponse(req: IncomingMessage, rendered: Rendered): SimResponse {
+function renderedResponse(
+  req: IncomingMessage,
+  rendered: Rendered,
+  extra: Record<string, string>,
+): SimResponse {
   if (req.headers['if-none-match'] === rendered.etag)
     return { status: 304, headers: { ETag: rendered.etag } };
-  return { status: 200, headers: { ETag: rendered.etag }, body: rendered.json, contentType: JSON_TYPE };
+  return {
+    status: 200,
+    headers: { ...extra, ETag: rendered.etag },
+    body: rendered.json,
+    contentType: JSON_TYPE,
+  };
+}
+
+/** Adds Allow/Link to a handler's successful GET answer unless it set its own. */
+function withSuccessHeaders(host: PipelineHost, path: string, r: SimResponse): SimResponse {
+  if (r.status < 200 || r.status >= 300 || r.headers?.['Allow'] !== undefined) return r;
+  const body = r.body as Record<string, unknown> | undefined;
+  const type = typeof body === 'object' && body !== null ? body['@odata.type'] : undefined;
+  const extra = successHeaders(
+    allowedMethods(host.tree, path, host.router.methodsFor(path)),
+    typeof type === 'string' ? type : undefined,
+  );
+  return { ...r, headers: { ...extra, ...r.headers } };
 }
 
 /** Who the request authenticates as; 'invalid' when it presents bad credentials. */
@@ -129,7 +163,9 @@ async function route(
   const style = host.profile.messages;
   const method = req.method ?? 'GET';
   const path = canonicalPath(rawPath);
-  const isLogin = method === 'POST' && path === SESSIONS_PATH;
+  checkODataVersion(style, req.headers['odata-version']);
+  // DSP0266 "POST (create)": a POST to a collection's Members property creates a member too.
+  const isLogin = method === 'POST' && (path === SESSIONS_PATH || path === `${SESSIONS_PATH}/Members`);
   const isPublic = isLogin || (PUBLIC_PATHS.has(path) && (method === 'GET' || method === 'HEAD'));
   const auth = authenticate(host, req);
   if (!isPublic && (auth === undefined || auth === 'invalid')) {
@@ -142,9 +178,23 @@ async function route(
   const who = auth === 'invalid' ? undefined : auth;
 
   const lookup = method === 'HEAD' ? 'GET' : method;
+  if (lookup === 'GET') {
+    const problem = queryProblem(style, host.tree, query);
+    if (problem !== undefined) return errorResponse(host, problem);
+  }
   const match = host.router.match(lookup, path);
   if (match !== undefined) {
-    return match.handler(makeRequest(host, req, rawPath, query, who, match.params));
+    const answer = await match.handler(makeRequest(host, req, rawPath, query, who, match.params));
+    return lookup === 'GET' ? withSuccessHeaders(host, path, answer) : answer;
+  }
+  const only = lookup === 'GET' ? onlyMember(host.tree, path, query) : undefined;
+  if (only !== undefined) {
+    const rendered = host.tree.render(only);
+    const extra = successHeaders(
+      allowedMethods(host.tree, only, host.router.methodsFor(only)),
+      host.tree.typeOf(only),
+    );
+    if (rendered !== undefined) return renderedResponse(req, rendered, extra);
   }
   if (lookup === 'GET' && host.tree.has(path)) {
     const pageSize = host.tree.isCollection(path)
@@ -154,7 +204,11 @@ async function route(
       host.tree.isCollection(path) && needsQueryRendering(query, pageSize)
         ? renderCollection(host.tree, path, query, host.profile.expand)
         : host.tree.render(path);
-    if (rendered !== undefined) return renderedResponse(req, rendered);
+    const extra = successHeaders(
+      allowedMethods(host.tree, path, host.router.methodsFor(path)),
+      host.tree.typeOf(path),
+    );
+    if (rendered !== undefined) return renderedResponse(req, rendered, extra);
   }
   const allowed = host.router.methodsFor(path);
   if (host.tree.has(path)) allowed.unshift('GET', 'HEAD');

@@ -143,6 +143,14 @@ export class ResourceTree {
     return this.#nodes.get(canonicalPath(path))?.kind === 'collection';
   }
 
+  /** The "@odata.type" of a resource or collection head, if it has one. */
+  typeOf(path: string): string | undefined {
+    const n = this.#nodes.get(canonicalPath(path));
+    const t =
+      n === undefined ? undefined : n.kind === 'resource' ? n.body['@odata.type'] : n.head['@odata.type'];
+    return typeof t === 'string' ? t : undefined;
+  }
+
   /** The live body of a plain resource (after changing it, call `touch`). */
   get(path: string): Json | undefined {
     const n = this.#nodes.get(canonicalPath(path));

@@ -36,11 +36,14 @@ function matchSegments(pattern: string[], path: string[]): Record<string, string
 export class Router {
   readonly #exact = new Map<string, SimHandler>();
   readonly #patterns: PatternRoute[] = [];
+  /** methodsFor answers per path (every successful GET asks, for its Allow header). */
+  readonly #allowCache = new Map<string, readonly string[]>();
 
   /** Registers a handler (trailing slash ignored); a later registration of the same exact method+path replaces the earlier. */
   add(method: string, rawPath: string, handler: SimHandler): void {
     const m = method.toUpperCase();
     const path = canonicalPath(rawPath);
+    this.#allowCache.clear();
     if (path.includes(':') || path.endsWith('*')) {
       this.#patterns.push({ method: m, segments: path.split('/'), handler });
     } else {
@@ -64,6 +67,8 @@ export class Router {
 
   /** Methods that have a handler for this path (for 405 Allow headers). */
   methodsFor(path: string): string[] {
+    const hit = this.#allowCache.get(path);
+    if (hit !== undefined) return [...hit];
     const out = new Set<string>();
     for (const key of this.#exact.keys()) {
       const space = key.indexOf(' ');
@@ -71,6 +76,9 @@ export class Router {
     }
     const segments = path.split('/');
     for (const r of this.#patterns) if (matchSegments(r.segments, segments)) out.add(r.method);
-    return [...out];
+    const methods = [...out];
+    if (this.#allowCache.size > 4096) this.#allowCache.clear();
+    this.#allowCache.set(path, methods);
+    return [...methods];
   }
 }

@@ -116,5 +116,6 @@ export function registerServiceRoutes(ctx: BmcContext): void {
     contentType: 'application/xml; charset=utf-8',
   }));
   ctx.route('POST', SESSIONS_PATH, (req) => login(ctx, req));
+  ctx.route('POST', `${SESSIONS_PATH}/Members`, (req) => login(ctx, req));
   ctx.route('DELETE', `${SESSIONS_PATH}/:id`, (req) => logout(ctx, req));
 }

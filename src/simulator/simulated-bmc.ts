@@ -7,13 +7,14 @@
 
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { applyFaults, defaultFaults } from './faults.ts';
 import { AvailabilityTracker } from './power/availability.ts';
 import { HostPower } from './power/host-power.ts';
 import { stampLastReset } from './profiles/last-reset.ts';
 import type { BmcBuilder, VendorProfile } from './profiles/profile.ts';
 import { profileFor } from './profiles/registry.ts';
+import { answerClientError } from './protocol-rules.ts';
 import { baseError, type SimHttpError } from './redfish-errors.ts';
 import { handleRequest, type PipelineHost } from './request-pipeline.ts';
 import { type Json, ResourceTree } from './resource-tree.ts';
@@ -70,12 +71,22 @@ export interface ListenOptions {
   tls?: SimTlsMaterial;
 }
 
-/** iLO writes every @odata.id with a trailing slash (fragment references excepted). */
+/** A resource path with iLO's trailing slash; a fragment reference gets it before the `#`. */
+function slashed(id: string): string {
+  const hash = id.indexOf('#');
+  if (hash < 0) return id.endsWith('/') ? id : `${id}/`;
+  const base = id.slice(0, hash);
+  return base.endsWith('/') ? id : `${base}/${id.slice(hash)}`;
+}
+
+/**
+ * iLO writes every @odata.id with a trailing slash, fragment references too (iLO 5 Power:
+ * "/redfish/v1/Chassis/1/Power/#PowerControl/0" in public HPE samples), so a JSON pointer stays
+ * relative to the resource's own @odata.id.
+ */
 function trailingSlashSerializer(body: Json): string {
   return JSON.stringify(body, (key, value: unknown) =>
-    key === '@odata.id' && typeof value === 'string' && !value.endsWith('/') && !value.includes('#')
-      ? `${value}/`
-      : value,
+    key === '@odata.id' && typeof value === 'string' ? slashed(value) : value,
   );
 }
 
@@ -314,7 +325,9 @@ export class SimulatedBmc implements SimBmc, SimHost, PipelineHost {
     const server: Server = o.tls
       ? createHttpsServer({ key: o.tls.keyPem, cert: o.tls.certPem }, listener)
       : createHttpServer(listener);
-    server.on('clientError', (_err, socket) => socket.destroy());
+    server.on('clientError', (err, socket) =>
+      answerClientError(this.profile.messages, err, socket as Socket),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(o.port, o.host, () => {

@@ -122,16 +122,39 @@ export function addTaskService(b: BmcBuilder, type: string, extra: Json = {}): v
   addCollection(b, `${ROOT}/TaskService/Tasks`, 'TaskCollection', 'Task Collection');
 }
 
-/** A minimal AccountService (the service root links it; firmwarden only reads it). */
+/**
+ * The predefined roles of DSP0266 "Roles" with the privileges it assigns them. iDRAC, iLO, XCC,
+ * Supermicro and bmcweb all serve at least these three under AccountService/Roles.
+ */
+const PREDEFINED_ROLES: Array<[string, string[]]> = [
+  ['Administrator', ['Login', 'ConfigureManager', 'ConfigureUsers', 'ConfigureComponents', 'ConfigureSelf']],
+  ['Operator', ['Login', 'ConfigureComponents', 'ConfigureSelf']],
+  ['ReadOnly', ['Login', 'ConfigureSelf']],
+];
+
+/** A minimal AccountService with the predefined Roles (firmwarden only reads it). */
 export function addAccountService(b: BmcBuilder, type: string, extra: Json = {}): void {
+  const roles = `${ROOT}/AccountService/Roles`;
   b.tree.put(`${ROOT}/AccountService`, {
     '@odata.type': type,
     Id: 'AccountService',
     Name: 'Account Service',
     ServiceEnabled: true,
     Status: { State: 'Enabled', Health: 'OK' },
+    Roles: link(roles),
     ...extra,
   });
+  addCollection(b, roles, 'RoleCollection', 'Roles Collection');
+  for (const [id, privileges] of PREDEFINED_ROLES) {
+    b.tree.addMember(roles, `${roles}/${id}`, {
+      '@odata.type': '#Role.v1_2_2.Role',
+      Id: id,
+      Name: `User Role ${id}`,
+      RoleId: id,
+      IsPredefined: true,
+      AssignedPrivileges: privileges,
+    });
+  }
 }
 
 export interface StorageSpec {

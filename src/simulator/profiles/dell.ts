@@ -86,7 +86,7 @@ function build(b: BmcBuilder, generation: IdracGeneration): void {
   });
   addSingleton(b, `${ROOT}/Systems`, 'ComputerSystemCollection', 'Computer System Collection', {
     ...ctx('ComputerSystem.ComputerSystem'),
-    '@odata.type': '#ComputerSystem.v1_10_0.ComputerSystem',
+    '@odata.type': '#ComputerSystem.v1_12_0.ComputerSystem',
     Id: 'System.Embedded.1',
     Name: 'System',
     Description:
@@ -140,6 +140,9 @@ function build(b: BmcBuilder, generation: IdracGeneration): void {
       },
     },
   });
+  // iDRAC also serves the DellSystem object at its own @odata.id (DMTF's validator follows it).
+  const dellSystem = (((b.tree.get(SYSTEM) as Json)['Oem'] as Json)['Dell'] as Json)['DellSystem'] as Json;
+  b.tree.put(String(dellSystem['@odata.id']), dellSystem);
   addSingleton(b, `${ROOT}/Managers`, 'ManagerCollection', 'Manager Collection', {
     ...ctx('Manager.Manager'),
     '@odata.type': '#Manager.v1_9_0.Manager',
@@ -179,7 +182,7 @@ function build(b: BmcBuilder, generation: IdracGeneration): void {
   });
   addBios(b, SYSTEM, '#Bios.v1_0_4.Bios');
   addSessionService(b, '#SessionService.v1_1_6.SessionService', 1800);
-  addTaskService(b, '#TaskService.v1_4_2.TaskService', { CompletedTaskOverWritePolicy: 'Manual' });
+  addTaskService(b, '#TaskService.v1_2_0.TaskService', { CompletedTaskOverWritePolicy: 'Manual' });
   addAccountService(b, '#AccountService.v1_5_0.AccountService');
   addStorage(b, {
     systemPath: SYSTEM,

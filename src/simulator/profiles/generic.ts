@@ -110,7 +110,8 @@ function build(b: BmcBuilder): void {
     '@odata.type': '#Chassis.v1_23_0.Chassis',
     Id: 'Tower',
     Name: 'Tower Chassis',
-    ChassisType: 'Tower',
+    // "Tower" is not a ChassisType value (Chassis schema); a tower server is StandAlone.
+    ChassisType: 'StandAlone',
     Manufacturer: 'Contoso',
     SerialNumber: serial,
     Status: { State: 'Enabled', Health: 'OK' },
@@ -171,7 +172,8 @@ function build(b: BmcBuilder): void {
         chassis,
       ),
     ],
-    '#SoftwareInventory.v1_10_0.SoftwareInventory',
+    // 1.13: ImageDataURI, which this profile serves (storage.imageData).
+    '#SoftwareInventory.v1_13_0.SoftwareInventory',
     { pageSize: 4 },
   );
   const applyTimes = ['Immediate', 'OnReset', 'AtMaintenanceWindowStart', 'InMaintenanceWindowOnReset'];

@@ -85,7 +85,7 @@ function build(b: BmcBuilder): void {
   });
   addSingleton(b, `${ROOT}/Systems`, 'ComputerSystemCollection', 'Computer System Collection', {
     ...ctx('ComputerSystem.ComputerSystem'),
-    '@odata.type': '#ComputerSystem.v1_10_0.ComputerSystem',
+    '@odata.type': '#ComputerSystem.v1_13_0.ComputerSystem',
     Id: '1',
     Name: 'System',
     Manufacturer: 'Lenovo',

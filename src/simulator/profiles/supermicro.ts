@@ -139,6 +139,13 @@ function build(b: BmcBuilder): void {
   ]);
   addSessionService(b, '#SessionService.v1_1_8.SessionService', 1800);
   addTaskService(b, '#TaskService.v1_1_4.TaskService');
+  // The root's Oem link resolves (body as in gofish's oem/smc DumpService test fixture).
+  b.tree.put(`${ROOT}/Oem/Supermicro/DumpService`, {
+    '@odata.type': '#DumpService.v1_0_2.DumpService',
+    Id: 'DumpService',
+    Name: 'Dump Service',
+    Description: 'Dump Service',
+  });
   addAccountService(b, '#AccountService.v1_10_0.AccountService');
   addStorage(b, {
     systemPath: SYSTEM,
