@@ -10,12 +10,13 @@ import {
   JobNameSchema,
   loadDaemonConfig,
   runJob,
+  signalExitCode,
   startDaemon,
   watchShutdown,
 } from '../daemon/index.ts';
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
-import { EXIT, parse } from './args.ts';
+import { parse } from './args.ts';
 import { DAEMON_HELP } from './command-help.ts';
 
 export async function daemonCommand(argv: string[], deps: Deps, out: NodeJS.WritableStream): Promise<number> {
@@ -33,14 +34,16 @@ export async function daemonCommand(argv: string[], deps: Deps, out: NodeJS.Writ
       const job = onceJob(values.once);
       const result = await runJob(job, config, deps, { signal: shutdown.signal });
       out.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${job}: ${result.summary}\n`);
-      return exitCodeOf(result.outcome);
+      const reason = shutdown.signal.reason;
+      return shutdown.signal.aborted ? signalExitCode(String(reason)) : exitCodeOf(result.outcome);
     }
     const daemon = await startDaemon(config, deps);
     out.write(`firmwarden daemon: running ${daemon.jobs.join(', ')}; SIGINT or SIGTERM stops it\n`);
     const signal = await shutdown.received;
     out.write(`firmwarden daemon: ${signal}: stopping\n`);
     await daemon.stop();
-    return EXIT.ok;
+    // Stopped cleanly, by a signal: 130/143 as every command stopped by one (0 is "ran to its end").
+    return signalExitCode(signal);
   } finally {
     shutdown.dispose();
   }

@@ -5,11 +5,11 @@
  */
 import { checkTransport, createApiApp, startApiServer, TokenRegistry } from '../api/index.ts';
 import { loadDaemonConfig } from '../daemon/load-config.ts';
-import { watchShutdown } from '../daemon/shutdown.ts';
+import { signalExitCode, watchShutdown } from '../daemon/shutdown.ts';
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
 import { openStore } from '../store/open-store.ts';
-import { EXIT, intFlag, parse } from './args.ts';
+import { intFlag, parse } from './args.ts';
 import { SERVE_HELP } from './command-help.ts';
 
 export async function serveCommand(argv: string[], deps: Deps, out: NodeJS.WritableStream): Promise<number> {
@@ -48,7 +48,7 @@ export async function serveCommand(argv: string[], deps: Deps, out: NodeJS.Writa
     const signal = await shutdown.received;
     out.write(`firmwarden serve: ${signal}: stopping\n`);
     await server.close();
-    return EXIT.ok;
+    return signalExitCode(signal);
   } finally {
     shutdown.dispose();
     await app.close();

@@ -11,6 +11,11 @@ export interface ShutdownWatch {
   dispose(): void;
 }
 
+/** Exit code after a stop a signal asked for (shell convention: 128 + signal number). */
+export function signalExitCode(name: string): number {
+  return name === 'SIGINT' ? 130 : 143;
+}
+
 /** Listens for the first SIGINT/SIGTERM (until disposed). */
 export function watchShutdown(): ShutdownWatch {
   const controller = new AbortController();

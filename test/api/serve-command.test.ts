@@ -88,7 +88,7 @@ describe('firmwarden serve', () => {
       });
       expect(accepted.status).toBe(202);
       child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await exited).toBe(143);
       expect(stdout).toContain('SIGTERM: stopping');
       expect(stderr).toContain('"caller":"ops"');
       expect(stderr).not.toContain(ops);
