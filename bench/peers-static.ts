@@ -3,8 +3,8 @@
  * Redfish-Mockup-Server: `<uri below /redfish/v1>/index.json`) over plain http on 127.0.0.1,
  * read-only, every file held in memory. Queries are ignored ($expand included), so every client
  * reads the same resources one by one. It runs as a child of bench/peers.ts so its CPU is
- * nobody's; it prints `listening <port>` and counts requests (GET /__requests answers the count
- * and resets it), so the bench can show each tool did the same work.
+ * nobody's; it prints `listening <port>` and counts requests (GET /__requests answers the counts of
+ * requests and connections and resets them), so the bench can show each tool did the same work.
  *
  *   node bench/peers-static.ts <mockup dir>
  */
@@ -32,14 +32,16 @@ load(dir);
 files.set('/redfish', Buffer.from('{"v1":"/redfish/v1/"}'));
 
 let requests = 0;
+let connections = 0;
 const server = createServer((req, res) => {
   const raw = req.url ?? '/';
   const q = raw.indexOf('?');
   let path = q < 0 ? raw : raw.slice(0, q);
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
   if (path === '/__requests') {
-    res.end(String(requests));
+    res.end(JSON.stringify({ requests, connections }));
     requests = 0;
+    connections = 0;
     return;
   }
   requests++;
@@ -51,6 +53,9 @@ const server = createServer((req, res) => {
   }
   res.writeHead(200, { 'content-type': 'application/json', 'odata-version': '4.0' });
   res.end(req.method === 'HEAD' ? undefined : body);
+});
+server.on('connection', () => {
+  connections++;
 });
 server.listen(0, '127.0.0.1', () => {
   const addr = server.address();

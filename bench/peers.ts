@@ -86,15 +86,21 @@ const port = await new Promise<number>((resolve, reject) => {
   server.once('exit', (code) => reject(new Error(`static server exited with ${code}`)));
 });
 const url = `http://127.0.0.1:${port}`;
-/** Requests the mockup server saw since the last call (a fresh connection: no stale keep-alive). */
-function takeRequests(): Promise<number> {
+/**
+ * Requests and connections the mockup server saw since the last call (asked on a fresh
+ * connection, not counted: a kept-alive one may have been closed by the server meanwhile).
+ */
+function takeRequests(): Promise<{ requests: number; connections: number }> {
   return new Promise((resolve, reject) => {
     get(`${url}/__requests`, { agent: false }, (res) => {
       let text = '';
       res.on('data', (d: Buffer) => {
         text += String(d);
       });
-      res.on('end', () => resolve(Number(text)));
+      res.on('end', () => {
+        const seen = JSON.parse(text) as { requests: number; connections: number };
+        resolve({ requests: seen.requests, connections: seen.connections - 1 });
+      });
     }).on('error', reject);
   });
 }
@@ -102,6 +108,7 @@ function takeRequests(): Promise<number> {
 interface Sample {
   value: number;
   requestsPerBmc?: number;
+  connectionsPerBmc?: number;
 }
 interface Measure {
   key: string;
@@ -109,14 +116,17 @@ interface Measure {
 }
 const bmcs = values.bmcs;
 const warm = values.warmup;
-const perBmc = (n: number) => n / (Number(bmcs) + Number(warm));
+const perBmc = (seen: { requests: number; connections: number }) => ({
+  requestsPerBmc: seen.requests / (Number(bmcs) + Number(warm)),
+  connectionsPerBmc: seen.connections / (Number(bmcs) + Number(warm)),
+});
 const measures: Measure[] = [
   {
     key: 'fw-members',
     run: async () => {
       await takeRequests();
       const r = runJson<{ cpuMsPerBmc: number }>(process.execPath, [FW_CHILD, 'members', url, bmcs, warm]);
-      return { value: r.cpuMsPerBmc, requestsPerBmc: perBmc(await takeRequests()) };
+      return { value: r.cpuMsPerBmc, ...perBmc(await takeRequests()) };
     },
   },
   {
@@ -124,7 +134,7 @@ const measures: Measure[] = [
     run: async () => {
       await takeRequests();
       const r = runJson<{ cpuMsPerBmc: number }>(process.execPath, [FW_CHILD, 'scan', url, bmcs, warm]);
-      return { value: r.cpuMsPerBmc, requestsPerBmc: perBmc(await takeRequests()) };
+      return { value: r.cpuMsPerBmc, ...perBmc(await takeRequests()) };
     },
   },
   {
@@ -142,7 +152,7 @@ if (sushyPython) {
       run: async () => {
         await takeRequests();
         const r = runJson<{ cpuMsPerBmc: number }>(sushyPython, ['-c', PY_SUSHY_INVENTORY, url, bmcs, warm]);
-        return { value: r.cpuMsPerBmc, requestsPerBmc: perBmc(await takeRequests()) };
+        return { value: r.cpuMsPerBmc, ...perBmc(await takeRequests()) };
       },
     },
     {
@@ -184,7 +194,9 @@ function cell(key: string): string {
   const lo = Math.min(...s.map((x) => x.value));
   const hi = Math.max(...s.map((x) => x.value));
   const reqs = s[0]?.requestsPerBmc;
-  return `${m.toFixed(2)} ms (${lo.toFixed(2)}–${hi.toFixed(2)})${reqs !== undefined ? `, ${reqs.toFixed(0)} req` : ''}`;
+  const conns = s[0]?.connectionsPerBmc;
+  const work = reqs !== undefined ? `, ${reqs.toFixed(0)} req/${(conns ?? 0).toFixed(1)} conn` : '';
+  return `${m.toFixed(2)} ms (${lo.toFixed(2)}–${hi.toFixed(2)})${work}`;
 }
 function ratio(peer: string, fw: string, goal?: number): string {
   const p = median((samples.get(peer) ?? []).map((x) => x.value));
@@ -231,7 +243,7 @@ const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((r) => (
 for (const r of rows) process.stdout.write(`${r.map((v, c) => v.padEnd(widths[c] as number)).join(' | ')}\n`);
 process.stdout.write(
   `medians (min–max) of ${runs} interleaved runs; (a): ${bmcs} BMC reads per sample after ${warm} warm-up, ` +
-    `req = requests per BMC seen by the mockup server; node ${process.version}` +
+    `req/conn = requests and connections per BMC seen by the mockup server; node ${process.version}` +
     `${sushyPython ? `, ${execFileSync(sushyPython, ['--version'], { encoding: 'utf8' }).trim()} (${sushyPython})` : ''}\n`,
 );
 for (const m of missing) process.stdout.write(`missing peer: ${m}\n`);
