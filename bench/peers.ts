@@ -9,6 +9,7 @@
  *     process: firmwarden's RedfishClient + readMembers, and its whole scanServer, vs OpenStack
  *     sushy (`Sushy(...).get_update_service().firmware_inventory.get_members()`). Each BMC read
  *     is a new client and connection; start-up and warm-up reads are not counted on either side.
+ *     A third row does the same GETs on a bare undici Pool: what Node's HTTP client alone costs.
  * (b) importing Dell's PowerEdge 11G Catalog.xml: loadCatalog vs Python's ElementTree pulling the
  *     same fields out of every SoftwareComponent (parse + walk only: no validation).
  * (c) start-up: `firmwarden --help` vs `python3 -c 'import sushy'` (whole-process CPU).
@@ -138,6 +139,14 @@ const measures: Measure[] = [
     },
   },
   {
+    key: 'fw-floor',
+    run: async () => {
+      await takeRequests();
+      const r = runJson<{ cpuMsPerBmc: number }>(process.execPath, [FW_CHILD, 'floor', url, bmcs, warm]);
+      return { value: r.cpuMsPerBmc, ...perBmc(await takeRequests()) };
+    },
+  },
+  {
     key: 'fw-catalog',
     run: async () => ({
       value: runJson<{ cpuMs: number }>(process.execPath, [FW_CHILD, 'catalog', CATALOG]).cpuMs,
@@ -219,6 +228,12 @@ const rows: string[][] = [
     cell('fw-scan'),
     `sushy ${cell('sushy-inventory')}`,
     ratio('sushy-inventory', 'fw-scan'),
+  ],
+  [
+    '(a) floor: same GETs, bare undici Pool',
+    cell('fw-floor'),
+    `sushy ${cell('sushy-inventory')}`,
+    ratio('sushy-inventory', 'fw-floor'),
   ],
   [
     '(b) CPU, Dell 11G Catalog.xml import (3.4 MB)',
