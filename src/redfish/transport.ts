@@ -289,7 +289,7 @@ export class RedfishTransport {
     return {
       status: res.statusCode,
       headers: flat,
-      body: parseBody(text, this.urlOf(req.uri), res.statusCode),
+      body: parseBody(text, () => this.urlOf(req.uri), res.statusCode),
       uri: req.uri,
     };
   }
@@ -373,7 +373,8 @@ function findCode(err: unknown, code: string): unknown {
 
 const NOT_BLANK = /\S/;
 
-function parseBody(text: string, url: string, status: number): unknown {
+/** `url` names the resource in the error; a function, since most bodies parse. */
+function parseBody(text: string, url: () => string, status: number): unknown {
   // A regex stops at the first non-blank character; trim() would copy the whole body first.
   if (!NOT_BLANK.test(text)) return undefined;
   try {
@@ -381,7 +382,7 @@ function parseBody(text: string, url: string, status: number): unknown {
   } catch (err) {
     // Error pages of some BMCs are HTML; an error status keeps its meaning without a body.
     if (status >= 400) return undefined;
-    throw new RedfishResponseError(url, `expected a JSON body, got ${JSON.stringify(text.slice(0, 60))}`, {
+    throw new RedfishResponseError(url(), `expected a JSON body, got ${JSON.stringify(text.slice(0, 60))}`, {
       cause: err,
     });
   }
