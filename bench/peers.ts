@@ -255,7 +255,14 @@ const rows: string[][] = [
   ],
 ];
 const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((r) => (r[c] as string).length)));
-for (const r of rows) process.stdout.write(`${r.map((v, c) => v.padEnd(widths[c] as number)).join(' | ')}\n`);
+for (const r of rows) {
+  process.stdout.write(
+    `${r
+      .map((v, c) => v.padEnd(widths[c] as number))
+      .join(' | ')
+      .trimEnd()}\n`,
+  );
+}
 process.stdout.write(
   `medians (min–max) of ${runs} interleaved runs; (a): ${bmcs} BMC reads per sample after ${warm} warm-up, ` +
     `req/conn = requests and connections per BMC seen by the mockup server; node ${process.version}` +
