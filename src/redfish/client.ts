@@ -145,7 +145,7 @@ export class RedfishClient {
   root(): Promise<ServiceRoot> {
     this.rootPromise ??= this.transport
       .send({ method: 'GET', uri: '/redfish/v1/', ...this.signalOf() })
-      .then((res) => parse(ServiceRootSchema, res.body, this.transport.urlOf('/redfish/v1/')));
+      .then((res) => parse(ServiceRootSchema, res.body, () => this.transport.urlOf('/redfish/v1/')));
     this.rootPromise.catch(() => {
       this.rootPromise = undefined;
     });
@@ -164,7 +164,7 @@ export class RedfishClient {
   /** GET a resource and validate it. */
   async get<S extends z.ZodType>(uri: string, schema: S, options: RequestOptions = {}): Promise<z.infer<S>> {
     const res = await this.request('GET', uri, options);
-    return parse(schema, res.body, this.transport.urlOf(uri));
+    return parse(schema, res.body, () => this.transport.urlOf(uri));
   }
 
   /** Sends an authenticated request; a 401 triggers one fresh login and one more try. */
@@ -311,10 +311,18 @@ export class RedfishClient {
   }
 }
 
-/** Validates a body; the error names the URI and the first failing field. */
-export function parse<S extends z.ZodType>(schema: S, body: unknown, url: string): z.infer<S> {
+/**
+ * Validates a body; the error names the URI and the first failing field. `url` may be a function,
+ * called only on failure (building a URL per valid response is wasted work in a sweep).
+ */
+export function parse<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  url: string | (() => string),
+): z.infer<S> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
+  if (typeof url === 'function') url = url();
   const issue = result.error.issues[0];
   const where = issue?.path.length ? issue.path.join('.') : '(root)';
   throw new RedfishResponseError(url, `unexpected response at ${where}: ${issue?.message ?? 'invalid'}`, {

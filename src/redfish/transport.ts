@@ -6,6 +6,7 @@
  */
 import { channel } from 'node:diagnostics_channel';
 import type { Readable } from 'node:stream';
+import { setImmediate as immediate } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import type { Clock } from '../deps.ts';
@@ -171,7 +172,7 @@ export class RedfishTransport {
 
   /** Sends a request, retrying what is safe to retry; throws typed errors for failures. */
   async send(req: TransportRequest): Promise<RedfishResponse> {
-    const deadline = new RequestDeadline(req, this.deadlineOf(req), this.urlOf(req.uri));
+    const deadline = new RequestDeadline(req, this.deadlineOf(req), () => this.urlOf(req.uri));
     try {
       return await this.tries({ ...req, signal: deadline.signal }, deadline);
     } finally {
@@ -188,7 +189,7 @@ export class RedfishTransport {
     req: TransportRequest & { signal: AbortSignal },
     deadline: RequestDeadline,
   ): Promise<RedfishResponse> {
-    const idempotent = req.idempotent ?? ['GET', 'HEAD', 'PUT', 'DELETE'].includes(req.method);
+    const idempotent = req.idempotent ?? IDEMPOTENT.has(req.method);
     // A streamed body is consumed by the first try: it can never be sent again.
     const streamed = req.body !== undefined && 'raw' in req.body && !Buffer.isBuffer(req.body.raw);
     const attempts = streamed ? 1 : (req.attempts ?? this.options.retry.attempts);
@@ -263,6 +264,11 @@ export class RedfishTransport {
         ...(req.signal ? { signal: req.signal } : {}),
       });
       text = await res.body.text();
+      // undici hands a kept-alive socket back one event-loop turn after the response ends (its
+      // guard against servers that close anyway); a request sent before that opens another
+      // connection, which for a BMC is a TLS handshake. One turn here keeps a sequential scan on
+      // one connection.
+      await immediate();
     } catch (err) {
       if (redfishRequestChannel.hasSubscribers) {
         const error = String((err as { code?: unknown }).code ?? (err as Error).name ?? 'error');
@@ -272,7 +278,10 @@ export class RedfishTransport {
     }
     if (redfishRequestChannel.hasSubscribers) this.publish(req.method, { status: res.statusCode }, started);
     const flat: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(res.headers)) flat[k] = Array.isArray(v) ? v.join(', ') : v;
+    for (const k in res.headers) {
+      const v = res.headers[k];
+      flat[k] = Array.isArray(v) ? v.join(', ') : v;
+    }
     this.options.recorder?.({
       method: req.method,
       uri: req.uri,
@@ -282,14 +291,17 @@ export class RedfishTransport {
       responseHeaders: flat,
       responseText: text,
     });
-    this.logger.debug(
-      { method: req.method, uri: req.uri, status: res.statusCode, ms: this.clock.now() - started },
-      'redfish request',
-    );
+    // Checked first: a sweep at info level would build this object for every request, for nothing.
+    if (this.logger.isLevelEnabled('debug')) {
+      this.logger.debug(
+        { method: req.method, uri: req.uri, status: res.statusCode, ms: this.clock.now() - started },
+        'redfish request',
+      );
+    }
     return {
       status: res.statusCode,
       headers: flat,
-      body: parseBody(text, this.urlOf(req.uri), res.statusCode),
+      body: parseBody(text, () => this.urlOf(req.uri), res.statusCode),
       uri: req.uri,
     };
   }
@@ -343,7 +355,11 @@ export class RedfishTransport {
 
   /** Closes idle sockets and waits for in-flight requests. */
   async close(): Promise<void> {
-    await this.pool.close();
+    // undici's close() builds a ClientDestroyedError (with its stack trace) for every connection
+    // and one for the pool even when nothing is left to wait for; an idle pool is destroyed with
+    // one shared error instead: the same sockets closed, no request to fail.
+    if (this.pool.stats.size === 0) await this.pool.destroy(POOL_CLOSED);
+    else await this.pool.close();
   }
 
   /** Drops everything at once (after a fatal error). */
@@ -351,6 +367,12 @@ export class RedfishTransport {
     await this.pool.destroy();
   }
 }
+
+/** Methods safe to repeat after an ambiguous failure (RFC 9110 §9.2.2). */
+const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+/** The error an idle pool is destroyed with in {@link RedfishTransport.close}; no request sees it. */
+const POOL_CLOSED = Object.assign(new Error('redfish transport closed'), { code: 'UND_ERR_DESTROYED' });
 
 function findCode(err: unknown, code: string): unknown {
   let e: unknown = err;
@@ -361,14 +383,18 @@ function findCode(err: unknown, code: string): unknown {
   return undefined;
 }
 
-function parseBody(text: string, url: string, status: number): unknown {
-  if (text.trim() === '') return undefined;
+const NOT_BLANK = /\S/;
+
+/** `url` names the resource in the error; a function, since most bodies parse. */
+function parseBody(text: string, url: () => string, status: number): unknown {
+  // A regex stops at the first non-blank character; trim() would copy the whole body first.
+  if (!NOT_BLANK.test(text)) return undefined;
   try {
     return JSON.parse(text);
   } catch (err) {
     // Error pages of some BMCs are HTML; an error status keeps its meaning without a body.
     if (status >= 400) return undefined;
-    throw new RedfishResponseError(url, `expected a JSON body, got ${JSON.stringify(text.slice(0, 60))}`, {
+    throw new RedfishResponseError(url(), `expected a JSON body, got ${JSON.stringify(text.slice(0, 60))}`, {
       cause: err,
     });
   }

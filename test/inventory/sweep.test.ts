@@ -2,6 +2,7 @@
  * Inventory over real HTTPS sockets against the simulator: every vendor profile, every fault
  * switch, session hygiene, TLS pinning and secrets kept out of the logs.
  */
+import { channel } from 'node:diagnostics_channel';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +119,28 @@ describe('inventory against every vendor profile', () => {
     const memberGets = Object.keys(bmc.stats.byRoute).filter((r) => /^GET .*FirmwareInventory\/.+/.test(r));
     expect(memberGets).toEqual([]);
   });
+});
+
+describe('connections', () => {
+  it.each(VENDORS)(
+    '%s: a scan makes one TLS connection (a handshake is the costliest step)',
+    async (vendor) => {
+      const bmc = fresh(firstOf(vendor));
+      const { deps } = testDeps();
+      let connected = 0;
+      const onConnect = () => {
+        connected++;
+      };
+      channel('undici:client:connected').subscribe(onConnect);
+      try {
+        const inv = await scanOne(serverOf(bmc), deps, { resets: true });
+        expect(inv.error).toBeUndefined();
+      } finally {
+        channel('undici:client:connected').unsubscribe(onConnect);
+      }
+      expect(connected).toBe(1);
+    },
+  );
 });
 
 describe('fault switches', () => {

@@ -21,6 +21,8 @@ let inFlight = 0;
 let maxInFlight = 0;
 /** Member index answering 404 (not retried), or -1. */
 let failing = -1;
+let connections = 0;
+const SHORT = '/redfish/v1/Short';
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -42,6 +44,12 @@ beforeAll(async () => {
         ...next,
       });
     }
+    if (path === SHORT) {
+      return json(200, {
+        '@odata.id': SHORT,
+        Members: [0, 1, 2].map((i) => ({ '@odata.id': `${BASE}/fw-${i}` })),
+      });
+    }
     const member = /\/fw-(\d+)$/.exec(path);
     if (member) {
       memberGets++;
@@ -57,6 +65,9 @@ beforeAll(async () => {
     }
     json(404, {});
   });
+  server.on('connection', () => {
+    connections++;
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -65,6 +76,7 @@ beforeEach(() => {
   memberGets = 0;
   maxInFlight = 0;
   failing = -1;
+  connections = 0;
 });
 
 function client(maxCollectionMembers?: number) {
@@ -87,6 +99,17 @@ describe('readMembers', () => {
     expect(members.map((m) => m.Id)).toEqual(Array.from({ length: MEMBERS }, (_, i) => `fw-${i}`));
     expect(memberGets).toBe(MEMBERS);
     expect(maxInFlight).toBeLessThanOrEqual(3);
+    // 150 members are worth all three connections.
+    expect(maxInFlight).toBe(3);
+    await c.close();
+  });
+
+  it('reads a short collection and its members on one connection (a new one costs a TLS handshake)', async () => {
+    const c = client();
+    const members = await readMembers(c, SHORT, ResourceSchema);
+    expect(members.map((m) => m.Id)).toEqual(['fw-0', 'fw-1', 'fw-2']);
+    expect(memberGets).toBe(3);
+    expect(connections).toBe(1);
     await c.close();
   });
 

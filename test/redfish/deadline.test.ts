@@ -2,10 +2,12 @@
  * Total deadlines over real loopback sockets: a BMC that trickles its body, one that never sends
  * headers, and uploads whose budget grows with their size. Deadlines are hundreds of ms here.
  */
+
+import { getEventListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedfishConnectionError } from '../../src/errors.ts';
+import { FirmwardenError, RedfishConnectionError } from '../../src/errors.ts';
 import { RedfishClient } from '../../src/redfish/client.ts';
 import { DEFAULT_TRANSPORT, RedfishTransport, type Timeouts } from '../../src/redfish/transport.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
@@ -131,6 +133,26 @@ describe('request deadlines', () => {
     expect(err.code).toBe('FW_ERR_TIMEOUT');
     expect(err.message).toContain('request deadline (deadlineMs) of 300 ms expired');
     await c.transport.destroy();
+  });
+
+  it("leaves no listener on a caller's signal once a request is over, and still obeys it", async () => {
+    routes.set('/redfish/v1/ok', (_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
+    );
+    routes.set('/redfish/v1/hang', () => {});
+    const t = transport({ totalMs: 5000 }, 1);
+    // A sweep's scan signal lives through every request of a server: nothing may pile up on it.
+    const caller = new AbortController();
+    for (let i = 0; i < 20; i++)
+      await t.send({ method: 'GET', uri: '/redfish/v1/ok', signal: caller.signal });
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+    const pending = t.send({ method: 'GET', uri: '/redfish/v1/hang', signal: caller.signal }).catch((e) => e);
+    setTimeout(() => caller.abort(new FirmwardenError('FW_ERR_TIMEOUT', 'scan deadline expired')), 50);
+    const err = await pending;
+    expect(err.code).toBe('FW_ERR_TIMEOUT');
+    expect(err.message).toContain('/redfish/v1/hang');
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+    await t.destroy();
   });
 
   it('sizes upload deadlines from the default rate, and takes a caller deadline as given', () => {
