@@ -4,18 +4,14 @@
  * gone: kill -9 proves it dead at once, no need to wait for the row to expire.
  */
 import { hostname } from 'node:os';
+import { processAlive } from '../process-alive.ts';
 import type { InstanceRecord } from '../store/types.ts';
 
 /** A holder "role:pid@host" on this host whose process no longer exists. */
 export function holderIsDead(holder: string): boolean {
   const m = /^[^:]+:(\d+)@(.+)$/.exec(holder);
   if (!m || m[2] !== hostname()) return false;
-  try {
-    process.kill(Number(m[1]), 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !processAlive(Number(m[1]));
 }
 
 /** Whether `holder` (an instance id) is alive at `now` by the heartbeat rows. */

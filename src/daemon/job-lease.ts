@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { describeError, FirmwardenError } from '../errors.ts';
+import { processAlive } from '../process-alive.ts';
 import type { Store } from '../store/types.ts';
 
 export type LeaseOutcome =
@@ -76,10 +77,5 @@ export async function takeJobLease(
 export function holderIsDead(holder: string): boolean {
   const m = /^[^:]+:(\d+)@([^#]+)#/.exec(holder);
   if (!m || m[2] !== hostname()) return false;
-  try {
-    process.kill(Number(m[1]), 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !processAlive(Number(m[1]));
 }

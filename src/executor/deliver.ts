@@ -4,11 +4,10 @@
  * Images stream from the image store, which re-verifies their digest as they are read: a corrupt
  * file aborts the upload instead of reaching the BMC whole. Never the whole image in memory.
  */
-import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { ImageStore } from '../catalog/image-store.ts';
 import { RedfishResponseError } from '../errors.ts';
 import type { RedfishClient } from '../redfish/client.ts';
+import { multipartUpdateBody } from '../redfish/multipart.ts';
 import { pathOf } from '../redfish/session.ts';
 import type { RedfishResponse } from '../redfish/transport.ts';
 import type { Accepted } from '../vendors/types.ts';
@@ -57,26 +56,12 @@ export async function pushMultipart(
   const uri = caps.multipart?.uri as string;
   const params: Record<string, unknown> = { Targets: d.targets };
   if (d.applyTime) params['@Redfish.OperationApplyTime'] = d.applyTime;
-  const boundary = `firmwarden-${randomBytes(12).toString('hex')}`;
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="UpdateParameters"\r\n` +
-      `Content-Type: application/json\r\n\r\n${JSON.stringify(params)}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="UpdateFile"; filename="${safeName(d.image.fileName)}"\r\n` +
-      'Content-Type: application/octet-stream\r\n\r\n',
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const image = store.open(d.image.sha256);
-  async function* parts() {
-    yield head;
-    yield* image;
-    yield tail;
-  }
   const res = await client.request('POST', uri, {
-    body: {
-      raw: Readable.from(parts(), { objectMode: false }),
-      contentType: `multipart/form-data; boundary=${boundary}`,
-      length: head.length + d.image.size + tail.length,
-    },
+    body: multipartUpdateBody(params, {
+      fileName: d.image.fileName,
+      size: d.image.size,
+      data: store.open(d.image.sha256),
+    }),
   });
   return delivered(client, res, d.taskFromAnswer);
 }
@@ -160,9 +145,4 @@ export function delivered(
   const found = res.status === 202 ? taskFromAnswer?.(res) : undefined;
   if (found) return { location: pathOf(found, client.transport.origin), status: res.status };
   return { status: res.status };
-}
-
-/** A file name safe inside a Content-Disposition header. */
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'image.bin';
 }

@@ -7,6 +7,7 @@
 import { appendFile, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FirmwardenError } from '../errors.ts';
+import { processAlive } from '../process-alive.ts';
 
 export interface JournalEntry {
   at: string;
@@ -94,19 +95,10 @@ export async function lockServer(dir: string, server: string): Promise<() => Pro
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(await readFile(file, 'utf8').catch(() => ''));
-      if (pid && pid !== process.pid && alive(pid)) break;
+      if (pid && pid !== process.pid && processAlive(pid)) break;
       if (pid === process.pid) break;
       await rm(file, { force: true });
     }
   }
   throw new FirmwardenError('FW_ERR_LOCKED', `${server}: another update session holds ${file}`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -10,6 +10,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../process-alive.ts';
 
 /** One recorded session. */
 export interface SessionRecord {
@@ -78,7 +79,7 @@ export class SessionLedger {
         continue;
       }
       // Another host's process (a shared state dir) cannot be checked from here: left alone.
-      if (rec.host !== hostname() || rec.pid === process.pid || alive(rec.pid)) continue;
+      if (rec.host !== hostname() || rec.pid === process.pid || processAlive(rec.pid)) continue;
       found.push({ ...rec, remove: () => rm(file, { force: true }) });
     }
     return found;
@@ -107,13 +108,4 @@ export class SessionLedger {
 /** A file-name-safe folder name for a BMC origin. */
 function keyOf(bmc: string): string {
   return bmc.replace(/^[a-z]+:\/\//i, '').replace(/[^A-Za-z0-9_.-]/g, '_');
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

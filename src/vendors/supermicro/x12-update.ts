@@ -9,12 +9,11 @@
  * A BMC that keeps one task instead (DMTF: Pending + Update.AwaitToUpdate until StartUpdate, which
  * answers 204) goes through the same steps; its task is then followed on.
  */
-import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { RedfishConnectionError } from '../../errors.ts';
 import { delivered } from '../../executor/deliver.ts';
 import { CollectionSchema, normalizeUri } from '../../redfish/models/index.ts';
+import { multipartUpdateBody } from '../../redfish/multipart.ts';
 import { assertNotFailed, followTask } from '../../redfish/task-monitor.ts';
 import type { Accepted, DeliverRequest, FlowContext } from '../types.ts';
 import { taskFromAccepted } from './accepted.ts';
@@ -118,27 +117,12 @@ async function upload(
   req: DeliverRequest,
   params: Record<string, unknown>,
 ): Promise<Accepted> {
-  const boundary = `firmwarden-${randomBytes(12).toString('hex')}`;
-  const file = req.image.fileName.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'image.bin';
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="UpdateParameters"\r\n` +
-      `Content-Type: application/json\r\n\r\n${JSON.stringify(params)}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="UpdateFile"; filename="${file}"\r\n` +
-      'Content-Type: application/octet-stream\r\n\r\n',
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const image = req.openImage();
-  async function* parts() {
-    yield head;
-    yield* image;
-    yield tail;
-  }
   const res = await ctx.client.request('POST', req.endpoint, {
-    body: {
-      raw: Readable.from(parts(), { objectMode: false }),
-      contentType: `multipart/form-data; boundary=${boundary}`,
-      length: head.length + req.image.size + tail.length,
-    },
+    body: multipartUpdateBody(params, {
+      fileName: req.image.fileName,
+      size: req.image.size,
+      data: req.openImage(),
+    }),
   });
   return delivered(ctx.client, res, taskFromAccepted);
 }
