@@ -154,6 +154,15 @@ export async function updateServer(
     actions: [],
     durationMs: 0,
   };
+  // A server whose inventory could not be read is a failure, never "nothing to do".
+  if (!plan.readable) {
+    const why = plan.decisions.find((d) => d.decision === 'unreadable-server')?.reason;
+    return {
+      ...report,
+      outcome: 'failed',
+      error: { code: 'FW_ERR_UNREADABLE', message: `inventory could not be read${why ? `: ${why}` : ''}` },
+    };
+  }
   const actions = plan.decisions.filter((d) => d.decision === 'upgrade' || d.decision === 'downgrade');
   if (actions.length === 0) return { ...report, durationMs: 0 };
 
