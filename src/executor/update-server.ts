@@ -242,6 +242,8 @@ export async function updateServer(
     // A BMC image an earlier session sent to a BMC that stages it silently (bmcweb: the task just
     // completes) is waiting for a Manager.Reset, not lost: reset the BMC rather than send it again.
     const bmcStagesSilently = env.driver.bmcImageAwaitsReset?.({ status: 0 }, undefined) ?? false;
+    // Taken as staged on the journal's word alone (no task shows them): checked after the reset.
+    const inferred: Work[] = [];
     for (const w of work) {
       if (verifyComponent(w.expected, before, plan.vendor).state === 'verified') {
         Object.assign(w, { delivered: true });
@@ -256,6 +258,7 @@ export async function updateServer(
           ? 'sent by an earlier session (journal); its task is no longer listed'
           : undefined);
       if (task) {
+        if (!resumed.staged.has(w.expected.uri)) inferred.push(w);
         await resumeStaged(env, w, task);
         continue;
       }
@@ -272,14 +275,15 @@ export async function updateServer(
     // A stop asked for now must not start a host reset (a production outage) it cannot finish.
     if (options.signal?.aborted) throw options.signal.reason;
     // 4. One host reset for everything staged, then the final read.
-    let after = await scanServer(client, server, deps.clock);
-    const toActivate = work.filter(
-      (w) =>
-        w.delivered &&
-        (w.staged || w.decision.target?.requires.reboot) &&
-        verifyComponent(w.expected, after, plan.vendor).state !== 'verified',
-    );
-    if (toActivate.length > 0 && options.resetHost !== false) {
+    const activate = async (batch: Work[]): Promise<ServerInventory> => {
+      const now = await scanServer(client as RedfishClient, server, deps.clock);
+      const toActivate = batch.filter(
+        (w) =>
+          w.delivered &&
+          (w.staged || w.decision.target?.requires.reboot) &&
+          verifyComponent(w.expected, now, plan.vendor).state !== 'verified',
+      );
+      if (toActivate.length === 0 || options.resetHost === false) return now;
       // Staged for "a reset inside the window": the reset must not come before the window opens.
       if (env.windowStart !== undefined && env.windowStart > deps.clock.now()) {
         emit(
@@ -288,15 +292,31 @@ export async function updateServer(
         await deps.clock.sleep(env.windowStart - deps.clock.now(), options.signal);
       }
       await options.journal.append({ server: server.name, event: 'host-reset-intent' });
-      report.hostReset = await resetHost(client, deps.clock, {
+      report.hostReset = await resetHost(client as RedfishClient, deps.clock, {
         graceMs: t.hostResetMs,
         allowForce: options.allowForceReset ?? false,
         pollMs: t.pollMs,
         onStep: (step) => emit(step),
-        done: resetObserver(client, server, deps, toActivate, plan.vendor),
+        done: resetObserver(client as RedfishClient, server, deps, toActivate, plan.vendor),
       });
       await options.journal.append({ server: server.name, event: 'host-reset', how: report.hostReset });
-      after = await scanServer(client, server, deps.clock);
+      return scanServer(client as RedfishClient, server, deps.clock);
+    };
+    let after = await activate(work);
+    // A journal intent the reset did not activate: the dead session died before the BMC took the
+    // image. With nothing left staged, sending it now cannot apply anything twice.
+    const unsent = inferred.filter(
+      (w) => verifyComponent(w.expected, after, plan.vendor).state === 'unchanged',
+    );
+    if (unsent.length > 0 && !options.signal?.aborted) {
+      for (const w of unsent) {
+        Object.assign(w, { delivered: false, staged: false });
+        emit('not activated by the reset: the earlier session never delivered it; sending it now', {
+          component: w.expected.name,
+        });
+        await deliverOne(env, w);
+      }
+      after = await activate(unsent);
     }
     for (const w of work) if (w.delivered) judge(w, verifyComponent(w.expected, after, plan.vendor));
   } catch (err) {
