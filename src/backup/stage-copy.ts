@@ -4,8 +4,6 @@
  * Multipart when offered (the image streams from the store, re-verified as it is read), else
  * SimpleUpdate pulling from firmwarden's image server. The task is followed to its end.
  */
-import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { ImageStore } from '../catalog/image-store.ts';
 import type { Clock } from '../deps.ts';
 import { UnsupportedError } from '../errors.ts';
@@ -13,6 +11,7 @@ import type { UpdateCapabilities } from '../executor/capabilities.ts';
 import type { ImageGrantor } from '../executor/update-server.ts';
 import type { RedfishClient } from '../redfish/client.ts';
 import type { RedfishResponse } from '../redfish/index.ts';
+import { multipartUpdateBody } from '../redfish/multipart.ts';
 import { pathOf } from '../redfish/session.ts';
 import { assertNotFailed, followTask } from '../redfish/task-monitor.ts';
 
@@ -75,26 +74,11 @@ export async function stageIntoSlice(
 
 async function postMultipart(env: StageEnv, volume: string, image: StoredCopy): Promise<RedfishResponse> {
   const params = { Targets: [volume], Stage: true };
-  const boundary = `firmwarden-${randomBytes(12).toString('hex')}`;
-  const name = image.fileName.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'image.bin';
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="UpdateParameters"\r\n` +
-      `Content-Type: application/json\r\n\r\n${JSON.stringify(params)}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="UpdateFile"; filename="${name}"\r\n` +
-      'Content-Type: application/octet-stream\r\n\r\n',
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const bytes = env.store.open(image.sha256);
-  async function* parts() {
-    yield head;
-    yield* bytes;
-    yield tail;
-  }
   return env.client.request('POST', env.caps.multipart?.uri as string, {
-    body: {
-      raw: Readable.from(parts(), { objectMode: false }),
-      contentType: `multipart/form-data; boundary=${boundary}`,
-      length: head.length + image.size + tail.length,
-    },
+    body: multipartUpdateBody(params, {
+      fileName: image.fileName,
+      size: image.size,
+      data: env.store.open(image.sha256),
+    }),
   });
 }

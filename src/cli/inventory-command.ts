@@ -14,22 +14,27 @@ import { EXIT, intFlag, parse } from './args.ts';
 import { INVENTORY_HELP } from './command-help.ts';
 import { progressBar, table } from './render.ts';
 
+/** The flags that name one BMC without a fleet file (`--bmc URL --user …`); `singleBmc` reads them. */
+export const SINGLE_BMC_OPTIONS = {
+  bmc: { type: 'string' },
+  user: { type: 'string' },
+  'password-env': { type: 'string' },
+  'password-file': { type: 'string' },
+  ca: { type: 'string' },
+  fingerprint: { type: 'string' },
+  insecure: { type: 'boolean' },
+  'allow-http': { type: 'boolean' },
+  vendor: { type: 'string' },
+} as const;
+
 export async function inventoryCommand(
   argv: string[],
   deps: Deps,
   out: NodeJS.WritableStream,
 ): Promise<number> {
   const { values } = parse('inventory', argv, {
+    ...SINGLE_BMC_OPTIONS,
     fleet: { type: 'string' },
-    bmc: { type: 'string' },
-    user: { type: 'string' },
-    'password-env': { type: 'string' },
-    'password-file': { type: 'string' },
-    ca: { type: 'string' },
-    fingerprint: { type: 'string' },
-    insecure: { type: 'boolean' },
-    'allow-http': { type: 'boolean' },
-    vendor: { type: 'string' },
     json: { type: 'boolean' },
     concurrency: { type: 'string' },
     // Read by cli/signals.ts (where sessions are recorded).

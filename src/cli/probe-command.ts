@@ -11,23 +11,15 @@ import { startReplayServer } from '../probe/replay-server.ts';
 import { readTrace } from '../probe/trace.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { PROBE_HELP } from './command-help.ts';
-import { singleBmc } from './inventory-command.ts';
+import { SINGLE_BMC_OPTIONS, singleBmc } from './inventory-command.ts';
 import { renderProbe } from './probe-render.ts';
 import { progressBar } from './render.ts';
 
 export async function probeCommand(argv: string[], deps: Deps, out: NodeJS.WritableStream): Promise<number> {
   const { values } = parse('probe', argv, {
+    ...SINGLE_BMC_OPTIONS,
     fleet: { type: 'string' },
     server: { type: 'string', multiple: true },
-    bmc: { type: 'string' },
-    user: { type: 'string' },
-    'password-env': { type: 'string' },
-    'password-file': { type: 'string' },
-    ca: { type: 'string' },
-    fingerprint: { type: 'string' },
-    insecure: { type: 'boolean' },
-    'allow-http': { type: 'boolean' },
-    vendor: { type: 'string' },
     json: { type: 'boolean' },
     record: { type: 'string' },
     concurrency: { type: 'string' },
