@@ -249,7 +249,9 @@ export class SimulatedBmc implements SimBmc, SimHost, PipelineHost {
   }
 
   location(path: string): string {
-    // iLO answers an absolute Location with a trailing slash; the others a relative path.
+    // iLO 5 (2.30+) and iLO 6 answer an absolute Location with a trailing slash (HPE blog "HPE
+    // firmware updates: Part 3", figure 24: "Location: https://ilo-hst360g10/redfish/v1/TaskService/
+    // TaskMonitors/9/"); the others a relative path.
     return this.profile.trailingSlash ? `${this.url}${path}/` : path;
   }
 

@@ -95,6 +95,13 @@ describe('SimpleUpdate request checks', () => {
     ['openbmc', { ImageURI: 'http://x/y' }, 400, /ActionParameterValueNotInList$/],
     // Supermicro's ActionInfo requires Targets and allows only the Manager and the Bios.
     ['supermicro', { ImageURI: 'http://x/y', TransferProtocol: 'HTTP' }, 400, /ActionParameterMissing$/],
+    // FAQ 45630's form: an ImageURI without a scheme needs TransferProtocol.
+    [
+      'supermicro',
+      { ImageURI: '127.0.0.1/bios.bin', Targets: ['/redfish/v1/Systems/1/Bios'] },
+      400,
+      /ActionParameterMissing$/,
+    ],
     [
       'supermicro',
       {
@@ -152,6 +159,17 @@ describe('SimpleUpdate downloads', () => {
       { url: `${http.url}/bios-9.1.fwsim`, bytes: genericBios('P79 v9.1').length, status: 200, ranges: [] },
     ]);
     expect(await versions(s)).toContain('P79 v9.1');
+  });
+
+  it('Supermicro takes the protocol from the ImageURI scheme when TransferProtocol is absent', async () => {
+    // DMTF's rf_update.py sends no TransferProtocol; the ActionInfo must not demand it.
+    const s = new Session(caller, bmcOf('supermicro'));
+    await s.login();
+    const r = await simpleUpdate(s, {
+      ImageURI: `${http.url}/missing.fwsim`,
+      Targets: ['/redfish/v1/Systems/1/Bios'],
+    });
+    expect(r.status).toBe(202);
   });
 
   it('a download that fails is a 202 whose task ends in Exception with Update.TransferFailed', async () => {

@@ -175,13 +175,26 @@ function build(b: BmcBuilder): void {
     { countSkew: 1 },
     { Description: 'Collection of Firmware Inventory' },
   );
+  // X11-X13 SimpleUpdate as Supermicro's FAQ 45630 ("Which Redfish API endpoint should be used for
+  // SimpleUpdate firmware updates?") documents it: 202, a body of ImageURI, TransferProtocol and
+  // Targets (the Manager for the BMC image; the system's BIOS for a BIOS image), the image on an
+  // FTP, HTTP or HTTPS server. Its example ImageURI is "<file ip>/<path>" with no scheme, so the
+  // protocol comes from TransferProtocol there; nothing public says the BMC refuses a request whose
+  // ImageURI names its scheme without TransferProtocol, so the simulator takes the scheme (DSP0268
+  // SimpleUpdate) and asks for TransferProtocol only when the URI has none. Targets stays required:
+  // the FAQ's requests always name the component.
   b.tree.put(`${US}/SimpleUpdateActionInfo`, {
     '@odata.type': '#ActionInfo.v1_1_2.ActionInfo',
     Id: 'SimpleUpdateActionInfo',
     Name: 'SimpleUpdate Action Info',
     Parameters: [
       { Name: 'ImageURI', Required: true, DataType: 'String' },
-      { Name: 'TransferProtocol', Required: true, DataType: 'String', AllowableValues: ['HTTP', 'HTTPS'] },
+      {
+        Name: 'TransferProtocol',
+        Required: false,
+        DataType: 'String',
+        AllowableValues: ['HTTP', 'HTTPS', 'FTP'],
+      },
       {
         Name: 'Targets',
         Required: true,
