@@ -17,7 +17,8 @@ export function renderProbe(probe: FleetProbe): string {
 
 function renderServer(r: ProbeReport): string {
   const kv: string[][] = [
-    ['family', `${r.family} — ${r.generation}`],
+    ['family', `${r.family} — ${r.generation} (${r.generationFrom})`],
+    ['manager', r.manager ?? 'not stated'],
     [
       'service',
       [r.vendor, r.product, r.redfishVersion && `Redfish ${r.redfishVersion}`].filter(Boolean).join(', '),

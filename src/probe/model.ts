@@ -83,8 +83,12 @@ export interface ProbeReport {
   product?: string;
   /** The driver firmwarden chose. */
   family: Vendor;
-  /** Manager model and firmware: what tells the firmware generation. */
+  /** The firmware generation the driver read ("iDRAC 9", "iLO 5", "X12"), or "unknown". */
   generation: string;
+  /** What the generation was read from, or why it could not be. */
+  generationFrom: string;
+  /** The Manager's model and firmware, as it states them. */
+  manager?: string;
   model?: string;
   update?: UpdateOffer;
   /** How firmwarden will follow an update's progress on this BMC, one line per way. */

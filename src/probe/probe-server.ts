@@ -16,6 +16,7 @@ import { RedfishClient } from '../redfish/client.ts';
 import type { ExchangeRecorder } from '../redfish/exchange.ts';
 import type { ServiceRoot, UpdateService } from '../redfish/models/index.ts';
 import { detectDriver } from '../vendors/detect.ts';
+import type { GenerationFacts, VendorDriver } from '../vendors/types.ts';
 import { describeFollow } from './follow-wording.ts';
 import type { BackupFacts, ProbeReport, SessionFacts, UpdateOffer } from './model.ts';
 import {
@@ -101,6 +102,9 @@ async function probeWith(client: RedfishClient, server: ResolvedServer, deps: De
   for (const c of view?.inventory.components ?? []) {
     if (c.version === '') oddities.push(`${c.name} (${c.id}) reports no Version`);
   }
+  const managerText = [manager?.Model, manager?.FirmwareVersion && `firmware ${manager.FirmwareVersion}`]
+    .filter(Boolean)
+    .join(', ');
   const ctx = {
     driver,
     managers: managers?.links ?? [],
@@ -115,12 +119,8 @@ async function probeWith(client: RedfishClient, server: ResolvedServer, deps: De
     ...(root.Vendor ? { vendor: root.Vendor } : {}),
     ...(root.Product ? { product: root.Product } : {}),
     family: driver.vendor,
-    generation:
-      [manager?.Model, manager?.FirmwareVersion && `firmware ${manager.FirmwareVersion}`]
-        .filter(Boolean)
-        .join(', ') ||
-      root.Product ||
-      'unknown (no Manager model or firmware version)',
+    ...generationOf(driver, { root, manager, systemModel: view?.inventory.model }),
+    ...(managerText ? { manager: managerText } : {}),
     ...(view?.inventory.model ? { model: view.inventory.model } : {}),
     ...(caps ? { update: offerOf(caps, view?.updateService) } : {}),
     follow: describeFollow(driver, root.Tasks !== undefined),
@@ -144,6 +144,27 @@ async function probeWith(client: RedfishClient, server: ResolvedServer, deps: De
     sessions: { auth: 'none', ...sessions?.facts },
     oddities,
     errors,
+  };
+}
+
+/** The driver's reading of the generation, or why there is none. */
+function generationOf(
+  driver: VendorDriver,
+  facts: GenerationFacts,
+): Pick<ProbeReport, 'generation' | 'generationFrom'> {
+  if (!driver.generation) {
+    return {
+      generation: 'unknown',
+      generationFrom: `the ${driver.vendor} driver tells no generations apart`,
+    };
+  }
+  const reading = driver.generation(facts);
+  if (reading) return { generation: reading.name, generationFrom: reading.from };
+  return {
+    generation: 'unknown',
+    generationFrom: facts.manager
+      ? `nothing in the Manager, service root or system model names a ${driver.vendor} generation`
+      : 'no Manager to read it from (none linked, or see errors)',
   };
 }
 

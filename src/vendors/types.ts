@@ -129,6 +129,23 @@ export interface UpdateFlow {
   bmcImageAwaitsReset?(accepted: Accepted, outcome: TaskOutcome | undefined): boolean;
 }
 
+/** A firmware generation as a driver reads it, and what it was read from. */
+export interface GenerationReading {
+  /** The family's own name for the generation: "iDRAC 9", "iLO 5", "XCC2", "X12", "bmcweb". */
+  name: string;
+  /** The evidence, for the operator: `Manager Model "14G Monolithic"`. */
+  from: string;
+}
+
+/** What a driver may read a generation from: all of it is read by probe anyway. */
+export interface GenerationFacts {
+  root: ServiceRoot;
+  /** The first Manager, when it could be read. */
+  manager?: Manager | undefined;
+  /** The first ComputerSystem's Model (Supermicro reports its baseboard there). */
+  systemModel?: string | undefined;
+}
+
 export interface VendorDriver extends UpdateFlow {
   readonly vendor: Vendor;
   /** True when the service root says this is the vendor's BMC. */
@@ -138,6 +155,11 @@ export interface VendorDriver extends UpdateFlow {
    * Only asked when no driver matched the root.
    */
   matchesManager?(manager: Manager): boolean;
+  /**
+   * The firmware generation (iDRAC 8 vs 9, iLO 5 vs 6, ...) where this family's payloads tell it;
+   * undefined when they do not. Absent: the family has no generations firmwarden tells apart.
+   */
+  generation?(facts: GenerationFacts): GenerationReading | undefined;
   /** Normalizes one inventory member. */
   readMember(member: SoftwareInventory): MemberReading;
   /** The id catalogs filter models by (Dell SystemID as 4 hex digits, HPE/Lenovo SKU). */

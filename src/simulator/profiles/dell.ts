@@ -151,7 +151,10 @@ function build(b: BmcBuilder, generation: IdracGeneration): void {
     Description: 'BMC',
     ManagerType: 'BMC',
     FirmwareVersion: idracVersion,
-    Model: '11G Monolithic',
+    // The Manager names the iDRAC's own server generation, as a real iDRAC 8 ("13G Monolithic")
+    // and iDRAC 9 ("14G Monolithic", Wikimedia spicerack tests/unit/test_redfish.py) do, whatever
+    // the 11G data above (see the header).
+    Model: idrac9 ? '14G Monolithic' : '13G Monolithic',
     PowerState: 'On',
     LastResetTime: BOOTED_AT,
     Status: { State: 'Enabled', Health: 'OK' },

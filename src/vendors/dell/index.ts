@@ -8,6 +8,7 @@ import type { InventoryComponent } from '../../inventory/model.ts';
 import { generic } from '../generic/index.ts';
 import { dmtfIdentity } from '../identity.ts';
 import type { VendorDriver } from '../types.ts';
+import { idracGeneration } from './generation.ts';
 import { dellSystemId, isDell, isIdracManager, readDellMember } from './identity.ts';
 import { followJob } from './job-service.ts';
 import { dellTaskState } from './task-state.ts';
@@ -18,6 +19,7 @@ export const dell = {
   vendor: 'dell',
   matches: isDell,
   matchesManager: isIdracManager,
+  generation: idracGeneration,
   readMember: readDellMember,
   systemId: dellSystemId,
   deliver: deliverToInventory,

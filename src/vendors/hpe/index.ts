@@ -11,6 +11,7 @@
 import { generic } from '../generic/index.ts';
 import { dmtfIdentity } from '../identity.ts';
 import type { VendorDriver } from '../types.ts';
+import { iloGeneration } from './generation.ts';
 import { isHpe, readHpeMember } from './identity.ts';
 import { afterIloTask, deliverToIlo, followIlo } from './upload-file.ts';
 
@@ -18,6 +19,7 @@ export const hpe = {
   ...generic,
   vendor: 'hpe',
   matches: isHpe,
+  generation: iloGeneration,
   readMember: readHpeMember,
   deliver: deliverToIlo,
   followUntracked: followIlo,

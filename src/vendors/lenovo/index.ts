@@ -5,6 +5,7 @@
 import { generic } from '../generic/index.ts';
 import { dmtfIdentity } from '../identity.ts';
 import type { VendorDriver } from '../types.ts';
+import { xccGeneration } from './generation.ts';
 import { isLenovo, readLenovoMember } from './identity.ts';
 import { followJob, jobOfTask } from './job-service.ts';
 
@@ -19,6 +20,7 @@ export const lenovo = {
   ...generic,
   vendor: 'lenovo',
   matches: isLenovo,
+  generation: xccGeneration,
   readMember: readLenovoMember,
   // XCC's SoftwareId is the build id of what is installed ("TEI3E4D"): it changes with every
   // release, so it names a version, not a component.

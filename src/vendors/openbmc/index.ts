@@ -5,10 +5,12 @@
  */
 import { generic } from '../generic/index.ts';
 import type { VendorDriver } from '../types.ts';
+import { bmcwebGeneration } from './generation.ts';
 
 export const openbmc = {
   ...generic,
   vendor: 'openbmc',
+  generation: bmcwebGeneration,
   // Some OpenBMC builds (and the Redfish mockups built from them) name OpenBMC in the root.
   matches: (root) => /openbmc/i.test(root.Vendor ?? '') || root.Oem?.['OpenBMC'] !== undefined,
   // bmcweb's ServiceRoot has neither Vendor nor Oem (redfish-core/lib/service_root.hpp); its

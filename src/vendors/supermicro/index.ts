@@ -5,6 +5,7 @@
 import { generic } from '../generic/index.ts';
 import type { VendorDriver } from '../types.ts';
 import { taskFromAccepted } from './accepted.ts';
+import { boardGeneration } from './generation.ts';
 import { deliverX12 } from './x12-update.ts';
 
 export const supermicro = {
@@ -13,6 +14,7 @@ export const supermicro = {
   matches: (root) => /supermicro/i.test(root.Vendor ?? '') || root.Oem?.['Supermicro'] !== undefined,
   // Older BMC firmware answers 202 without Location: the task is in the Accepted object's args.
   taskFromAnswer: taskFromAccepted,
+  generation: boardGeneration,
   // X12/X13: upload and a verify task, then StartUpdate and a second task that flashes.
   deliver: deliverX12,
 } satisfies VendorDriver;
