@@ -2,7 +2,8 @@
  * Conformance corpus: every trace under traces/<name>/ (simulator profiles, DMTF mockups) is
  * replayed, and `probe` and `inventory` must give the reports recorded from the live service,
  * answering every request from the trace. After a change to what they read or report, re-record:
- *   node test/conformance/record-traces.ts --mockup dmtf-public-tower=DIR   (see README.md)
+ *   node test/conformance/record-traces.ts --mockup dmtf-public-tower=DIR \
+ *     --mockup dmtf-public-rackmount1=bench/fixtures/dmtf-public-rackmount1   (see README.md)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,11 +23,12 @@ const deps = defaultDeps({ logger: captureLogger('error').logger });
 const RERECORD = 'recorded report differs: if the change is intended, re-record (test/conformance/README.md)';
 
 describe('conformance traces', () => {
-  it('ship the six simulator profiles and a DMTF mockup', () => {
+  it('ship the six simulator profiles and the DMTF public-tower and public-rackmount1 mockups', () => {
     for (const v of ['generic', 'dell', 'hpe', 'lenovo', 'supermicro', 'openbmc']) {
       expect(NAMES).toContain(`sim-${v}`);
     }
-    expect(NAMES.some((n) => n.startsWith('dmtf-'))).toBe(true);
+    expect(NAMES).toContain('dmtf-public-tower');
+    expect(NAMES).toContain('dmtf-public-rackmount1');
   });
 
   it.each(NAMES)('%s: probe and inventory from the replay match the live reports', async (name) => {
