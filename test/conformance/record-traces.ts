@@ -4,6 +4,7 @@
  * a probe and the probe and inventory reports of the live run, which traces.test.ts must reproduce
  * from the trace alone. Run after a change to what probe or inventory read or report:
  *   node test/conformance/record-traces.ts [--mockup dmtf-public-tower=/path/to/public-tower]
+ *     [--mockup dmtf-public-rackmount1=bench/fixtures/dmtf-public-rackmount1]
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
