@@ -30,6 +30,7 @@ import {
   sasDrive,
 } from './common.ts';
 import { type DellComponent, dellMembers, R710_COMPONENTS } from './dell-inventory.ts';
+import { addDellJobService, registerDellJobService } from './dell-job-service.ts';
 import { DELL_JOBS, dellJobBody } from './dell-jobs.ts';
 import { dellUpdateService, type IdracGeneration } from './dell-update-service.ts';
 import { BOOTED_AT } from './last-reset.ts';
@@ -230,6 +231,7 @@ function build(b: BmcBuilder, generation: IdracGeneration): void {
   addCollection(b, DELL_JOBS, 'DellJobCollection', 'JobQueue', {
     Description: 'Collection of Job Instances',
   });
+  addDellJobService(b);
 }
 
 const idrac9Profile: VendorProfile = {
@@ -299,6 +301,7 @@ const idrac9Profile: VendorProfile = {
     basicAuth: true,
   },
   build: (b) => build(b, 'idrac9'),
+  register: registerDellJobService,
 };
 
 /**
