@@ -101,6 +101,39 @@ describe('firmwarden host power', () => {
     expect(bmc(1).powerState).toBe('On');
   });
 
+  it('graceful-off the OS ignores: a timeout, or with --force a ForceOff after it', async () => {
+    bmc(1).setUpdateFaults({ gracefulIgnored: true });
+    try {
+      const args = [
+        'power',
+        'graceful-off',
+        '--fleet',
+        fleetFile,
+        '--server',
+        'sim-0002',
+        '--poll-ms',
+        '20',
+        '--timeout',
+        '1',
+        '--json',
+      ];
+      const ignored = await run(hostCommand, ...args);
+      expect(ignored.code).toBe(1);
+      expect(ignored.json().servers[0].error.code).toBe('FW_ERR_POWER_TIMEOUT');
+      expect(bmc(1).powerState).toBe('On');
+      const forced = await run(hostCommand, ...args, '--force');
+      expect(forced.code).toBe(0);
+      expect(forced.json().servers[0].result).toMatchObject({
+        sent: ['GracefulShutdown', 'ForceOff'],
+        after: 'Off',
+      });
+    } finally {
+      bmc(1).setUpdateFaults({ gracefulIgnored: false });
+    }
+    await run(hostCommand, 'power', 'on', '--fleet', fleetFile, '--server', 'sim-0002', ...FAST);
+    expect(bmc(1).powerState).toBe('On');
+  });
+
   it('refuses a host or BMC reset while the BMC is still writing firmware, --force or not', async () => {
     // A BMC of its own, named by --bmc flags: its task never ends (taskStuck).
     const busy = await startSimulatedBmc({ vendor: 'generic', tls: false, seed: 19 });
