@@ -17,12 +17,18 @@ import { taskPhase } from '../vocab.ts';
  */
 const WRITING_STATES = new Set(['New', 'Starting', 'Running']);
 
-/** True when the task is writing: a DMTF running state, or a family's own state its driver reads as active. */
+/**
+ * True when the task is writing: a DMTF running state, or a family's own state its driver reads
+ * as active. Given a driver, a state neither DMTF nor the driver knows counts as writing too: a
+ * reset is never made on a guess. Without one (resume.ts, which waits rather than refuses) only
+ * the DMTF running states count.
+ */
 function writing(task: Task, driver?: Pick<VendorDriver, 'taskState'>): boolean {
   const state = task.TaskState ?? '';
   if (WRITING_STATES.has(state)) return true;
-  if (taskPhase(state) !== undefined) return false;
-  return driver?.taskState?.(state, task) === 'active';
+  if (state === '' || taskPhase(state) !== undefined || driver === undefined) return false;
+  const verdict = driver.taskState?.(state, task);
+  return verdict === undefined || verdict === 'active';
 }
 
 /**
