@@ -8,7 +8,7 @@ import { assertNotWriting } from '../executor/bmc-busy.ts';
 import { findReset, waitFor } from '../executor/host-reset.ts';
 import type { RedfishClient } from '../redfish/client.ts';
 import { readMembers } from '../redfish/collection.ts';
-import { ComputerSystemSchema } from '../redfish/models/index.ts';
+import { type ComputerSystem, ComputerSystemSchema } from '../redfish/models/index.ts';
 import type { ServerHandle } from './each-server.ts';
 
 /** What an operator asks of the host's power (ipmitool/bmclib words). */
@@ -75,31 +75,30 @@ export interface HostPowerResult {
   note?: string;
 }
 
-async function powerState(
-  client: RedfishClient,
-  systemUri?: string,
-): Promise<{ uri: string; power?: string; lastReset?: string }> {
-  const uri = systemUri;
-  if (uri === undefined) {
-    const root = await client.root();
-    const systems = root.Systems
-      ? await readMembers(client, root.Systems['@odata.id'], ComputerSystemSchema)
-      : [];
-    const s = systems[0];
-    if (!s) throw new UnsupportedError(`${client.name}: no ComputerSystem`);
-    return {
-      uri: s['@odata.id'],
-      ...(s.PowerState ? { power: s.PowerState } : {}),
-      ...(s.LastResetTime ? { lastReset: s.LastResetTime } : {}),
-    };
-  }
-  // One try per poll: a retry would hide the moment the state changes.
-  const s = await client.get(uri, ComputerSystemSchema, { attempts: 1 });
+interface PowerReading {
+  uri: string;
+  power?: string;
+  lastReset?: string;
+}
+
+function reading(s: ComputerSystem): PowerReading {
   return {
-    uri,
+    uri: s['@odata.id'],
     ...(s.PowerState ? { power: s.PowerState } : {}),
     ...(s.LastResetTime ? { lastReset: s.LastResetTime } : {}),
   };
+}
+
+/** The first system's power; with its URI known, one try per read (a retry would hide a change). */
+async function powerState(client: RedfishClient, systemUri?: string): Promise<PowerReading> {
+  if (systemUri !== undefined)
+    return reading(await client.get(systemUri, ComputerSystemSchema, { attempts: 1 }));
+  const root = await client.root();
+  const systems = root.Systems
+    ? await readMembers(client, root.Systems['@odata.id'], ComputerSystemSchema)
+    : [];
+  if (!systems[0]) throw new UnsupportedError(`${client.name}: no ComputerSystem`);
+  return reading(systems[0]);
 }
 
 /** Runs one power action on one server. */
