@@ -1,4 +1,5 @@
 /** firmwarden's library entry point: the core the CLI, the HTTP API and the jobs are built on. */
+export * from './actions/index.ts';
 export * from './api/index.ts';
 export * from './backup/index.ts';
 export * from './catalog/index.ts';

@@ -13,6 +13,8 @@ usage: firmwarden <command> [options]
 commands:
   inventory   read what firmware every server runs
   probe       read-only: what a BMC offers and what firmwarden will do with it (--record a trace)
+  bmc         BMC actions outside an update: bmc reset, bmc clear-jobs (a stuck job/task queue)
+  host        the host's power: host power on|off|graceful-off|cycle|status
   catalog     show a catalog (native, Dell Catalog.xml, HPE fwrepo.json) or sync its images
   plan        decide, per server and component, what to update and why
   update      push, apply, reset and verify firmware on chosen servers
@@ -226,3 +228,36 @@ fallback; sessions; TLS certificate; family and generation; anything odd.
 cookies, session ids and user names removed — attach it to a bug report.
 --replay TRACE answers the probe from such a file (a replay server on 127.0.0.1): the report the
 recording BMC gave, reproduced offline.`;
+
+/** Selection flags shared by the action commands (bmc, host). */
+const ACTION_SELECTION = `servers: --bmc URL --user NAME (--password-env VAR | --password-file FILE)
+           [--ca FILE | --fingerprint SHA256 | --insecure] [--allow-http] [--vendor V]
+         or --fleet FILE with --server NAME (repeatable), --label KEY=VALUE (repeatable, all must
+           match) or --all. Acting on more than one server needs --all or --label.`;
+
+/** `firmwarden bmc --help`. */
+export const BMC_HELP = `firmwarden bmc reset|clear-jobs <servers> [--json] [--concurrency N]
+                 [--timeout SECONDS] [--poll-ms MS]
+
+reset       Manager.Reset (GracefulRestart where the BMC offers it, else ForceRestart) and wait
+            until the BMC answers again (--timeout, default 600 s). The host keeps running.
+            Refused while the BMC is still writing firmware. One BMC at a time unless
+            --concurrency says otherwise.
+clear-jobs  clears a stuck job/task queue the BMC's own way: iDRAC DellJobService.DeleteJobQueue
+            (JID_CLEARALL), iLO Update Task Queue (DELETE each item), elsewhere DELETE on each
+            finished Task; says so where the BMC allows none. Work still writing is kept.
+${ACTION_SELECTION}
+Exit 0 all done, 1 some servers failed or were refused, 2 bad usage.`;
+
+/** `firmwarden host --help`. */
+export const HOST_HELP = `firmwarden host power on|off|graceful-off|cycle|status <servers> [--json] [--force]
+                  [--concurrency N] [--timeout SECONDS] [--poll-ms MS]
+
+ComputerSystem.Reset with a ResetType the system offers, then wait for the power state it leads
+to (--timeout, default 300 s): on (On), off (ForceOff), graceful-off (GracefulShutdown; --force:
+ForceOff when the OS ignored it), cycle (PowerCycle, else ForceRestart; On when off), status
+(reads PowerState). Nothing is sent when the host is already in the state asked for.
+Never while the BMC is still writing firmware (a task running, iLO flashing): refused, and
+--force does not override that. One host at a time unless --concurrency says otherwise.
+${ACTION_SELECTION}
+Exit 0 all done, 1 some servers failed or were refused, 2 bad usage.`;

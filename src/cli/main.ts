@@ -47,6 +47,8 @@ const COMMANDS: Record<string, { help: string; load: () => Promise<CommandRun> }
   demo: { help: help.DEMO_HELP, load: async () => (await import('./demo-command.ts')).demoCommand },
   fleet: { help: help.FLEET_HELP, load: async () => (await import('./fleet-command.ts')).fleetCommand },
   probe: { help: help.PROBE_HELP, load: async () => (await import('./probe-command.ts')).probeCommand },
+  bmc: { help: help.BMC_HELP, load: async () => (await import('./bmc-command.ts')).bmcCommand },
+  host: { help: help.HOST_HELP, load: async () => (await import('./host-command.ts')).hostCommand },
 };
 
 /** The command names, in the order `firmwarden --help` lists them. */

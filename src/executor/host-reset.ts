@@ -126,10 +126,16 @@ export async function waitFor(
 }
 
 /**
- * Restarts the BMC (Manager.Reset) to activate a staged BMC image — bmcweb's multipart default
- * is OnReset. The host keeps running; only management traffic pauses.
+ * Restarts the BMC (Manager.Reset): to activate a staged BMC image (bmcweb's multipart default
+ * is OnReset), or because the operator asked (`firmwarden bmc reset`). GracefulRestart where the
+ * Manager offers it (inline AllowableValues or its ActionInfo), else ForceRestart. The host keeps
+ * running; only management traffic pauses. Returns the ResetType sent.
  */
-export async function resetManager(client: RedfishClient, onStep?: (step: string) => void): Promise<void> {
+export async function resetManager(
+  client: RedfishClient,
+  onStep?: (step: string) => void,
+  purpose = 'to activate the BMC image',
+): Promise<string> {
   const root = await client.root();
   const managers = root.Managers ? await readMembers(client, root.Managers['@odata.id'], ManagerSchema) : [];
   const manager = managers.find((m) => m.ManagerType === 'BMC') ?? managers[0];
@@ -138,13 +144,21 @@ export async function resetManager(client: RedfishClient, onStep?: (step: string
   ];
   if (!manager || typeof action?.['target'] !== 'string')
     throw new UnsupportedError(`${client.name}: no Manager.Reset action`);
-  const types = action['ResetType@Redfish.AllowableValues'] as string[] | undefined;
+  let types = action['ResetType@Redfish.AllowableValues'] as string[] | undefined;
+  const info = action['@Redfish.ActionInfo'];
+  if (!types && typeof info === 'string') {
+    types = (await client.get(info, ActionInfoSchema)).Parameters.find(
+      (p) => p.Name === 'ResetType',
+    )?.AllowableValues;
+  }
   const type =
     !types || types.includes('GracefulRestart')
       ? 'GracefulRestart'
       : types.includes('ForceRestart')
         ? 'ForceRestart'
         : types[0];
-  onStep?.(`Manager.Reset ${type} to activate the BMC image`);
+  if (type === undefined) throw new UnsupportedError(`${client.name}: Manager.Reset offers no ResetType`);
+  onStep?.(`Manager.Reset ${type} ${purpose}`);
   await client.post(action['target'], { ResetType: type });
+  return type;
 }

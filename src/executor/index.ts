@@ -1,4 +1,5 @@
 export * from './at-time.ts';
+export * from './bmc-busy.ts';
 export * from './capabilities.ts';
 export * from './deliver.ts';
 export * from './host-reset.ts';

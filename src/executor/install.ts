@@ -281,10 +281,24 @@ export async function awaitBmc(env: InstallEnv, w: Expected, staged: boolean): P
     await resetManager(env.client, (step) => env.emit(step, { component: w.name }));
   }
   env.emit('waiting for the BMC to come back', { component: w.name });
-  if (!(await waitFor(atTarget, env.clock, env.timeouts.bmcRebootMs, env.timeouts.pollMs))) {
+  await waitBmcBack(atTarget, env.clock, env.timeouts, `BMC not back at ${w.to}`);
+}
+
+/**
+ * Polls `back` until true while a BMC resets (refused connections, 500/503 and lost sessions are
+ * expected on the way); throws FW_ERR_BMC_UNREACHABLE once `bmcRebootMs` passed. `firmwarden bmc
+ * reset` waits the same way.
+ */
+export async function waitBmcBack(
+  back: () => Promise<boolean>,
+  clock: Clock,
+  timeouts: Pick<InstallTimeouts, 'bmcRebootMs' | 'pollMs'>,
+  what: string,
+): Promise<void> {
+  if (!(await waitFor(back, clock, timeouts.bmcRebootMs, timeouts.pollMs))) {
     throw new FirmwardenError(
       'FW_ERR_BMC_UNREACHABLE',
-      `BMC not back at ${w.to} within ${Math.round(env.timeouts.bmcRebootMs / 1000)} s`,
+      `${what} within ${Math.round(timeouts.bmcRebootMs / 1000)} s`,
     );
   }
 }

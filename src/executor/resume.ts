@@ -7,11 +7,12 @@
  * rest) and re-plans everything else from the inventory read after the BMC went quiet.
  */
 import type { Clock } from '../deps.ts';
-import { FirmwardenError, RedfishHttpError } from '../errors.ts';
+import { FirmwardenError } from '../errors.ts';
 import type { ServerInventory } from '../inventory/model.ts';
 import type { RedfishClient } from '../redfish/client.ts';
 import { readMembers } from '../redfish/collection.ts';
 import { ComputerSystemSchema, TaskSchema, tasksCollectionUri } from '../redfish/models/index.ts';
+import { writingTasks } from './bmc-busy.ts';
 import type { JournalEntry } from './journal.ts';
 import { type NamedMember, stagedTargets } from './staged-tasks.ts';
 
@@ -90,12 +91,8 @@ export async function waitIdle(client: RedfishClient, clock: Clock, opts: IdleOp
   for (;;) {
     try {
       const root = await client.root();
-      const tasks = await readMembers(client, tasksCollectionUri(root), TaskSchema).catch((err) => {
-        // A BMC without a task service has no task to wait for; anything else: keep waiting.
-        if (err instanceof RedfishHttpError && [404, 405, 501].includes(err.status)) return [];
-        throw err;
-      });
-      const busy = tasks.some((t) => ['New', 'Starting', 'Running'].includes(t.TaskState ?? ''));
+      // A BMC without a task service has no task to wait for; any other error: keep waiting.
+      const busy = (await writingTasks(client)).length > 0;
       const systems = root.Systems
         ? await readMembers(client, root.Systems['@odata.id'], ComputerSystemSchema)
         : [];

@@ -146,7 +146,43 @@ export interface GenerationFacts {
   systemModel?: string | undefined;
 }
 
-export interface VendorDriver extends UpdateFlow {
+/** What a BMC action outside an update may use: the BMC client and the clock. */
+export interface ActionContext {
+  client: RedfishClient;
+  clock: Clock;
+  signal?: AbortSignal;
+}
+
+/** What clearing a BMC's job or task queue did. */
+export interface QueueCleared {
+  /** The queue that was cleared (a URI, or the OEM action's target). */
+  queue: string;
+  /** How it was cleared, in the BMC's terms ("DellJobService.DeleteJobQueue JID_CLEARALL"). */
+  how: string;
+  /** Items removed (ids or URIs), when the BMC lets them be counted. */
+  removed: string[];
+  /** Items left in place because they are still writing (never deleted mid-flash). */
+  kept: string[];
+}
+
+/**
+ * BMC actions outside an update (`firmwarden bmc`). Every hook is optional; the generic driver
+ * does the DMTF thing, a family driver what its firmware offers instead.
+ */
+export interface BmcActions {
+  /**
+   * Clears a stuck job/task queue: finished, failed and never-started items go; an item still
+   * writing stays. Throws UnsupportedError where the BMC offers no way to do it.
+   */
+  clearJobQueue?(ctx: ActionContext): Promise<QueueCleared>;
+  /**
+   * Firmware the BMC is writing that its Tasks do not show (iLO: UpdateService Oem.Hpe.State),
+   * as a sentence; undefined when nothing is. Asked before any reset.
+   */
+  writingOutsideTasks?(ctx: ActionContext): Promise<string | undefined>;
+}
+
+export interface VendorDriver extends UpdateFlow, BmcActions {
   readonly vendor: Vendor;
   /** True when the service root says this is the vendor's BMC. */
   matches(root: ServiceRoot): boolean;

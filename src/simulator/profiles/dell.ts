@@ -30,6 +30,7 @@ import {
   sasDrive,
 } from './common.ts';
 import { type DellComponent, dellMembers, R710_COMPONENTS } from './dell-inventory.ts';
+import { addDellJobService, registerDellJobService } from './dell-job-service.ts';
 import { DELL_JOBS, dellJobBody } from './dell-jobs.ts';
 import { dellUpdateService, type IdracGeneration } from './dell-update-service.ts';
 import { BOOTED_AT } from './last-reset.ts';
@@ -233,6 +234,7 @@ function build(b: BmcBuilder, generation: IdracGeneration): void {
   addCollection(b, DELL_JOBS, 'DellJobCollection', 'JobQueue', {
     Description: 'Collection of Job Instances',
   });
+  addDellJobService(b);
 }
 
 const idrac9Profile: VendorProfile = {
@@ -302,6 +304,7 @@ const idrac9Profile: VendorProfile = {
     basicAuth: true,
   },
   build: (b) => build(b, 'idrac9'),
+  register: registerDellJobService,
 };
 
 /**

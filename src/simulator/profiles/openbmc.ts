@@ -224,6 +224,8 @@ export const openbmcProfile: VendorProfile = {
     monitorGone: 404,
     taskId: numericTaskId,
     tasksSurviveReboot: false,
+    // bmcweb task.hpp: Tasks answer GET only (no DELETE route).
+    noTaskDelete: true,
     stagedTask: 'bmcweb',
     // bmcweb: SimpleUpdate and HttpPushUri follow HttpPushUriApplyTime; multipart defaults to OnReset.
     defaultApplyTime: { simple: 'push-option', multipart: 'OnReset', push: 'push-option' },

@@ -65,6 +65,8 @@ export class SimTask {
   gone = false;
   /** Fault taskDeletedEarly: vanish right after the first poll. */
   vanishOnFirstPoll = false;
+  /** Removed with its job by a job-queue clear: never published again. */
+  discarded = false;
 
   constructor(id: string, name: string, monitorPath: string | undefined, payload: SimTask['payload']) {
     this.id = id;
@@ -109,6 +111,7 @@ export class TaskService {
     this.#host.route('GET', `${MONITORS_PATH}/:id`, (req) =>
       this.#getMonitor(req.params['id'] ?? '', req.method === 'GET'),
     );
+    if (this.#policy.noTaskDelete) return;
     this.#host.route('DELETE', `${TASKS_PATH}/:id`, (req) => this.#delete(req.params['id'] ?? '', false));
     this.#host.route('DELETE', `${MONITORS_PATH}/:id`, (req) => this.#delete(req.params['id'] ?? '', true));
   }
@@ -133,6 +136,28 @@ export class TaskService {
     }
     if (this.#host.updates.cancel(id) === 'cancelled') return { status: 204 };
     throw baseError(style, 'ResourceCannotBeDeleted');
+  }
+
+  /**
+   * Removes a task and its vendor job from view (a job-queue clear, profiles/dell-job-service.ts): a
+   * finished one at once, one still waiting is cancelled first; one writing stays ('busy').
+   */
+  discard(id: string): 'removed' | 'busy' | 'unknown' {
+    const task = this.#tasks.get(id);
+    const jobs = this.#policy.jobs;
+    const job = task === undefined || jobs === undefined ? undefined : jobPath(jobs, task);
+    if (task === undefined || (task.gone && (job === undefined || !this.#host.tree.has(job))))
+      return 'unknown';
+    if (!task.finished && this.#host.updates.cancel(id) !== 'cancelled') return 'busy';
+    this.#hide(task);
+    if (jobs !== undefined && job !== undefined) this.#host.tree.removeMember(jobs.collection, job);
+    task.discarded = true;
+    return 'removed';
+  }
+
+  /** The ids of every task the BMC knows, shown or kept only in its job queue. */
+  ids(): string[] {
+    return [...this.#tasks.values()].filter((t) => !t.discarded).map((t) => t.id);
   }
 
   get #policy() {
@@ -203,6 +228,7 @@ export class TaskService {
   #publish(task: SimTask): void {
     // The job queue keeps the job after its task is gone.
     const jobs = this.#policy.jobs;
+    if (task.discarded) return;
     if (jobs !== undefined) this.#host.tree.put(jobPath(jobs, task), jobs.body(task));
     if (task.gone) return;
     this.#host.tree.put(task.path, this.#body(task));

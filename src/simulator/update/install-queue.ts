@@ -13,7 +13,7 @@
  */
 import { verifySimImage } from '../image-format.ts';
 import { ROOT } from '../profiles/common.ts';
-import { baseError } from '../redfish-errors.ts';
+import { baseError, baseMessage, renderMessage } from '../redfish-errors.ts';
 import { type Json, obj } from '../resource-tree.ts';
 import type { SimHost } from '../sim-host.ts';
 import type { SimRequest, SimResponse } from '../sim-http.ts';
@@ -151,6 +151,30 @@ export class InstallQueue {
     this.#routes = true;
     this.#host.route('POST', UPDATE_TASK_QUEUE, (req) => this.#enqueue(req));
     this.#host.route('GET', `${UPDATE_TASK_QUEUE}/:id`, (req) => this.#read(req.params['id'] ?? ''));
+    this.#host.route('DELETE', `${UPDATE_TASK_QUEUE}/:id`, (req) => this.#delete(req.params['id'] ?? ''));
+  }
+
+  /**
+   * DELETE on a queue item, as ilorest's `taskqueue --cleanqueue` (finished and Exception items)
+   * and `--resetqueue` (every item) send it (python-redfish-utility UpdateTaskQueueCommand.py,
+   * iLO 5): the item leaves the queue; a Pending one will not run (its waiting update, if any, is
+   * cancelled). An item InProgress is refused with 409 ResourceInUse: the simulator's choice, since
+   * nothing public says what iLO does to a flash under way, and firmwarden never asks it.
+   */
+  #delete(id: string): SimResponse {
+    const host = this.#host;
+    const style = host.profile.messages;
+    const body = this.#refresh(id);
+    if (body === undefined) throw baseError(style, 'ResourceNotFound', ['UpdateTask', id]);
+    if (body['State'] === 'InProgress') throw baseError(style, 'ResourceInUse');
+    const task = this.#items.get(id)?.task;
+    if (task !== undefined && host.tasks.discard(task.id) === 'busy') throw baseError(style, 'ResourceInUse');
+    this.#items.delete(id);
+    host.tree.removeMember(UPDATE_TASK_QUEUE, `${UPDATE_TASK_QUEUE}/${id}`);
+    return {
+      status: 200,
+      body: { '@Message.ExtendedInfo': [renderMessage(style, baseMessage(style, 'Success'))] },
+    };
   }
 
   /**

@@ -37,6 +37,11 @@ export interface UpdatePolicy {
   /** Tasks survive a BMC reboot (iDRAC's job queue is persistent; bmcweb keeps tasks in memory). */
   tasksSurviveReboot: boolean;
   /**
+   * DELETE on a Task is not routed (405): bmcweb redfish-core/lib/task.hpp registers only GET on
+   * TaskService/Tasks/<id> and drops old tasks itself (CompletedTaskOverWritePolicy "Oldest").
+   */
+  noTaskDelete?: boolean;
+  /**
    * How the task of an update that waits for a reset ends: 'completed' (TaskState Completed with
    * Update.AwaitToActivate: bmcweb, DMTF mockups) or 'pending' (the job stays Pending/Scheduled
    * until the reset installs it, then Completed: iDRAC) or 'bmcweb' (update_service.hpp createTask:

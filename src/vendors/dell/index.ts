@@ -10,6 +10,7 @@ import { dmtfIdentity } from '../identity.ts';
 import type { VendorDriver } from '../types.ts';
 import { idracGeneration } from './generation.ts';
 import { dellSystemId, isDell, isIdracManager, readDellMember } from './identity.ts';
+import { clearIdracJobQueue } from './job-queue.ts';
 import { followJob } from './job-service.ts';
 import { dellTaskState } from './task-state.ts';
 import { deliverToInventory } from './upload.ts';
@@ -25,6 +26,7 @@ export const dell = {
   deliver: deliverToInventory,
   taskState: dellTaskState,
   afterTask: followJob,
+  clearJobQueue: clearIdracJobQueue,
   // Dell catalogs match Device@componentID; where iDRAC reports "0", PCI ids. Never the name's
   // SoftwareId fallback: iDRAC's SoftwareId is the ComponentID or nothing.
   catalogIdentity: (c) => {

@@ -6,6 +6,7 @@
 import { kindOfMember, slotFromStatus } from '../classify.ts';
 import { dmtfIdentity } from '../identity.ts';
 import type { VendorDriver } from '../types.ts';
+import { clearFinishedTasks } from './clear-tasks.ts';
 
 export const generic: VendorDriver = {
   vendor: 'generic',
@@ -18,5 +19,6 @@ export const generic: VendorDriver = {
   systemId: (system) => system.SKU ?? undefined,
   catalogIdentity: (c) => dmtfIdentity(c),
   componentKey: (c) => `id:${c.id}`,
+  clearJobQueue: clearFinishedTasks,
   catalogMatch: { softwareIdLabel: 'SoftwareId', softwareId: (c) => c.softwareId },
 };

@@ -11,6 +11,7 @@
 import { generic } from '../generic/index.ts';
 import { dmtfIdentity } from '../identity.ts';
 import type { VendorDriver } from '../types.ts';
+import { clearIloTaskQueue, iloFlashing } from './clear-queue.ts';
 import { iloGeneration } from './generation.ts';
 import { isHpe, readHpeMember } from './identity.ts';
 import { afterIloTask, deliverToIlo, followIlo } from './upload-file.ts';
@@ -24,6 +25,8 @@ export const hpe = {
   deliver: deliverToIlo,
   followUntracked: followIlo,
   afterTask: afterIloTask,
+  clearJobQueue: clearIloTaskQueue,
+  writingOutsideTasks: iloFlashing,
   // fwrepo packages name the devices they flash by DeviceClass and Targets GUIDs (Oem.Hpe).
   catalogIdentity: (c) => {
     const dc = c.identity.hpeDeviceClass;
