@@ -137,6 +137,7 @@ killed run left open are deleted by the next run.`;
 
 /** `firmwarden plan --help`. */
 export const PLAN_HELP = `firmwarden plan --fleet FILE --catalog FILE [--policy FILE] [--base-url URL]
+                [--server NAME ... | --label KEY=VALUE ... | --all] [--kind KIND ...] [--entry ID ...]
                 [--json | --export csv|json] [--concurrency N]
 
 Reads what every server runs and decides, per installed component, what to do against the
@@ -147,6 +148,7 @@ not-updateable, excluded-by-policy, unreadable-server, each with its reason. The
 versions per label and allows downgrades. Nothing is changed on any server.
 --export csv|json prints one row per installed component (server, kind, installed, compliance,
 decision, target, line, reason) for spreadsheets and audits, as the API's compliance export does.
+--server/--label narrow the servers (default: the whole fleet); --kind/--entry the components.
 Exit 0 planned, 1 some servers could not be read, 2 bad input.`;
 
 /** `firmwarden rollout --help`. */
@@ -197,7 +199,8 @@ store section (--config), a PostgreSQL URL (password from --password-env VAR or 
 in the URL), or a SQLite file (default .firmwarden/state.db).`;
 
 /** `firmwarden update --help`. */
-export const UPDATE_HELP = `firmwarden update --fleet FILE --catalog FILE (--server NAME ... | --all)
+export const UPDATE_HELP = `firmwarden update --fleet FILE --catalog FILE (--server NAME ... | --label KEY=VALUE ... | --all)
+                  [--kind KIND ...] [--entry ID ...]
                   [--at TIME] [--dry-run] [--json] [--policy FILE] [--store DIR] [--state DIR]
                   [--method auto|multipart|simple|http-push] [--concurrency N]
                   [--image-server HOST[:PORT]] [--image-server-url URL] [--image-server-tls]
@@ -210,7 +213,16 @@ staged images and reads the inventory back: an action succeeds only if the new v
 Images come from the store (--store, default .firmwarden/images; fill it with catalog sync).
 The journal of every intent and outcome is written to --state (default .firmwarden); a rerun
 after a crash or Ctrl-C reads it and the BMC first, and sends nothing already there.
---poll-ms: how often tasks and resets are polled (default 5000).`;
+--poll-ms: how often tasks and resets are polled (default 5000).
+--label KEY=VALUE narrows the servers (every key must match; a key twice: either value).
+--kind KIND (bmc, bios, nic, storage, drive, psu, cpld, management, other) and --entry ID (a
+catalog entry) update just those components, no policy file needed; an unknown kind or entry, or
+one matching nothing installed, is an error.
+--dry-run is a pre-flight per server that changes nothing: the BMC answers, the credentials log
+in (and the session is deleted after), the session limit leaves room, each planned image is in
+the store and passes its checksum, the method and apply time the update would use and why, and
+how --at resolves (the BMC's maintenance window, or held by firmwarden). Exit 0 when every check
+passes, 1 otherwise.`;
 
 /** `firmwarden probe --help`. */
 export const PROBE_HELP = `firmwarden probe --fleet FILE [--server NAME] [--json] [--record DIR] [--concurrency N]
