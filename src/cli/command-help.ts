@@ -16,7 +16,9 @@ commands:
   catalog     show a catalog (native, Dell Catalog.xml, HPE fwrepo.json) or sync its images
   plan        decide, per server and component, what to update and why
   update      push, apply, reset and verify firmware on chosen servers
-  rollout     upgrade a fleet in waves with health gates; start, status, pause, resume, abort
+  rollout     upgrade a fleet in waves with health gates; start, list, status, pause, resume, abort
+  journal     who did what to which server and with what result: intents and outcomes
+  jobs        the daemon's jobs: running now, last outcome, recent runs
   simulate    run a simulated fleet of Redfish BMCs and write its fleet file
   backup      backup slice on the RAID controller: init, check, status, restore
   fleet       import a fleet file from NetBox (fleet import netbox)
@@ -25,6 +27,7 @@ commands:
   cluster     instances sharing a PostgreSQL store, coordinators, who holds what: cluster status
   serve       the HTTP API, Prometheus metrics and the dashboard over a daemon config
   demo        the whole story on a simulated fleet
+  completion  shell completion script: completion bash|zsh|fish
 
 firmwarden <command> --help for the options of one command; firmwarden --version (-V) for the version.`;
 
@@ -90,6 +93,15 @@ and their leases released; a second signal exits at once (leases then expire aft
 --once JOB   run JOB now in the foreground and exit (0 ok or skipped, 1 failed or partial)
 --json       with --once: print the run's result as JSON`;
 
+/** `firmwarden completion --help`. */
+export const COMPLETION_HELP = `firmwarden completion bash|zsh|fish
+
+Prints a completion script for the shell (commands, subcommands and options), generated from
+the CLI's own tables. Load it for the running shell, or install it for good:
+  bash  source <(firmwarden completion bash)   or save it as /etc/bash_completion.d/firmwarden
+  zsh   source <(firmwarden completion zsh)    or save it as _firmwarden in a folder of $fpath
+  fish  firmwarden completion fish | source    or save it as ~/.config/fish/completions/firmwarden.fish`;
+
 /** `firmwarden demo --help`. */
 export const DEMO_HELP = `firmwarden demo [--count N] [--keep]
 
@@ -126,6 +138,27 @@ left out; a second device with the same name or BMC address is listed as a dupli
 --json                  print the import report as JSON
 --netbox-ca FILE        CA of NetBox's certificate; --page-size N (default 100)`;
 
+/** `firmwarden jobs --help`. */
+export const JOBS_HELP = `firmwarden jobs [--job NAME] [--limit N] [--json]
+                [--state DIR | --config DAEMON.yaml | --postgres URL [--schema NAME] [--password-env VAR] | --sqlite FILE]
+
+The daemon's jobs (inventory-scan, catalog-watch, rollout-window, integrity-check) as the state
+store records them, whichever daemon ran them: per job whether a run holds its lease now, the
+newest run and its outcome; then the recent runs, newest first (--limit, default 20). The same
+records GET /api/v1/jobs serves. --job NAME shows one job.`;
+
+/** `firmwarden journal --help`. */
+export const JOURNAL_HELP = `firmwarden journal [--server NAME ...] [--rollout ID] [--event NAME ...] [--since TIME]
+                   [--limit N] [--json]
+                   [--state DIR | --config DAEMON.yaml | --postgres URL [--schema NAME] [--password-env VAR] | --sqlite FILE]
+
+The journal of the state store (what GET /api/v1/journal serves), oldest first: update intents
+and outcomes per server and component (CLI, rollouts, daemon, API), rollout steps, backup
+checks and restores, job runs, each with who acted. With a local state folder (--state DIR,
+default .firmwarden) the intents \`firmwarden update\` keeps in DIR/journal.jsonl are merged in
+by time. --since takes an ISO 8601 date or date-time, or an age: 30m, 12h, 7d. --limit keeps the
+newest N entries (default 200).`;
+
 /** `firmwarden inventory --help`. */
 export const INVENTORY_HELP = `firmwarden inventory --fleet FILE [--json] [--concurrency N] [--state DIR]
 firmwarden inventory --bmc URL --user NAME (--password-env VAR | --password-file FILE)
@@ -153,6 +186,7 @@ Exit 0 planned, 1 some servers could not be read, 2 bad input.`;
 
 /** `firmwarden rollout --help`. */
 export const ROLLOUT_HELP = `firmwarden rollout start --spec ROLLOUT.yaml [--id ID] [--state DIR | --config FILE] [--json] [--no-drive]
+firmwarden rollout list [--state DIR | --config FILE] [--json]
 firmwarden rollout status [--id ID] [--state DIR | --config FILE] [--json]
 firmwarden rollout pause|abort --id ID [--state DIR | --config FILE]
 firmwarden rollout resume --id ID [--retry-failed] [--state DIR | --config FILE] [--json]
@@ -164,7 +198,8 @@ completes by itself when every server is at target (acting version = target). St
 DIR/state.db (default .firmwarden): after a crash, \`resume\` continues from the BMCs' truth.
 Only one process drives a rollout at a time — except with --config naming a daemon config with
 a PostgreSQL store and a cluster section: this process then joins the rollout as one more
-instance (claims servers within the fleet-wide limits; one coordinator; failover).`;
+instance (claims servers within the fleet-wide limits; one coordinator; failover).
+\`list\` shows every rollout, newest first, with its servers by step (as GET /api/v1/rollouts).`;
 
 /** `firmwarden serve --help`. */
 export const SERVE_HELP = `firmwarden serve --config FILE [--host ADDR] [--port N]

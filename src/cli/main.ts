@@ -32,6 +32,11 @@ const COMMANDS: Record<string, { help: string; load: () => Promise<CommandRun> }
     help: help.ROLLOUT_HELP,
     load: async () => (await import('./rollout-command.ts')).rolloutCommand,
   },
+  journal: {
+    help: help.JOURNAL_HELP,
+    load: async () => (await import('./journal-command.ts')).journalCommand,
+  },
+  jobs: { help: help.JOBS_HELP, load: async () => (await import('./jobs-command.ts')).jobsCommand },
   daemon: { help: help.DAEMON_HELP, load: async () => (await import('./daemon-command.ts')).daemonCommand },
   store: { help: help.STORE_HELP, load: async () => (await import('./store-command.ts')).storeCommand },
   cluster: {
@@ -47,6 +52,10 @@ const COMMANDS: Record<string, { help: string; load: () => Promise<CommandRun> }
   demo: { help: help.DEMO_HELP, load: async () => (await import('./demo-command.ts')).demoCommand },
   fleet: { help: help.FLEET_HELP, load: async () => (await import('./fleet-command.ts')).fleetCommand },
   probe: { help: help.PROBE_HELP, load: async () => (await import('./probe-command.ts')).probeCommand },
+  completion: {
+    help: help.COMPLETION_HELP,
+    load: async () => (await import('./completion-command.ts')).completionCommand,
+  },
 };
 
 /** The command names, in the order `firmwarden --help` lists them. */
