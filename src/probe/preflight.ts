@@ -92,7 +92,14 @@ export async function preflightServer(
   if (report) {
     add('reachable', true, `Redfish ${report.redfishVersion ?? '(version not stated)'} at ${server.bmc}`);
     add('credentials', ...credentials(report, wire));
-    add('sessions', ...sessionRoom(report));
+    add('sessions', ...sessionRoom(report, wire));
+    add(
+      'service',
+      report.errors.length === 0,
+      report.errors.length === 0
+        ? 'root, manager, UpdateService, inventory and resets read'
+        : `could not read ${report.errors.map((e) => `${e.section} (${e.code}: ${e.message})`).join('; ')}`,
+    );
     add('driver', true, `${report.family} (${report.generation}); follows by ${report.follow.join('; ')}`);
   }
   const actions = plan?.decisions.filter(isAction) ?? [];
@@ -174,12 +181,25 @@ export async function preflightFleet(
 
 const applyInput = (d: PlanDecision) => ({ decision: d, expected: { kind: d.component?.kind ?? 'other' } });
 
-/** Login seen on the wire, and the logout that deleted the session. */
+const loginOf = (wire: RedfishExchange[]) =>
+  wire.find((ex) => ex.method === 'POST' && /\/Sessions\/?$/.test(ex.uri));
+/** DMTF Base SessionLimitExceeded, or a vendor's wording of it. */
+const LIMIT = /SessionLimitExceeded|simultaneous sessions|session limit/i;
+
+/** Login seen on the wire, requests refused after it, and the logout that deleted the session. */
 function credentials(report: ProbeReport, wire: RedfishExchange[]): [boolean, string] {
+  const login = loginOf(wire);
+  const refused = wire.filter((ex) => ex !== login && ex.status === 401).length;
+  if (login && login.status >= 300) {
+    const basic = report.sessions.auth === 'basic' ? '; Basic authentication was tried instead' : '';
+    const limit = LIMIT.test(login.responseText) ? ': the session limit is reached' : '';
+    const after = refused ? `, then ${refused} requests refused (401)` : '';
+    return [false, `session login answered ${login.status}${limit}${basic}${after}`];
+  }
+  if (refused) return [false, `${refused} requests refused (401) after authenticating`];
   if (report.sessions.auth === 'basic') return [true, 'Basic authentication accepted (no session to delete)'];
-  const login = wire.find((ex) => ex.method === 'POST' && /\/Sessions\/?$/.test(ex.uri));
   const logout = wire.find((ex) => ex.method === 'DELETE' && /\/Sessions\/[^/]+$/.test(ex.uri));
-  if (!login || login.status >= 300) return [false, `login refused (${login?.status ?? 'no login seen'})`];
+  if (!login) return [false, 'no session login seen'];
   if (!logout || (logout.status >= 300 && logout.status !== 404))
     return [
       false,
@@ -188,7 +208,13 @@ function credentials(report: ProbeReport, wire: RedfishExchange[]): [boolean, st
   return [true, `session login ${login.status}, deleted after (${logout.status})`];
 }
 
-function sessionRoom(report: ProbeReport): [boolean, string] {
+function sessionRoom(report: ProbeReport, wire: RedfishExchange[]): [boolean, string] {
+  const login = loginOf(wire);
+  if (login && login.status >= 300 && LIMIT.test(login.responseText))
+    return [
+      false,
+      `the BMC refused a new session (${login.status} SessionLimitExceeded): an update could not log in`,
+    ];
   const { maxSessions, open } = report.sessions;
   if (maxSessions === undefined)
     return [true, `${open ?? '?'} open while checking; the BMC states no session limit`];

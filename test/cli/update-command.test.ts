@@ -12,12 +12,15 @@ import type { FleetPreflight } from '../../src/probe/preflight.ts';
 import type { SimBmc } from '../../src/simulator/index.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { updatableFleet } from '../executor/helpers.ts';
+import { fakeClock } from '../helpers/fake-clock.ts';
 
 let f: Awaited<ReturnType<typeof updatableFleet>>;
 beforeAll(async () => {
   f = await updatableFleet(['dell', 'openbmc'], { components: ['bios'] });
 }, 60_000);
 afterAll(() => f?.close());
+
+let deps: () => typeof f.deps = () => f.deps;
 
 async function update(...args: string[]) {
   const chunks: string[] = [];
@@ -39,7 +42,7 @@ async function update(...args: string[]) {
       join(f.dir, 'state'),
       ...args,
     ],
-    f.deps,
+    deps(),
     out,
   );
   return { code, text: chunks.join('') };
@@ -112,6 +115,31 @@ describe('firmwarden update', () => {
     } finally {
       await writeFile(path, good);
     }
+  });
+
+  it('--dry-run fails (exit 1) when the BMC refuses a new session or does not answer', async () => {
+    const bmc = f.fleet.bmc('sim-0002');
+    bmc.setFaults({ maxSessions: 0 });
+    // Retries and backoff on a fake clock: the verdict, not the waiting, is under test.
+    deps = () => ({ ...f.deps, clock: fakeClock(Date.now()) });
+    try {
+      const r = await update('--server', 'sim-0002', '--dry-run');
+      expect(r.code).toBe(1);
+      expect(r.text).toMatch(
+        /sim-0002 +credentials +FAIL +session login answered \d+: the session limit is reached/,
+      );
+      expect(r.text).toMatch(/sim-0002 +sessions +FAIL +the BMC refused a new session/);
+    } finally {
+      delete bmc.faults.maxSessions;
+      deps = () => f.deps;
+    }
+    const text = await readFile(join(f.dir, 'fleet.yaml'), 'utf8');
+    const dead = join(f.dir, 'fleet-dead.yaml');
+    await writeFile(dead, text.replace(/bmc: https:\/\/127\.0\.0\.1:\d+/, 'bmc: https://127.0.0.1:9'));
+    const r = await update('--server', 'sim-0001', '--dry-run', '--fleet', dead);
+    expect(r.code).toBe(1);
+    expect(r.text).toMatch(/sim-0001 +reachable +FAIL +FW_ERR_CONNECT/);
+    expect(r.text).toMatch(/sim-0001 +credentials +FAIL +not tried/);
   });
 
   it('--dry-run fails (exit 1) on refused credentials', async () => {
@@ -201,6 +229,20 @@ describe('firmwarden update --kind/--entry/--label', () => {
     const one = await preflight('--all', '--entry', entry);
     expect(one.images).toHaveLength(1);
     expect(one.images[0]?.detail.startsWith(`${entry} `)).toBe(true);
+  });
+
+  it('--at resolves to the BMC maintenance window where offered, else firmwarden holds', async () => {
+    const r = await preflight('--all', '--kind', 'bios', '--at', '03:00');
+    const schedule = new Map(
+      r.doc.servers.map((s) => [s.server, s.checks.find((c) => c.check === 'schedule')?.detail ?? '']),
+    );
+    const method = new Map(
+      r.doc.servers.map((s) => [s.server, s.checks.find((c) => c.check === 'method')?.detail ?? '']),
+    );
+    // The generic (DMTF) profile announces the maintenance-window apply times; XCC does not.
+    expect(schedule.get('sim-0001')).toMatch(/^the BMC's maintenance window, set to /);
+    expect(method.get('sim-0001')).toMatch(/InMaintenanceWindowOnReset|AtMaintenanceWindowStart/);
+    expect(schedule.get('sim-0002')).toMatch(/^held by firmwarden until /);
   });
 
   it('--label narrows the servers (every key must match)', async () => {
