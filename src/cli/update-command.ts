@@ -1,7 +1,8 @@
 /**
  * `firmwarden update`: plan the chosen servers against a catalog, then push, apply, reset and
- * verify — or with --dry-run say exactly what would be done and by which method, touching
- * nothing. Exit 0 when every action verified (or nothing to do), 1 when any failed, 2 bad input.
+ * verify — or with --dry-run check, per server and touching nothing, everything a real run needs
+ * (src/probe/preflight.ts). Exit 0 when every action verified or every check passed (or nothing to
+ * do), 1 when any failed, 2 bad input.
  */
 import { join } from 'node:path';
 import { ImageStore } from '../catalog/index.ts';
