@@ -3,10 +3,11 @@
  * (--config), PostgreSQL (--postgres), a SQLite file (--sqlite), or --state DIR as `update` and
  * `rollout` take it (DIR/state.db). The same store the HTTP API reads.
  */
-import { join } from 'node:path';
+import { access } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
-import { openStore } from '../store/open-store.ts';
+import { DEFAULT_STORE_PATH, openStore } from '../store/open-store.ts';
 import type { Store } from '../store/types.ts';
 import { STORE_FLAGS, storeFromFlags } from './store-command.ts';
 
@@ -31,9 +32,27 @@ export async function openStateStore(
         `firmwarden ${command}`,
         'give --state DIR or one of --config, --postgres, --sqlite',
       );
-    return { store: await openStore({ sqlite: join(state, 'state.db') }, deps), stateDir: state };
+    const file = join(state, 'state.db');
+    await mustExist(file);
+    return { store: await openStore({ sqlite: file }, deps), stateDir: state };
   }
   const config = await storeFromFlags(command, flags);
+  // A reader never creates a store: a mistyped path would otherwise show an empty history.
+  if (config.sqlite !== undefined) await mustExist(config.sqlite);
   const local = flags.config === undefined && flags.postgres === undefined && flags.sqlite === undefined;
-  return { store: await openStore(config, deps), ...(local ? { stateDir: '.firmwarden' } : {}) };
+  return {
+    store: await openStore(config, deps),
+    ...(local ? { stateDir: dirname(DEFAULT_STORE_PATH) } : {}),
+  };
+}
+
+async function mustExist(file: string): Promise<void> {
+  try {
+    await access(file);
+  } catch {
+    throw new ConfigError(
+      file,
+      'no state store here: nothing was recorded yet, or give --state DIR, --config FILE, --postgres URL or --sqlite FILE',
+    );
+  }
 }

@@ -5,7 +5,7 @@
  * says what runs now and how the last run ended, `rollout list` lists every rollout. Each prints
  * what the matching HTTP API route serves.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -125,6 +125,19 @@ describe('firmwarden journal', () => {
     const err = await run(journalCommand, '--state', dir, '--since', 'yesterday').catch((e: unknown) => e);
     expect(isInputError(err)).toBe(true);
     expect((err as Error).message).toMatch(/--since expects an ISO 8601 date/);
+  });
+});
+
+describe('a state folder without a store', () => {
+  it.each([
+    ['journal', journalCommand],
+    ['jobs', jobsCommand],
+  ] as const)('%s refuses it, naming the file, and creates nothing', async (_name, command) => {
+    const missing = join(dir, 'no-such-state');
+    const err = await run(command, '--state', missing).catch((e: unknown) => e);
+    expect(isInputError(err)).toBe(true);
+    expect((err as Error).message).toMatch(/no-such-state\/state\.db: no state store here/);
+    await expect(access(missing)).rejects.toThrow();
   });
 });
 
