@@ -73,8 +73,9 @@ export function subcommandsOf(command: string, text: string): string[] {
 /** The summary line of each command in `firmwarden --help`. */
 function summaries(): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of help.USAGE.matchAll(/^ {2}([a-z][a-z-]*) +(.+)$/gm))
-    out.set(m[1] as string, m[2] as string);
+  // The block after "commands:" up to the first blank line; other blocks (options) are not commands.
+  const block = /(?:^|\n)commands:\n([\s\S]*?)(?:\n\s*\n|$)/.exec(help.USAGE)?.[1] ?? '';
+  for (const m of block.matchAll(/^ {2}([a-z][a-z-]*) +(.+)$/gm)) out.set(m[1] as string, m[2] as string);
   return out;
 }
 
