@@ -236,7 +236,7 @@ in the URL), or a SQLite file (default .firmwarden/state.db).`;
 /** `firmwarden update --help`. */
 export const UPDATE_HELP = `firmwarden update --fleet FILE --catalog FILE (--server NAME ... | --label KEY=VALUE ... | --all)
                   [--kind KIND ...] [--entry ID ...]
-                  [--at TIME] [--dry-run] [--json] [--policy FILE] [--store DIR] [--state DIR]
+                  [--at TIME] [--dry-run] [--json] [--policy FILE] [--base-url URL] [--store DIR] [--state DIR]
                   [--method auto|multipart|simple|http-push] [--concurrency N]
                   [--image-server HOST[:PORT]] [--image-server-url URL] [--image-server-tls]
                   [--force-reset] [--no-reset] [--poll-ms N]

@@ -4,10 +4,11 @@
  * would), subcommands and fixed values too, so the completion cannot drift from the CLI.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as help from '../../src/cli/command-help.ts';
@@ -17,6 +18,7 @@ import { defaultDeps } from '../../src/deps.ts';
 import { ComponentKindSchema } from '../../src/vocab.ts';
 
 const exec = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 async function completion(shell: string): Promise<string> {
   let text = '';
@@ -91,6 +93,33 @@ describe('firmwarden completion', () => {
             new RegExp(`seen_subcommand_from ${name}' -l ${option.slice(2)}(\\s|$)`, 'm'),
           );
       }
+    }
+  });
+
+  it("every option a command's parser takes is named in its help, so completion offers it", async () => {
+    const cli = (file: string) => readFile(join(ROOT, 'src', 'cli', file), 'utf8');
+    const keys = (text: string) =>
+      [...text.matchAll(/'?([a-z][a-z0-9-]*)'?: \{ type: '(?:string|boolean)'/g)].map((m) => m[1] as string);
+    for (const name of COMMAND_NAMES) {
+      const src = await cli(`${name}-command.ts`);
+      const options = keys(src);
+      // Shared flag tables spread into the parser (...SELECT_OPTIONS, ...STATE_FLAGS): read them too.
+      for (const [, table] of src.matchAll(/\.\.\.([A-Z_]+(?:OPTIONS|FLAGS))\b/g)) {
+        for (const file of ['select-flags.ts', 'state-flags.ts', 'store-command.ts']) {
+          const text = await cli(file);
+          const at = text.indexOf(`export const ${table} =`);
+          if (at >= 0) {
+            const body = text.slice(at, text.indexOf('} as const', at));
+            options.push(...keys(body));
+            for (const [, inner] of body.matchAll(/\.\.\.([A-Z_]+(?:OPTIONS|FLAGS))\b/g))
+              options.push(
+                ...keys((await cli('store-command.ts')).split(`export const ${inner} =`)[1] ?? ''),
+              );
+          }
+        }
+      }
+      const offered = await complete(name, '--');
+      for (const option of new Set(options)) expect(offered, `${name} --${option}`).toContain(`--${option}`);
     }
   });
 
