@@ -18,7 +18,9 @@ commands:
   catalog     show a catalog (native, Dell Catalog.xml, HPE fwrepo.json) or sync its images
   plan        decide, per server and component, what to update and why
   update      push, apply, reset and verify firmware on chosen servers
-  rollout     upgrade a fleet in waves with health gates; start, status, pause, resume, abort
+  rollout     upgrade a fleet in waves with health gates; start, list, status, pause, resume, abort
+  journal     who did what to which server and with what result: intents and outcomes
+  jobs        the daemon's jobs: running now, last outcome, recent runs
   simulate    run a simulated fleet of Redfish BMCs and write its fleet file
   backup      backup slice on the RAID controller: init, check, status, restore
   fleet       import a fleet file from NetBox (fleet import netbox)
@@ -27,6 +29,7 @@ commands:
   cluster     instances sharing a PostgreSQL store, coordinators, who holds what: cluster status
   serve       the HTTP API, Prometheus metrics and the dashboard over a daemon config
   demo        the whole story on a simulated fleet
+  completion  shell completion script: completion bash|zsh|fish
 
 firmwarden <command> --help for the options of one command; firmwarden --version (-V) for the version.`;
 
@@ -92,6 +95,15 @@ and their leases released; a second signal exits at once (leases then expire aft
 --once JOB   run JOB now in the foreground and exit (0 ok or skipped, 1 failed or partial)
 --json       with --once: print the run's result as JSON`;
 
+/** `firmwarden completion --help`. */
+export const COMPLETION_HELP = `firmwarden completion bash|zsh|fish
+
+Prints a completion script for the shell (commands, subcommands and options), generated from
+the CLI's own tables. Load it for the running shell, or install it for good:
+  bash  source <(firmwarden completion bash)   or save it as /etc/bash_completion.d/firmwarden
+  zsh   source <(firmwarden completion zsh)    or save it as _firmwarden in a folder of $fpath
+  fish  firmwarden completion fish | source    or save it as ~/.config/fish/completions/firmwarden.fish`;
+
 /** `firmwarden demo --help`. */
 export const DEMO_HELP = `firmwarden demo [--count N] [--keep]
 
@@ -128,6 +140,27 @@ left out; a second device with the same name or BMC address is listed as a dupli
 --json                  print the import report as JSON
 --netbox-ca FILE        CA of NetBox's certificate; --page-size N (default 100)`;
 
+/** `firmwarden jobs --help`. */
+export const JOBS_HELP = `firmwarden jobs [--job NAME] [--limit N] [--json]
+                [--state DIR | --config DAEMON.yaml | --postgres URL [--schema NAME] [--password-env VAR] | --sqlite FILE]
+
+The daemon's jobs (inventory-scan, catalog-watch, rollout-window, integrity-check) as the state
+store records them, whichever daemon ran them: per job whether a run holds its lease now, the
+newest run and its outcome; then the recent runs, newest first (--limit, default 20). The same
+records GET /api/v1/jobs serves. --job NAME shows one job.`;
+
+/** `firmwarden journal --help`. */
+export const JOURNAL_HELP = `firmwarden journal [--server NAME ...] [--rollout ID] [--event NAME ...] [--since TIME]
+                   [--limit N] [--json]
+                   [--state DIR | --config DAEMON.yaml | --postgres URL [--schema NAME] [--password-env VAR] | --sqlite FILE]
+
+The journal of the state store (what GET /api/v1/journal serves), oldest first: update intents
+and outcomes per server and component (CLI, rollouts, daemon, API), rollout steps, backup
+checks and restores, job runs, each with who acted. With a local state folder (--state DIR,
+default .firmwarden) the intents \`firmwarden update\` keeps in DIR/journal.jsonl are merged in
+by time. --since takes an ISO 8601 date or date-time, or an age: 30m, 12h, 7d. --limit keeps the
+newest N entries (default 200).`;
+
 /** `firmwarden inventory --help`. */
 export const INVENTORY_HELP = `firmwarden inventory --fleet FILE [--json] [--concurrency N] [--state DIR]
 firmwarden inventory --bmc URL --user NAME (--password-env VAR | --password-file FILE)
@@ -139,6 +172,7 @@ killed run left open are deleted by the next run.`;
 
 /** `firmwarden plan --help`. */
 export const PLAN_HELP = `firmwarden plan --fleet FILE --catalog FILE [--policy FILE] [--base-url URL]
+                [--server NAME ... | --label KEY=VALUE ... | --all] [--kind KIND ...] [--entry ID ...]
                 [--json | --export csv|json] [--concurrency N]
 
 Reads what every server runs and decides, per installed component, what to do against the
@@ -149,10 +183,12 @@ not-updateable, excluded-by-policy, unreadable-server, each with its reason. The
 versions per label and allows downgrades. Nothing is changed on any server.
 --export csv|json prints one row per installed component (server, kind, installed, compliance,
 decision, target, line, reason) for spreadsheets and audits, as the API's compliance export does.
+--server/--label narrow the servers (default: the whole fleet); --kind/--entry the components.
 Exit 0 planned, 1 some servers could not be read, 2 bad input.`;
 
 /** `firmwarden rollout --help`. */
 export const ROLLOUT_HELP = `firmwarden rollout start --spec ROLLOUT.yaml [--id ID] [--state DIR | --config FILE] [--json] [--no-drive]
+firmwarden rollout list [--state DIR | --config FILE] [--json]
 firmwarden rollout status [--id ID] [--state DIR | --config FILE] [--json]
 firmwarden rollout pause|abort --id ID [--state DIR | --config FILE]
 firmwarden rollout resume --id ID [--retry-failed] [--state DIR | --config FILE] [--json]
@@ -164,7 +200,8 @@ completes by itself when every server is at target (acting version = target). St
 DIR/state.db (default .firmwarden): after a crash, \`resume\` continues from the BMCs' truth.
 Only one process drives a rollout at a time — except with --config naming a daemon config with
 a PostgreSQL store and a cluster section: this process then joins the rollout as one more
-instance (claims servers within the fleet-wide limits; one coordinator; failover).`;
+instance (claims servers within the fleet-wide limits; one coordinator; failover).
+\`list\` shows every rollout, newest first, with its servers by step (as GET /api/v1/rollouts).`;
 
 /** `firmwarden serve --help`. */
 export const SERVE_HELP = `firmwarden serve --config FILE [--host ADDR] [--port N]
@@ -199,8 +236,9 @@ store section (--config), a PostgreSQL URL (password from --password-env VAR or 
 in the URL), or a SQLite file (default .firmwarden/state.db).`;
 
 /** `firmwarden update --help`. */
-export const UPDATE_HELP = `firmwarden update --fleet FILE --catalog FILE (--server NAME ... | --all)
-                  [--at TIME] [--dry-run] [--json] [--policy FILE] [--store DIR] [--state DIR]
+export const UPDATE_HELP = `firmwarden update --fleet FILE --catalog FILE (--server NAME ... | --label KEY=VALUE ... | --all)
+                  [--kind KIND ...] [--entry ID ...]
+                  [--at TIME] [--dry-run] [--json] [--policy FILE] [--base-url URL] [--store DIR] [--state DIR]
                   [--method auto|multipart|simple|http-push] [--concurrency N]
                   [--image-server HOST[:PORT]] [--image-server-url URL] [--image-server-tls]
                   [--force-reset] [--no-reset] [--poll-ms N]
@@ -212,7 +250,16 @@ staged images and reads the inventory back: an action succeeds only if the new v
 Images come from the store (--store, default .firmwarden/images; fill it with catalog sync).
 The journal of every intent and outcome is written to --state (default .firmwarden); a rerun
 after a crash or Ctrl-C reads it and the BMC first, and sends nothing already there.
---poll-ms: how often tasks and resets are polled (default 5000).`;
+--poll-ms: how often tasks and resets are polled (default 5000).
+--label KEY=VALUE narrows the servers (every key must match; a key twice: either value).
+--kind KIND (bmc, bios, nic, storage, drive, psu, cpld, management, other) and --entry ID (a
+catalog entry) update just those components, no policy file needed; an unknown kind or entry, or
+one matching nothing installed, is an error.
+--dry-run is a pre-flight per server that changes nothing: the BMC answers, the credentials log
+in (and the session is deleted after), the session limit leaves room, each planned image is in
+the store and passes its checksum, the method and apply time the update would use and why, and
+how --at resolves (the BMC's maintenance window, or held by firmwarden). Exit 0 when every check
+passes, 1 otherwise.`;
 
 /** `firmwarden probe --help`. */
 export const PROBE_HELP = `firmwarden probe --fleet FILE [--server NAME] [--json] [--record DIR] [--concurrency N]

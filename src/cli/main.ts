@@ -32,6 +32,11 @@ const COMMANDS: Record<string, { help: string; load: () => Promise<CommandRun> }
     help: help.ROLLOUT_HELP,
     load: async () => (await import('./rollout-command.ts')).rolloutCommand,
   },
+  journal: {
+    help: help.JOURNAL_HELP,
+    load: async () => (await import('./journal-command.ts')).journalCommand,
+  },
+  jobs: { help: help.JOBS_HELP, load: async () => (await import('./jobs-command.ts')).jobsCommand },
   daemon: { help: help.DAEMON_HELP, load: async () => (await import('./daemon-command.ts')).daemonCommand },
   store: { help: help.STORE_HELP, load: async () => (await import('./store-command.ts')).storeCommand },
   cluster: {
@@ -49,6 +54,10 @@ const COMMANDS: Record<string, { help: string; load: () => Promise<CommandRun> }
   probe: { help: help.PROBE_HELP, load: async () => (await import('./probe-command.ts')).probeCommand },
   bmc: { help: help.BMC_HELP, load: async () => (await import('./bmc-command.ts')).bmcCommand },
   host: { help: help.HOST_HELP, load: async () => (await import('./host-command.ts')).hostCommand },
+  completion: {
+    help: help.COMPLETION_HELP,
+    load: async () => (await import('./completion-command.ts')).completionCommand,
+  },
 };
 
 /** The command names, in the order `firmwarden --help` lists them. */

@@ -12,6 +12,7 @@ import type { ComplianceSummary, Plan, ServerPlan } from '../planner/index.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { PLAN_HELP } from './command-help.ts';
 import { progressBar, table } from './render.ts';
+import { SELECT_OPTIONS, selectionOf } from './select-flags.ts';
 
 const COMMAND = 'plan';
 
@@ -24,6 +25,7 @@ export async function planCommand(argv: string[], deps: Deps, out: NodeJS.Writab
     json: { type: 'boolean' },
     export: { type: 'string' },
     concurrency: { type: 'string' },
+    ...SELECT_OPTIONS,
   });
   if (!values.fleet || !values.catalog) {
     throw new ConfigError(
@@ -37,6 +39,7 @@ export async function planCommand(argv: string[], deps: Deps, out: NodeJS.Writab
       `--export expects csv or json, got ${JSON.stringify(values.export)}`,
     );
   }
+  const { only, ...select } = selectionOf(COMMAND, values, false);
   const bar = progressBar(COMMAND);
   const planned = await planFleet(
     {
@@ -44,6 +47,8 @@ export async function planCommand(argv: string[], deps: Deps, out: NodeJS.Writab
       catalogFile: values.catalog,
       ...(values.policy ? { policyFile: values.policy } : {}),
       ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+      ...(only ? { only } : {}),
+      select,
       sweep: {
         concurrency: intFlag(COMMAND, 'concurrency', values.concurrency, DEFAULT_SWEEP_CONCURRENCY),
         onServer: (s, done, total) => bar.update(done, total, s.server),

@@ -1,9 +1,10 @@
 /**
- * `firmwarden rollout start|status|pause|resume|abort`: a fleet upgrade in waves, driven from the
+ * `firmwarden rollout start|list|status|pause|resume|abort`: a fleet upgrade in waves, driven from the
  * state store so it survives crashes (run `resume` after a kill) and can be paused or aborted from
  * another terminal. A thin layer over src/rollout.
  */
 import { join } from 'node:path';
+import { stepCounts } from '../api/routes/rollout-routes.ts';
 import { type DaemonConfig, loadDaemonConfig } from '../daemon/load-config.ts';
 import type { Deps } from '../deps.ts';
 import { ConfigError, FirmwardenError } from '../errors.ts';
@@ -65,6 +66,8 @@ export async function rolloutCommand(
         }
         return await drive(store, id, deps, state, out, Boolean(values.json), cluster);
       }
+      case 'list':
+        return await list(store, out, Boolean(values.json));
       case 'status':
         return await report(store, values.id ?? (await latest(store)), out, Boolean(values.json));
       case 'pause':
@@ -177,6 +180,39 @@ export function renderStatus(
     );
   }
   return lines.join('\n');
+}
+
+/** Every rollout, newest first, with its servers by step: what GET /api/v1/rollouts lists. */
+async function list(store: Store, out: NodeJS.WritableStream, json: boolean): Promise<number> {
+  const all = (await store.listRollouts()).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const rollouts = [];
+  for (const r of all) {
+    const servers = await store.rolloutServers(r.id);
+    // The spec (paths, hook URLs) is in `rollout status --json` only, as in the API.
+    const { spec: _spec, ...record } = r;
+    rollouts.push({ ...record, servers: servers.length, steps: stepCounts(servers) });
+  }
+  if (json) out.write(`${JSON.stringify({ rollouts }, null, 2)}\n`);
+  else if (rollouts.length === 0) out.write('no rollouts yet: firmwarden rollout start --spec FILE\n');
+  else
+    out.write(
+      `${table(
+        ['ID', 'NAME', 'STATUS', 'CREATED', 'UPDATED', 'SERVERS', 'BY STEP', 'NOTE'],
+        rollouts.map((r) => [
+          r.id,
+          r.name,
+          r.status,
+          r.createdAt,
+          r.updatedAt,
+          String(r.servers),
+          Object.entries(r.steps)
+            .map(([k, v]) => `${v} ${k}`)
+            .join(', '),
+          (r.note ?? '').slice(0, 80),
+        ]),
+      )}\n`,
+    );
+  return EXIT.ok;
 }
 
 function detailText(d: unknown): string {

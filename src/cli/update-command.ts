@@ -1,28 +1,29 @@
 /**
  * `firmwarden update`: plan the chosen servers against a catalog, then push, apply, reset and
- * verify — or with --dry-run say exactly what would be done and by which method, touching
- * nothing. Exit 0 when every action verified (or nothing to do), 1 when any failed, 2 bad input.
+ * verify — or with --dry-run check, per server and touching nothing, everything a real run needs
+ * (src/probe/preflight.ts). Exit 0 when every action verified or every check passed (or nothing to
+ * do), 1 when any failed, 2 bad input.
  */
 import { join } from 'node:path';
 import { ImageStore } from '../catalog/index.ts';
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
 import { parseAtTime } from '../executor/at-time.ts';
-import { discoverUpdateService } from '../executor/capabilities.ts';
 import { startImageServer } from '../executor/image-server.ts';
 import { FileJournal } from '../executor/journal.ts';
-import { chooseMethod } from '../executor/method-choice.ts';
 import { type FleetUpdateReport, updateFleet } from '../executor/update-fleet.ts';
 import { planFleet } from '../fleet/plan-fleet.ts';
 import type { ServerPlan } from '../planner/index.ts';
-import { RedfishClient } from '../redfish/client.ts';
+import { preflightFleet } from '../probe/preflight.ts';
 import { openStore } from '../store/open-store.ts';
 import { processActor } from '../store/store-journal.ts';
 import { type UpdateMethod, UpdateMethodSchema } from '../vocab.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { UPDATE_HELP } from './command-help.ts';
+import { renderPreflight } from './preflight-render.ts';
 import { progressView } from './progress-view.ts';
 import { table } from './render.ts';
+import { SELECT_OPTIONS, selectionOf } from './select-flags.ts';
 
 export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.WritableStream): Promise<number> {
   const { values } = parse('update', argv, {
@@ -30,8 +31,7 @@ export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.Writ
     catalog: { type: 'string' },
     policy: { type: 'string' },
     'base-url': { type: 'string' },
-    server: { type: 'string', multiple: true },
-    all: { type: 'boolean' },
+    ...SELECT_OPTIONS,
     at: { type: 'string' },
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
@@ -49,7 +49,7 @@ export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.Writ
   const src = 'firmwarden update';
   if (!values.fleet || !values.catalog)
     throw new ConfigError(src, `--fleet and --catalog are required\n\n${UPDATE_HELP}`);
-  if (!values.all === !values.server) throw new ConfigError(src, 'give --server NAME (repeatable) or --all');
+  const { only, ...select } = selectionOf('update', values, true);
   const method =
     values.method === undefined || values.method === 'auto'
       ? 'auto'
@@ -66,7 +66,8 @@ export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.Writ
       catalogFile: values.catalog,
       ...(values.policy ? { policyFile: values.policy } : {}),
       ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
-      ...(values.server ? { only: values.server } : {}),
+      ...(only ? { only } : {}),
+      select,
     },
     deps,
   );
@@ -78,7 +79,26 @@ export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.Writ
     .filter((w) => w.plan);
   const prefer: UpdateMethod | 'auto' = method === 'auto' ? 'auto' : method.data;
 
-  if (values['dry-run']) return dryRun(work, deps, out, Boolean(values.json), prefer);
+  if (values['dry-run']) {
+    // Every chosen server is checked, also one the sweep could not read (the check says why).
+    const pre = await preflightFleet(
+      planned.servers.map((server) => ({
+        server,
+        plan: planned.plan.servers.find((p) => p.server === server.name),
+      })),
+      deps,
+      {
+        store,
+        prefer,
+        ...(at ? { at } : {}),
+        concurrency: intFlag('update', 'concurrency', values.concurrency, 4),
+      },
+    );
+    out.write(
+      values.json ? `${JSON.stringify({ dryRun: true, ...pre }, null, 2)}\n` : `${renderPreflight(pre)}\n`,
+    );
+    return pre.ok ? EXIT.ok : EXIT.partial;
+  }
 
   const [host, port] = (values['image-server'] ?? '127.0.0.1:0').split(':');
   const imageServer = await startImageServer(
@@ -156,84 +176,6 @@ async function recordOutcomes(report: FleetUpdateReport, file: string, deps: Dep
   } finally {
     await store.close();
   }
-}
-
-/** Says per server and action what would happen and by which method; changes nothing. */
-async function dryRun(
-  work: Array<{ server: import('../fleet/load.ts').ResolvedServer; plan: ServerPlan }>,
-  deps: Deps,
-  out: NodeJS.WritableStream,
-  json: boolean,
-  prefer: UpdateMethod | 'auto',
-): Promise<number> {
-  const rows: Array<Record<string, string>> = [];
-  for (const { server, plan } of work) {
-    const actions = plan.decisions.filter((d) => d.decision === 'upgrade' || d.decision === 'downgrade');
-    if (actions.length === 0) continue;
-    const client = new RedfishClient(server.client, deps);
-    try {
-      const caps = await discoverUpdateService(client);
-      for (const d of actions) {
-        let how: string;
-        try {
-          const c = chooseMethod(caps, {
-            imageSize: d.target?.image.size ?? 0,
-            applyTimes: d.target?.requires.reboot ? ['OnReset', 'Immediate'] : ['Immediate', 'OnReset'],
-            prefer,
-            // A real run always starts the built-in image server.
-            imageServer: 'http',
-          });
-          how = `${c.method}: ${c.reason}`;
-        } catch (err) {
-          how = `impossible: ${(err as Error).message}`;
-        }
-        rows.push({
-          server: server.name,
-          component: d.component?.name ?? '',
-          from: d.component?.version ?? '',
-          to: d.target?.version ?? '',
-          how,
-        });
-      }
-      if (plan.requires.hostReboot)
-        rows.push({
-          server: server.name,
-          component: '(host)',
-          from: '',
-          to: '',
-          how: 'one host restart after staging',
-        });
-    } catch (err) {
-      rows.push({
-        server: server.name,
-        component: '',
-        from: '',
-        to: '',
-        how: `cannot read UpdateService: ${(err as Error).message}`,
-      });
-    } finally {
-      await client.close();
-    }
-  }
-  if (json) out.write(`${JSON.stringify({ dryRun: true, actions: rows }, null, 2)}\n`);
-  else {
-    out.write(
-      `${table(
-        ['SERVER', 'COMPONENT', 'FROM', 'TO', 'HOW'],
-        rows.map((r) => [
-          r['server'] ?? '',
-          r['component'] ?? '',
-          r['from'] ?? '',
-          r['to'] ?? '',
-          r['how'] ?? '',
-        ]),
-      )}\n`,
-    );
-    out.write(
-      `\ndry run: ${rows.length} actions on ${new Set(rows.map((r) => r['server'])).size} servers; nothing was changed\n`,
-    );
-  }
-  return EXIT.ok;
 }
 
 /** The final report: one row per action, then a summary line. */

@@ -70,8 +70,11 @@ export async function prepare(d: PlanDecision, store: ImageStore): Promise<Work>
   };
 }
 
+/** What choosing apply times looks at (a Work; update --dry-run passes the same fields). */
+type ApplyTimeInput = Pick<Work, 'decision'> & { expected: Pick<Work['expected'], 'kind'> };
+
 /** Apply times to ask for, best first, for one image. */
-export function wantedApplyTimes(w: Work, inWindow: boolean): ApplyTime[] {
+export function wantedApplyTimes(w: ApplyTimeInput, inWindow: boolean): ApplyTime[] {
   const reboot = w.decision.target?.requires.reboot ?? false;
   if (inWindow)
     return reboot ? ['InMaintenanceWindowOnReset', 'AtMaintenanceWindowStart'] : ['AtMaintenanceWindowStart'];
@@ -82,7 +85,7 @@ export function wantedApplyTimes(w: Work, inWindow: boolean): ApplyTime[] {
     : ['Immediate', 'OnReset', 'OnStartUpdateRequest'];
 }
 
-export function windowUsable(caps: UpdateCapabilities, work: Work[]): boolean {
+export function windowUsable(caps: UpdateCapabilities, work: ApplyTimeInput[]): boolean {
   const offered = [caps.multipart?.applyTimes, caps.simple?.applyTimes, caps.httpPush?.applyTimes].flat();
   return work.every((w) => wantedApplyTimes(w, true).some((a) => offered.includes(a)));
 }

@@ -11,6 +11,7 @@ import type { FleetInventory } from '../inventory/model.ts';
 import { type SweepOptions, sweepFleet } from '../inventory/sweep.ts';
 import { type Plan, PlanError, type PlanPolicy, parsePolicyText, plan } from '../planner/index.ts';
 import { loadFleetFile, type ResolvedServer } from './load.ts';
+import { checkSelectionMatched, type PlanSelection, selectionPolicy, selectServers } from './selection.ts';
 
 export interface PlanFleetInput {
   fleetFile: string;
@@ -20,6 +21,8 @@ export interface PlanFleetInput {
   baseUrl?: string;
   /** Only these servers (by name); unknown names are an error. All when absent. */
   only?: string[];
+  /** Narrows servers (labels), components (kinds) and entries, checked against every input. */
+  select?: Omit<PlanSelection, 'only'>;
   sweep?: SweepOptions;
 }
 
@@ -44,26 +47,23 @@ export async function loadPolicyFile(path: string): Promise<PlanPolicy> {
 
 /** Loads every input, sweeps the chosen servers and plans them. */
 export async function planFleet(input: PlanFleetInput, deps: Deps): Promise<PlannedFleet> {
-  const policy = input.policyFile ? await loadPolicyFile(input.policyFile) : {};
+  const sel: PlanSelection = { ...input.select, ...(input.only ? { only: input.only } : {}) };
+  const filePolicy = input.policyFile ? await loadPolicyFile(input.policyFile) : {};
   const catalog = await loadCatalog(
     input.catalogFile,
     input.baseUrl === undefined ? {} : { baseUrl: input.baseUrl },
   );
-  const all = await loadFleetFile(input.fleetFile);
-  const servers = input.only ? select(all, input.only, input.fleetFile) : all;
+  const policy = selectionPolicy(filePolicy, sel, catalog, input.catalogFile);
+  const servers = selectServers(await loadFleetFile(input.fleetFile), sel, input.fleetFile);
   const inventory = await sweepFleet(servers, deps, input.sweep);
+  let planned: Plan;
   try {
-    return { servers, catalog, policy, inventory, plan: plan(inventory, catalog, policy) };
+    planned = plan(inventory, catalog, policy);
   } catch (err) {
     // A prerequisite cycle is a property of the catalog: name the file.
     if (err instanceof PlanError) throw new ConfigError(input.catalogFile, err.message, { cause: err });
     throw err;
   }
-}
-
-function select(all: ResolvedServer[], names: string[], source: string): ResolvedServer[] {
-  const byName = new Map(all.map((s) => [s.name, s]));
-  const missing = names.filter((n) => !byName.has(n));
-  if (missing.length) throw new ConfigError(source, `no server named ${missing.join(', ')} in the fleet`);
-  return names.map((n) => byName.get(n) as ResolvedServer);
+  checkSelectionMatched(sel, inventory, planned, input.fleetFile);
+  return { servers, catalog, policy, inventory, plan: planned };
 }

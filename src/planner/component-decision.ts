@@ -15,7 +15,7 @@ import { Compliance, Decision } from './decision.ts';
 import { type SelectHighest, selectHighest } from './entry-selection.ts';
 import type { PlanDecision, PlannedComponent, PlanTarget } from './plan-model.ts';
 import { PinMode, type PlanPolicy } from './policy.ts';
-import { type ActivePin, kindExclusion, pinFor } from './policy-rules.ts';
+import { type ActivePin, entryExclusion, kindExclusion, pinFor } from './policy-rules.ts';
 import { type Compare, hintsFor, versionText } from './version-comparer.ts';
 
 /** What every step of planning shares. */
@@ -106,7 +106,13 @@ export function assessComponent(ctx: PlanContext, server: ServerInventory, c: In
   const hints = hintsFor(server, c);
   const base = { component: plannedComponent(c) };
   const found = ctx.find(server, c);
-  const kindOut = kindExclusion(ctx.policy, c);
+  const only = ctx.policy.entries;
+  const kindOut =
+    kindExclusion(ctx.policy, c) ??
+    entryExclusion(
+      ctx.policy,
+      found.matches.map((m) => m.entry.id),
+    );
   const done = (decision: PlanDecision, target?: CatalogEntry, reference?: CatalogEntry): Assessed => ({
     component: c,
     hints,
@@ -130,8 +136,9 @@ export function assessComponent(ctx: PlanContext, server: ServerInventory, c: In
   }
   const firstEntry = found.matches[0]!.entry;
 
-  // Pins narrow the candidates before the highest is chosen.
-  let candidates: EntryMatch[] = found.matches;
+  // An entry selection, then pins, narrow the candidates before the highest is chosen.
+  const chosen = only && !kindOut ? found.matches.filter((m) => only.includes(m.entry.id)) : undefined;
+  let candidates: EntryMatch[] = chosen ?? found.matches;
   let pinNote = '';
   const pin = pinFor(ctx.policy, server, c);
   if (pin !== undefined && 'conflict' in pin) {
@@ -142,7 +149,7 @@ export function assessComponent(ctx: PlanContext, server: ServerInventory, c: In
     );
   }
   if (pin !== undefined) {
-    candidates = found.matches.filter((m) => pinAllows(ctx, pin, m.entry.version, hints));
+    candidates = candidates.filter((m) => pinAllows(ctx, pin, m.entry.version, hints));
     pinNote = ` (${pin.mode === PinMode.exact ? 'pinned to' : 'pinned at most'} ${pin.pin.version} by ${pin.label}${pin.pin.note ? `: ${pin.pin.note}` : ''})`;
     if (candidates.length === 0)
       return pinnedWithoutEntry(ctx, base, c, hints, pin, found.matches, kindOut, done);

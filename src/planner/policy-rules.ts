@@ -16,6 +16,16 @@ export function kindExclusion(policy: PlanPolicy, component: InventoryComponent)
   return undefined;
 }
 
+/**
+ * Why a component is left alone under an entry selection (`policy.entries`), or undefined when
+ * one of the selected entries matches it (or nothing is selected).
+ */
+export function entryExclusion(policy: PlanPolicy, matchedIds: string[]): string | undefined {
+  const only = policy.entries;
+  if (only === undefined || matchedIds.some((id) => only.includes(id))) return undefined;
+  return `not selected: only ${only.join(', ')} ${only.length === 1 ? 'is' : 'are'} applied`;
+}
+
 /** True when every key of the selector matches the server's labels. */
 export function selectorMatches(
   selector: LabelSelector | undefined,

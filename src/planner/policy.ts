@@ -79,7 +79,18 @@ function refinePolicy(
 }
 
 /** A policy as the planner takes it (every field optional; no policy = plan everything). */
-export const PlanPolicySchema = z.object(PolicyShape).strict().superRefine(refinePolicy);
+export const PlanPolicySchema = z
+  .object({
+    ...PolicyShape,
+    // Not in policy files: a one-off choice of the command line (`update --entry ID`).
+    entries: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe('only these catalog entry ids are applied; other components are left alone'),
+  })
+  .strict()
+  .superRefine(refinePolicy);
 export type PlanPolicy = z.input<typeof PlanPolicySchema>;
 
 /** A policy file (YAML or JSON). */

@@ -32,6 +32,8 @@ import { planComponent } from './update-plan.ts';
 export interface ProbeOptions {
   /** Sees every exchange (a TraceRecorder's `record`). */
   recorder?: ExchangeRecorder;
+  /** Sees the UpdateService capabilities the probe read (update --dry-run plans methods on them). */
+  capabilities?: (caps: UpdateCapabilities) => void;
 }
 
 /** Probes one server with its own client, logged out and closed whatever happens. */
@@ -55,7 +57,7 @@ export async function probeServer(
     deps,
   );
   try {
-    const report = await probeWith(client, server, deps);
+    const report = await probeWith(client, server, deps, options.capabilities);
     report.sessions.auth = auth;
     return report;
   } finally {
@@ -63,7 +65,12 @@ export async function probeServer(
   }
 }
 
-async function probeWith(client: RedfishClient, server: ResolvedServer, deps: Deps): Promise<ProbeReport> {
+async function probeWith(
+  client: RedfishClient,
+  server: ResolvedServer,
+  deps: Deps,
+  onCaps?: (caps: UpdateCapabilities) => void,
+): Promise<ProbeReport> {
   const errors: ProbeReport['errors'] = [];
   const oddities: string[] = [];
   const section = async <T>(name: string, read: () => Promise<T>): Promise<T | undefined> => {
@@ -82,6 +89,7 @@ async function probeWith(client: RedfishClient, server: ResolvedServer, deps: De
     : undefined;
   const manager = await section('manager', () => readManager(client, root));
   const caps = await section('update', () => discoverUpdateService(client));
+  if (caps) onCaps?.(caps);
   const view = await section('inventory', () => readFirmwareView(client, server, deps.clock));
   const managerResets = await section('resets', () => managerResetTypes(client, manager));
   const systemResets = await section('resets', () => systemResetTypes(client));

@@ -94,6 +94,21 @@ describe('firmwarden plan', () => {
     expect(p.totals.upgrade).toBeGreaterThan(0);
   });
 
+  it('--server and --label plan part of the fleet; --kind narrows the components', async () => {
+    const planOf = async (...args: string[]) => {
+      const { code, out } = await run(['--fleet', fleetFile, '--catalog', SIM_CATALOG, '--json', ...args]);
+      expect(code).toBe(0);
+      return JSON.parse(out) as Plan;
+    };
+    expect((await planOf('--server', 'sim-0002')).servers.map((s) => s.server)).toEqual(['sim-0002']);
+    // The simulator labels every fourth server role=storage (simulator/fleet-document.ts).
+    expect((await planOf('--label', 'role=storage')).servers.map((s) => s.server)).toEqual(['sim-0004']);
+    const bios = await planOf('--server', 'sim-0001', '--kind', 'bios');
+    const actions = bios.servers[0]?.decisions.filter((d) => d.step !== undefined) ?? [];
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.every((d) => d.component?.kind === 'bios')).toBe(true);
+  });
+
   it('--policy applies the policy file', async () => {
     const policy = join(dir, 'policy.yaml');
     await writeFile(policy, 'version: 1\nkinds: { deny: [bmc] }\n');

@@ -245,3 +245,31 @@ describe('policy files', () => {
     expect(await readFile(POLICY_SCHEMA_PATH, 'utf8')).toBe(policyJsonSchema());
   });
 });
+
+describe('entries (update --entry): one catalog entry, without a policy file', () => {
+  it.each([
+    {
+      name: 'the chosen entry is the target, even below the newest',
+      entries: ['r640-bios-2.17.1'],
+      decision: 'upgrade',
+      target: 'r640-bios-2.17.1',
+    },
+    {
+      name: 'a component no chosen entry matches is left alone, and says so',
+      entries: ['some-nic-entry'],
+      decision: 'excluded-by-policy',
+      reason: /not selected: only some-nic-entry is applied/,
+    },
+  ])('$name', ({ entries, decision, target, reason }) => {
+    const d = decide({ entries }, '2.10.0', {});
+    expect(d.decision).toBe(decision);
+    if (target) expect(d.target?.entryId).toBe(target);
+    if (reason) expect(d.reason).toMatch(reason);
+  });
+
+  it('a pin still bounds the chosen entry', () => {
+    const d = decide({ ...FRA1_PIN, entries: ['r640-bios-2.19.1'] }, '2.10.0', { site: 'fra1' });
+    expect(d.decision).toBe('excluded-by-policy');
+    expect(d.reason).toMatch(/pins 2\.17\.1/);
+  });
+});
