@@ -19,9 +19,10 @@ export function fakeTerminal(columns = 100) {
     for (let i = 0; i < text.length; i++) {
       const ch = text[i] as string;
       if (ch === '\x1b' && text[i + 1] === '[') {
-        const m = /^\x1b\[(\d*)([A-Za-z])/.exec(text.slice(i));
+        // After ESC: "[" digits and a final letter (A up, K erase line, J erase below, m colour).
+        const m = /^\[(\d*)([A-Za-z])/.exec(text.slice(i + 1));
         if (!m) continue;
-        i += m[0].length - 1;
+        i += m[0].length;
         const n = Number(m[1] || '0');
         if (m[2] === 'A') row = Math.max(0, row - (n || 1));
         else if (m[2] === 'K') rows[row] = '';
