@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cliLogger } from '../../src/cli/log-setup.ts';
 import { progressView } from '../../src/cli/progress-view.ts';
+import { progressBar } from '../../src/cli/render.ts';
 import { fakeTerminal } from './fake-terminal.ts';
 
 let dir: string;
@@ -192,5 +193,19 @@ describe('cli logger and the live progress view', () => {
     view.done();
     logger.warn('after');
     expect(term.screen()).toEqual([expect.stringMatching(/^sim-0001 +Completed$/), 'warn  after']);
+  });
+
+  it('a log line written while the one-line progress bar shows goes on its own line; the bar follows', () => {
+    const term = fakeTerminal();
+    const logger = cliLogger({}, {}, term.stream);
+    const bar = progressBar('probe', term.stream);
+    bar.update(1, 4, 'sim-0001');
+    logger.warn('TLS verification disabled (insecure)');
+    bar.update(2, 4, 'sim-0002');
+    expect(term.screen()).toEqual([
+      'warn  TLS verification disabled (insecure)',
+      `probe [${'#'.repeat(15)}${'.'.repeat(15)}] 2/4 sim-0002`,
+    ]);
+    bar.done();
   });
 });
