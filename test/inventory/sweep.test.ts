@@ -190,7 +190,7 @@ describe('fault switches', () => {
 
   it('session expiry: one fresh login, then the scan completes', async () => {
     const bmc = fresh(firstOf('dell'));
-    const { deps } = testDeps();
+    const { deps, log } = testDeps();
     const client = new RedfishClient(serverOf(bmc).client, deps);
     try {
       await client.get('/redfish/v1/Systems', CollectionSchema);
@@ -198,6 +198,8 @@ describe('fault switches', () => {
       const root = await client.get('/redfish/v1/Managers', CollectionSchema);
       expect(root.Members.length).toBeGreaterThan(0);
       expect(bmc.stats.sessionsCreated).toBe(2);
+      // Routine (a BMC reset does it): debug, off an operator's console.
+      expect(log.lines()).toMatch(/"level":20,[^\n]*"msg":"redfish session rejected; logging in again"/);
     } finally {
       await client.close();
     }
