@@ -69,10 +69,11 @@ describe('BMC URL warnings', () => {
     ]);
     // Another run (another logger) is warned again.
     const again = captureLogger();
-    new RedfishClient(
+    const other = new RedfishClient(
       { url: 'http://127.0.0.1:1', allowHttp: true },
       { clock: fakeClock(), logger: again.logger },
     );
+    await other.close();
     expect(again.lines()).toContain('plain http');
   });
 });
