@@ -3,7 +3,9 @@
  * listed here, whatever the depth it appears at; tests assert that none reaches the output, in
  * every format and every sink (the pretty form is made from the redacted JSON line).
  */
+import { openSync } from 'node:fs';
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
+import { ConfigError } from './errors.ts';
 import { prettyLine } from './log-pretty.ts';
 
 /** Paths pino censors. `*.` covers one level of nesting; the common carriers are listed deeper. */
@@ -99,4 +101,49 @@ function levelValue(level: string): number {
 /** A destination that takes pino's (already redacted) JSON lines and writes their pretty form. */
 function prettyStream(target: DestinationStream, colour: boolean): DestinationStream {
   return { write: (line: string) => target.write(prettyLine(line, colour)) };
+}
+
+/**
+ * A logger's settings as plain data, so a worker thread (daemon jobs) logs the way its process
+ * does: same console level and format, same --log-file.
+ */
+export interface LogPlan {
+  /** Console threshold. */
+  level: string;
+  format: LogFormat;
+  colour?: boolean;
+  /** JSON lines appended here too, at `fileLevel`. */
+  file?: string;
+  fileLevel?: string;
+}
+
+/** Where a logger made by planLogger keeps its plan; pino's children inherit it (Object.create). */
+const PLAN = Symbol('firmwarden.logPlan');
+
+/** Creates a logger from a plan: the console (stderr unless given) and the plan's file, if any. */
+export function planLogger(plan: LogPlan, console: DestinationStream = pino.destination(2)): Logger {
+  const sinks: LogSink[] = [
+    { stream: console, level: plan.level, format: plan.format, colour: plan.colour === true },
+  ];
+  if (plan.file) sinks.push({ stream: openLogFile(plan.file), level: plan.fileLevel ?? plan.level });
+  const logger = createLogger({ sinks });
+  Object.defineProperty(logger, PLAN, { value: plan });
+  return logger;
+}
+
+/** The plan a logger (or any of its children) was made from, if planLogger made it. */
+export function logPlanOf(logger: Logger): LogPlan | undefined {
+  return (logger as unknown as { [PLAN]?: LogPlan })[PLAN];
+}
+
+/** Appends, created owner-only (the lines are redacted, but a log is nobody else's business). */
+function openLogFile(file: string): DestinationStream {
+  let fd: number;
+  try {
+    fd = openSync(file, 'a', 0o600);
+  } catch (err) {
+    throw new ConfigError('--log-file', `cannot open ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  // Synchronous writes: a line logged just before process.exit (a second Ctrl-C) is not lost.
+  return pino.destination({ fd, sync: true });
 }

@@ -5,10 +5,9 @@
  * log shipper expects. --log-file appends JSON lines to a file (created 0600) whatever the console
  * shows. Flags win over FIRMWARDEN_LOG_LEVEL / FIRMWARDEN_LOG_FORMAT, which win over these rules.
  */
-import { openSync } from 'node:fs';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
 import { ConfigError } from '../errors.ts';
-import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogSink } from '../log.ts';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogPlan, planLogger } from '../log.ts';
 import type { LogFlags } from './args.ts';
 import { writeAboveLive } from './live-region.ts';
 
@@ -35,30 +34,13 @@ export function cliLogger(
     checkFormat(flags.format, '--log-format') ??
     checkFormat(env['FIRMWARDEN_LOG_FORMAT'], 'FIRMWARDEN_LOG_FORMAT') ??
     (tty ? 'pretty' : 'json');
-  const sinks: LogSink[] = [
-    {
-      stream: { write: (line: string) => writeAboveLive(stream, line) },
-      level: chosen ?? (tty ? LOG_DEFAULTS.ttyLevel : LOG_DEFAULTS.plainLevel),
-      format,
-      colour: tty && format === 'pretty' && !env['NO_COLOR'],
-    },
-  ];
-  if (flags.file) {
-    sinks.push({ stream: openLogFile(flags.file), level: chosen ?? LOG_DEFAULTS.fileLevel, format: 'json' });
-  }
-  return createLogger({ sinks });
-}
-
-/** Appends, created owner-only (the lines are redacted, but a log is nobody else's business). */
-function openLogFile(file: string) {
-  let fd: number;
-  try {
-    fd = openSync(file, 'a', 0o600);
-  } catch (err) {
-    throw new ConfigError('--log-file', `cannot open ${file}: ${(err as Error).message}`, { cause: err });
-  }
-  // Synchronous writes: a line logged just before process.exit (a second Ctrl-C) is not lost.
-  return pino.destination({ fd, sync: true });
+  const plan: LogPlan = {
+    level: chosen ?? (tty ? LOG_DEFAULTS.ttyLevel : LOG_DEFAULTS.plainLevel),
+    format,
+    colour: tty && format === 'pretty' && !env['NO_COLOR'],
+    ...(flags.file ? { file: flags.file, fileLevel: chosen ?? LOG_DEFAULTS.fileLevel } : {}),
+  };
+  return planLogger(plan, { write: (line: string) => writeAboveLive(stream, line) });
 }
 
 function checkLevel(value: string | undefined, source: string): string | undefined {
