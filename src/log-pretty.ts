@@ -20,8 +20,10 @@ const LEVEL_COLOURS: Record<number, string> = { 40: '33', 50: '31', 60: '31' };
 /** Fields every line has, or that are shown in front of the message, not as `key=value`. */
 const HIDDEN = new Set(['level', 'time', 'app', 'pid', 'hostname', 'msg', 'component', 'server']);
 
-/** A value longer than this is cut: the line stays one line; --log-file keeps the whole record. */
+/** A value longer than this is cut: the line stays short; --log-file keeps the whole record. */
 const MAX_VALUE = 80;
+/** Except what failed and why: cut, an error loses the part that says what to do. */
+const WHOLE = new Set(['err', 'error', 'reason']);
 
 /** Turns one JSON log line (pino's output) into one short human line, newline-terminated. */
 export function prettyLine(json: string, colour = false): string {
@@ -37,20 +39,20 @@ export function prettyLine(json: string, colour = false): string {
   const scope = [rec['component'], rec['server']].filter((v) => typeof v === 'string' && v).join(' ');
   const fields = Object.entries(rec)
     .filter(([k, v]) => !HIDDEN.has(k) && v !== undefined && v !== null)
-    .map(([k, v]) => `${k}=${valueText(v)}`);
+    .map(([k, v]) => `${k}=${valueText(v, WHOLE.has(k) ? Number.POSITIVE_INFINITY : MAX_VALUE)}`);
   const msg = typeof rec['msg'] === 'string' ? rec['msg'] : '';
   const text = [`${scope ? `${scope}: ` : ''}${msg}`, ...fields].filter(Boolean).join(' ');
   return `${tint ? `\x1b[${tint}m${word}\x1b[0m` : word} ${oneLine(text)}\n`;
 }
 
 /** A field's value: strings bare unless they hold spaces, errors by their message, the rest as JSON. */
-function valueText(v: unknown): string {
+function valueText(v: unknown, max: number): string {
   if (typeof v === 'object' && v !== null && typeof (v as { message?: unknown }).message === 'string') {
-    return valueText((v as { message: string }).message);
+    return valueText((v as { message: string }).message, max);
   }
   const s =
     typeof v === 'string' ? (/[\s"=]/.test(v) || v === '' ? JSON.stringify(v) : v) : JSON.stringify(v);
-  return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 1)}…` : s;
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
 /** A message with line breaks (a stack, a help text) would break the one-line rule. */
