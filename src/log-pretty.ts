@@ -22,8 +22,8 @@ const HIDDEN = new Set(['level', 'time', 'app', 'pid', 'hostname', 'msg', 'compo
 
 /** A value longer than this is cut: the line stays short; --log-file keeps the whole record. */
 const MAX_VALUE = 80;
-/** Except what failed and why: cut, an error loses the part that says what to do. */
-const WHOLE = new Set(['err', 'error', 'reason']);
+/** What failed and why: shown whole after the message (cut, an error loses what to do about it). */
+const WHY = new Set(['err', 'error', 'reason']);
 
 /** Turns one JSON log line (pino's output) into one short human line, newline-terminated. */
 export function prettyLine(json: string, colour = false): string {
@@ -37,22 +37,26 @@ export function prettyLine(json: string, colour = false): string {
   const word = (LEVEL_NAMES[level] ?? String(level)).padEnd(5);
   const tint = colour ? LEVEL_COLOURS[level] : undefined;
   const scope = [rec['component'], rec['server']].filter((v) => typeof v === 'string' && v).join(' ');
-  const fields = Object.entries(rec)
-    .filter(([k, v]) => !HIDDEN.has(k) && v !== undefined && v !== null)
-    .map(([k, v]) => `${k}=${valueText(v, WHOLE.has(k) ? Number.POSITIVE_INFINITY : MAX_VALUE)}`);
-  const msg = typeof rec['msg'] === 'string' ? rec['msg'] : '';
+  const present = Object.entries(rec).filter(([k, v]) => !HIDDEN.has(k) && v !== undefined && v !== null);
+  const why = present.filter(([k]) => WHY.has(k)).map(([, v]) => whyText(v));
+  const fields = present.filter(([k]) => !WHY.has(k)).map(([k, v]) => `${k}=${valueText(v)}`);
+  const msg = [typeof rec['msg'] === 'string' ? rec['msg'] : '', ...why].filter(Boolean).join(': ');
   const text = [`${scope ? `${scope}: ` : ''}${msg}`, ...fields].filter(Boolean).join(' ');
   return `${tint ? `\x1b[${tint}m${word}\x1b[0m` : word} ${oneLine(text)}\n`;
 }
 
-/** A field's value: strings bare unless they hold spaces, errors by their message, the rest as JSON. */
-function valueText(v: unknown, max: number): string {
-  if (typeof v === 'object' && v !== null && typeof (v as { message?: unknown }).message === 'string') {
-    return valueText((v as { message: string }).message, max);
-  }
+/** A field's value: strings bare unless they hold spaces, the rest as JSON; cut when long. */
+function valueText(v: unknown): string {
   const s =
     typeof v === 'string' ? (/[\s"=]/.test(v) || v === '' ? JSON.stringify(v) : v) : JSON.stringify(v);
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 1)}…` : s;
+}
+
+/** An error (pino's serialized form or a described string) as its message, unquoted. */
+function whyText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  const message = (v as { message?: unknown }).message;
+  return typeof message === 'string' ? message : JSON.stringify(v);
 }
 
 /** A message with line breaks (a stack, a help text) would break the one-line rule. */

@@ -28,7 +28,7 @@ describe('prettyLine', () => {
         msg: 'unexpected error',
         err: { type: 'Error', message: 'boom', stack: 'Error: boom\n    at x' },
       },
-      'error unexpected error err=boom\n',
+      'error unexpected error: boom\n',
     ],
     [
       'a message over several lines kept on one',
@@ -39,10 +39,11 @@ describe('prettyLine', () => {
     expect(prettyLine(line(rec))).toBe(expected);
   });
 
-  it('cuts a long value but never the error, which says what to do', () => {
+  it('cuts a long value but never the error, which follows the message whole', () => {
     const long = `x${'y'.repeat(200)}`;
-    const out = prettyLine(line({ level: 40, msg: 'm', detail: long, err: long }));
-    expect(out).toBe(`warn  m detail=${long.slice(0, 79)}… err=${long}\n`);
+    const err = `FW_ERR_TLS: [GET] "https://bmc-17/redfish/v1/": ${long}`;
+    const out = prettyLine(line({ level: 40, server: 'bmc-17', msg: 'scan failed', detail: long, err }));
+    expect(out).toBe(`warn  bmc-17: scan failed: ${err} detail=${long.slice(0, 79)}…\n`);
   });
 
   it('colours the level word only when asked', () => {
