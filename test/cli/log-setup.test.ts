@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { takeGlobalOptions } from '../../src/cli/args.ts';
 import { cliLogger } from '../../src/cli/log-setup.ts';
 import { progressView } from '../../src/cli/progress-view.ts';
 import { progressBar } from '../../src/cli/render.ts';
@@ -208,4 +209,32 @@ describe('cli logger and the live progress view', () => {
     ]);
     bar.done();
   });
+});
+
+describe('global options on the command line', () => {
+  it.each([
+    [
+      'before the command',
+      ['--log-level', 'debug', 'update', '--all'],
+      ['update', '--all'],
+      { level: 'debug' },
+    ],
+    ['after it, with =', ['update', '--all', '--log-format=json'], ['update', '--all'], { format: 'json' }],
+    [
+      'all three, mixed in',
+      ['--log-file', 'a.log', 'inventory', '--fleet', 'f.yaml', '--log-level=warn', '--log-format', 'pretty'],
+      ['inventory', '--fleet', 'f.yaml'],
+      { file: 'a.log', level: 'warn', format: 'pretty' },
+    ],
+    ['none', ['plan', '--json'], ['plan', '--json'], {}],
+  ])('%s: taken out, the rest left to the command', (_name, argv, rest, log) => {
+    expect(takeGlobalOptions(argv)).toEqual({ argv: rest, log });
+  });
+
+  it.each([[['update', '--log-level']], [['--log-file', '--json', 'plan']], [['--log-format=', 'plan']]])(
+    '%j: a flag without its value is refused',
+    (argv) => {
+      expect(() => takeGlobalOptions(argv)).toThrow(/needs a value/);
+    },
+  );
 });
