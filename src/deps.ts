@@ -32,7 +32,8 @@ export interface Deps {
   signal?: AbortSignal;
 }
 
-/** Production defaults: system clock, pino logger at `FIRMWARDEN_LOG_LEVEL` (default info). */
+/** Production defaults: system clock, JSON logger on stderr at `FIRMWARDEN_LOG_LEVEL` (default info). */
 export function defaultDeps(overrides: Partial<Deps> = {}): Deps {
-  return { clock: systemClock, logger: createLogger(), ...overrides };
+  // Not createLogger() when one is given: each opens its own stderr destination.
+  return { clock: systemClock, ...overrides, logger: overrides.logger ?? createLogger() };
 }

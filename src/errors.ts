@@ -64,12 +64,34 @@ function shortMessageId(id: string | undefined): string | undefined {
   return id?.split('.').pop();
 }
 
+/**
+ * Node appends advice of its own to a certificate error ("try running Node.js with
+ * --use-system-ca"): a Node flag is no answer for a firmwarden user, whose BMCs mostly carry
+ * self-signed certificates. It is replaced by the settings firmwarden has.
+ */
+const NODE_TLS_ADVICE =
+  /[;.]?\s*if the root CA is installed locally, try running Node\.js with --use-system-ca\.?/i;
+/** OpenSSL/Node codes of a certificate that did not verify (as opposed to a handshake failure). */
+const CERT_NOT_VERIFIED =
+  /UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|SELF_SIGNED|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID/;
+
+/** What to do about a BMC certificate that did not verify, in firmwarden's own options. */
+export const TLS_VERIFY_ADVICE =
+  "trust the BMC's CA (--ca FILE, or tls.ca in the fleet file) or pin its certificate " +
+  '(--fingerprint SHA256, or tls.fingerprint); in a lab only, --insecure (tls.insecure)';
+
+/** A TLS failure reason with Node's advice replaced by firmwarden's, when a certificate was at fault. */
+function tlsReason(reason: string): string {
+  const plain = reason.replace(NODE_TLS_ADVICE, '');
+  return CERT_NOT_VERIFIED.test(plain) ? `${plain}: ${TLS_VERIFY_ADVICE}` : plain;
+}
+
 /** The connection to a BMC failed (refused, reset, timed out, TLS) before an HTTP answer. */
 export class RedfishConnectionError extends FirmwardenError {
   readonly method: string;
   readonly uri: string;
   constructor(code: string, method: string, uri: string, reason: string, options?: { cause?: unknown }) {
-    super(code, `[${method}] "${uri}": ${reason}`, options);
+    super(code, `[${method}] "${uri}": ${code === 'FW_ERR_TLS' ? tlsReason(reason) : reason}`, options);
     this.name = 'RedfishConnectionError';
     this.method = method;
     this.uri = uri;

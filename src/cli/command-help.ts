@@ -31,6 +31,11 @@ commands:
   demo        the whole story on a simulated fleet
   completion  shell completion script: completion bash|zsh|fish
 
+global options (anywhere on the line; also FIRMWARDEN_LOG_LEVEL, FIRMWARDEN_LOG_FORMAT):
+  --log-level LEVEL   trace, debug, info, warn, error, fatal, silent (a terminal: warn; else info)
+  --log-format FMT    pretty (one short line each) or json (a terminal: pretty; else json)
+  --log-file FILE     also append JSON log lines to FILE (created 0600), at --log-level or info
+
 firmwarden <command> --help for the options of one command; firmwarden --version (-V) for the version.`;
 
 /** `firmwarden backup --help`. */

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
  * The firmwarden command line: a thin dispatcher over the library. Results go to stdout, logs
- * (JSON lines, secrets redacted) to stderr. Exit 0 ok, 1 partial failure, 2 usage/config error.
+ * (secrets redacted) to stderr: short human lines at warn on a terminal, JSON lines at info
+ * otherwise; --log-format/--log-level/--log-file change that (cli/log-setup.ts). Exit 0 ok,
+ * 1 partial failure, 2 usage/config error.
  *
  * Start-up cost matters (operators script it per server): this module imports only the help
  * texts and the error classes. A command's module, which pulls in most of the library, is
  * imported when that command runs; --help and --version import none of them.
  */
 import type { Deps } from '../deps.ts';
-import { describeError, FirmwardenError } from '../errors.ts';
-import { EXIT, isInputError } from './args.ts';
+import { FirmwardenError } from '../errors.ts';
+import { commandErrorLine, EXIT, isInputError, takeGlobalOptions } from './args.ts';
 import * as help from './command-help.ts';
 import { packageVersion } from './version.ts';
 
@@ -65,7 +67,14 @@ export const COMMAND_NAMES = Object.keys(COMMANDS);
 
 /** Runs the CLI with argv (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  let global: ReturnType<typeof takeGlobalOptions>;
+  try {
+    global = takeGlobalOptions(argv);
+  } catch (err) {
+    process.stderr.write(`firmwarden: ${(err as Error).message}\n`);
+    return EXIT.usage;
+  }
+  const [name, ...rest] = global.argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${help.USAGE}\n`);
     return name ? EXIT.ok : EXIT.usage;
@@ -83,17 +92,19 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.help}\n`);
     return EXIT.ok;
   }
-  const [run, { defaultDeps }, { withSignals }] = await Promise.all([
+  const [run, { defaultDeps }, { withSignals }, { cliLogger }] = await Promise.all([
     command.load(),
     import('../deps.ts'),
     import('./signals.ts'),
+    import('./log-setup.ts'),
   ]);
-  const deps = defaultDeps();
+  let deps: Deps | undefined;
   try {
+    deps = defaultDeps({ logger: cliLogger(global.log) });
     return await withSignals(name, rest, deps, (d) => run(rest, d, process.stdout));
   } catch (err) {
-    process.stderr.write(`firmwarden ${name}: ${describeError(err)}\n`);
-    if (!(err instanceof FirmwardenError)) deps.logger.error({ err }, 'unexpected error');
+    process.stderr.write(`${commandErrorLine(name, err)}\n`);
+    if (!(err instanceof FirmwardenError)) deps?.logger.error({ err }, 'unexpected error');
     return isInputError(err) ? EXIT.usage : EXIT.partial;
   }
 }

@@ -60,7 +60,11 @@ export async function probeCommand(argv: string[], deps: Deps, out: NodeJS.Writa
   });
   bar.done();
   out.write(values.json ? `${JSON.stringify(probe, null, 2)}\n` : `${renderProbe(probe)}\n`);
-  if (values.record) deps.logger.info({ dir: values.record }, 'probe traces written');
+  if (values.record) {
+    // The log line is at info, off a terminal's console: a person asked for the traces, so say where.
+    if (!values.json) out.write(`traces written to ${values.record}\n`);
+    deps.logger.info({ dir: values.record }, 'probe traces written');
+  }
   return probe.failed > 0 ? EXIT.partial : EXIT.ok;
 }
 

@@ -1,8 +1,10 @@
 /**
  * A live per-server progress view for long operations. On a terminal it redraws one line per
  * server in place; otherwise it prints each new step as a line (logs, CI), so the record is
- * complete either way.
+ * complete either way. While it is on a terminal, log lines are written above it (live-region.ts).
  */
+import { holdLiveRegion } from './live-region.ts';
+
 export interface ProgressLine {
   server: string;
   step: string;
@@ -22,6 +24,17 @@ export function progressView(stream: NodeJS.WriteStream = process.stderr) {
       stream.write(`\x1b[2K${`${server.padEnd(14)} ${text}`.slice(0, width)}\n`);
     drawn = lines.size;
   };
+  const release = tty
+    ? holdLiveRegion({
+        clear: () => {
+          if (drawn) stream.write(`\x1b[${drawn}A\x1b[0J`);
+          drawn = 0;
+        },
+        redraw: () => {
+          if (lines.size) render();
+        },
+      })
+    : undefined;
   return {
     update(p: ProgressLine) {
       const text = [p.component, p.step, p.percent !== undefined ? `${p.percent}%` : '']
@@ -39,6 +52,7 @@ export function progressView(stream: NodeJS.WriteStream = process.stderr) {
     done() {
       if (timer) clearTimeout(timer);
       if (tty && lines.size) render();
+      release?.();
     },
   };
 }

@@ -11,6 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock, Deps } from '../deps.ts';
 import { describeError, InterruptedError } from '../errors.ts';
 import { SessionLedger } from '../redfish/session-ledger.ts';
+import { writeAboveLive } from './live-region.ts';
 
 /** Exit codes of a run ended by a signal (shell convention: 128 + signal number). */
 export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -65,16 +66,18 @@ export async function withSignals(
   const handler = (name: NodeJS.Signals) => {
     const sig = name === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
     if (received) {
-      process.stderr.write(`firmwarden ${command}: ${sig} again: exiting now\n`);
+      writeAboveLive(process.stderr, `firmwarden ${command}: ${sig} again: exiting now\n`);
       process.exit(SIGNAL_EXIT[sig]);
     }
     received = sig;
-    process.stderr.write(
+    writeAboveLive(
+      process.stderr,
       `firmwarden ${command}: ${sig}: stopping (logging out, recording what is known); again to exit at once\n`,
     );
     stop.abort(new InterruptedError(sig));
     forced = setTimeout(async () => {
-      process.stderr.write(
+      writeAboveLive(
+        process.stderr,
         `firmwarden ${command}: not stopped after ${SIGNAL_DEFAULTS.graceMs} ms: exiting\n`,
       );
       await Promise.race([sessions.closeAll(), delay(SIGNAL_DEFAULTS.logoutMs)]);
@@ -94,7 +97,7 @@ export async function withSignals(
     return received ? SIGNAL_EXIT[received] : code;
   } catch (err) {
     if (!received) throw err;
-    process.stderr.write(`firmwarden ${command}: ${describeError(err)}\n`);
+    writeAboveLive(process.stderr, `firmwarden ${command}: ${describeError(err)}\n`);
     return SIGNAL_EXIT[received];
   } finally {
     // Clients a command forgot to close must not keep sessions open past its end.

@@ -72,7 +72,8 @@ export async function simulateCommand(
     const catalog = await writeSimulatedCatalog({ fleet, dir: values['catalog-dir'] });
     out.write(`catalog ${catalog.catalogFile} (${catalog.entries.length} entries)\n`);
   }
-  deps.logger.info({ count, fleetFile: files.fleetFile }, 'simulator ready');
+  // stdout said so already; the log line is for whoever waits on it in a script.
+  deps.logger.debug({ count, fleetFile: files.fleetFile }, 'simulator ready');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

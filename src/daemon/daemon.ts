@@ -16,6 +16,7 @@ import type { Deps } from '../deps.ts';
 import { ConfigError, describeError, FirmwardenError } from '../errors.ts';
 import { type EventDispatchers, startEventDispatchers } from '../events/event-dispatchers.ts';
 import { webhookSecrets } from '../events/events-config.ts';
+import { logPlanOf } from '../log.ts';
 import { openStore } from '../store/open-store.ts';
 import { processActor } from '../store/store-journal.ts';
 import { checkTrigger } from './backup-triggers.ts';
@@ -108,7 +109,7 @@ export async function startDaemon(
         ...breeTiming(job.schedule!),
         // The run aborts itself at its timeout; this is the backstop for one that cannot.
         closeWorkerAfterMs: job.timeoutMs + DAEMON_DEFAULTS.killGraceMs,
-        worker: { workerData: workerInput(name, config, actor, logger.level) },
+        worker: { workerData: workerInput(name, config, actor, logger.level, logPlanOf(logger)) },
       };
     }),
     workerMessageHandler: ({ name, message }) => {

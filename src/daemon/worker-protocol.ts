@@ -1,6 +1,7 @@
 /**
  * What passes between the daemon and a job's worker thread. In: the resolved config, the journal
- * actor and the log level (workerData, under `firmwarden`: bree puts its own `job` beside it).
+ * actor and how to log: the level, and the process's log plan (console format, --log-file) when
+ * it has one (workerData, under `firmwarden`: bree puts its own `job` beside it).
  * Out: `started` once the run holds its lease (so the daemon can release it if the worker dies)
  * and `result` when it is journalled. bree's `cancel` message (sent by bree.stop) aborts the run.
  */
@@ -9,7 +10,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { defaultDeps } from '../deps.ts';
 import { FirmwardenError } from '../errors.ts';
-import { createLogger } from '../log.ts';
+import { createLogger, LOG_FORMATS, type LogPlan, planLogger } from '../log.ts';
 import type { JobResult } from './job-context.ts';
 import { type JobName, JobNameSchema } from './job-names.ts';
 import type { DaemonConfig } from './load-config.ts';
@@ -19,6 +20,8 @@ export interface WorkerInput {
   config: DaemonConfig;
   actor: string;
   logLevel: string;
+  /** The daemon's console format and --log-file: a worker logs where and as its process does. */
+  log?: LogPlan | undefined;
 }
 
 export type WorkerMessage =
@@ -35,6 +38,15 @@ const WorkerDataSchema = z.object({
     ),
     actor: z.string().min(1),
     logLevel: z.string().min(1),
+    log: z
+      .object({
+        level: z.string().min(1),
+        format: z.enum(LOG_FORMATS),
+        colour: z.boolean().optional(),
+        file: z.string().min(1).optional(),
+        fileLevel: z.string().min(1).optional(),
+      })
+      .optional(),
   }),
 });
 
@@ -53,13 +65,21 @@ export function parseWorkerData(workerData: unknown, job: JobName): WorkerInput 
 }
 
 /** The input a worker of `job` gets. */
-export function workerInput(job: JobName, config: DaemonConfig, actor: string, logLevel: string) {
-  return { firmwarden: { job, config, actor, logLevel } satisfies WorkerInput };
+export function workerInput(
+  job: JobName,
+  config: DaemonConfig,
+  actor: string,
+  logLevel: string,
+  log?: LogPlan,
+) {
+  return { firmwarden: { job, config, actor, logLevel, ...(log ? { log } : {}) } satisfies WorkerInput };
 }
 
 /** Production deps inside a worker, logging at the daemon's level. */
 export function workerDeps(input: WorkerInput): Deps {
-  return defaultDeps({ logger: createLogger({ level: input.logLevel }) });
+  return defaultDeps({
+    logger: input.log ? planLogger(input.log) : createLogger({ level: input.logLevel }),
+  });
 }
 
 /** A signal aborted when the daemon asks the worker to stop (bree.stop posts "cancel"). */

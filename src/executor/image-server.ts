@@ -105,7 +105,8 @@ export async function startImageServer(options: ImageServerOptions, deps: Deps):
   }
   const bound = (server.address() as AddressInfo).port;
   const url = base?.url ?? `${tls ? 'https' : 'http'}://${isIP(host) === 6 ? `[${host}]` : host}:${bound}`;
-  ctx.log.info({ url, listen: `${host}:${bound}`, tls: !!tls }, 'image server listening');
+  // Grants, fetches and the listen address are routine (debug); failed fetches are warn/error.
+  ctx.log.debug({ url, listen: `${host}:${bound}`, tls: !!tls }, 'image server listening');
 
   return {
     url,
@@ -117,7 +118,7 @@ export async function startImageServer(options: ImageServerOptions, deps: Deps):
       const size = await ctx.verified.check(sha, true);
       const { token, expiresAt } = ctx.grants.create(sha, size, grantOptions);
       const { label } = grantOptions;
-      ctx.log.info({ label, grant: tokenPrefix(token), sha256: sha, size, expiresAt }, 'image granted');
+      ctx.log.debug({ label, grant: tokenPrefix(token), sha256: sha, size, expiresAt }, 'image granted');
       return { url: `${url}${grantPath(token, sha)}`, token, expiresAt };
     },
     revoke: (token) => ctx.grants.revoke(token),
@@ -148,7 +149,7 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, ctx: S
     Object.assign(line, extra, { status, ms: Math.round(performance.now() - started) });
     const bad = status >= 500 || extra['outcome'] === 'corrupt';
     const odd = status >= 400 || extra['outcome'] === 'aborted';
-    ctx.log[bad ? 'error' : odd ? 'warn' : 'info'](line, 'image fetch');
+    ctx.log[bad ? 'error' : odd ? 'warn' : 'debug'](line, 'image fetch');
   };
   if (method !== 'GET' && method !== 'HEAD') {
     empty(res, 405, { allow: 'GET, HEAD' });

@@ -87,7 +87,9 @@ export async function scanOne(
     client = new RedfishClient({ ...server.client, signal: deadline.signal }, deps);
     return await scanServer(client, server, deps.clock, scanOptions);
   } catch (err) {
-    deps.logger.warn({ server: server.name, err: describeError(err) }, 'inventory scan failed');
+    // Every caller reports a failed server (the CLI's table, the job summary, the API): the log
+    // line is the record, at info, not a second copy on an operator's console.
+    deps.logger.info({ server: server.name, err: describeError(err) }, 'inventory scan failed');
     return {
       server: server.name,
       bmc: server.bmc,

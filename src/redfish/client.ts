@@ -64,6 +64,25 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+const PLAIN_HTTP_WARNING = 'plain http: credentials and tokens cross the network unencrypted';
+const INSECURE_WARNING = 'TLS verification disabled (insecure)';
+const LEGACY_WARNING =
+  'legacy TLS allowed (tls.legacy): TLS 1.0/1.1 and weak ciphers; update the BMC firmware';
+
+/**
+ * What each process logger was already warned about. A command makes several clients per BMC
+ * (plan, then update): the operator needs one warning per BMC and run, not one per client.
+ */
+const warned = new WeakMap<Logger, Set<string>>();
+
+function warnOnce(root: Logger, logger: Logger, key: string, fields: object, message: string): void {
+  const seen = warned.get(root) ?? new Set<string>();
+  warned.set(root, seen);
+  if (seen.has(key)) return;
+  seen.add(key);
+  logger.warn(fields, message);
+}
+
 export class RedfishClient {
   readonly name: string;
   readonly transport: RedfishTransport;
@@ -98,10 +117,7 @@ export class RedfishClient {
           `plain http BMC URL ${url.origin} refused: set allowHttp for labs and mockups`,
         );
       }
-      this.logger.warn(
-        { bmc: url.origin },
-        'plain http: credentials and tokens cross the network unencrypted',
-      );
+      warnOnce(deps.logger, this.logger, `http ${url.origin}`, { bmc: url.origin }, PLAIN_HTTP_WARNING);
     } else if (url.protocol !== 'https:') {
       throw new ConfigError(
         this.name,
@@ -109,13 +125,10 @@ export class RedfishClient {
       );
     }
     if (options.tls?.insecure) {
-      this.logger.warn({ bmc: url.origin }, 'TLS verification disabled (insecure)');
+      warnOnce(deps.logger, this.logger, `insecure ${url.origin}`, { bmc: url.origin }, INSECURE_WARNING);
     }
     if (options.tls?.legacy) {
-      this.logger.warn(
-        { bmc: url.origin },
-        'legacy TLS allowed (tls.legacy): TLS 1.0/1.1 and weak ciphers; update the BMC firmware',
-      );
+      warnOnce(deps.logger, this.logger, `legacy ${url.origin}`, { bmc: url.origin }, LEGACY_WARNING);
     }
     this.transport = new RedfishTransport(
       {
@@ -255,7 +268,8 @@ export class RedfishClient {
   private async relogin(stale: AuthState | undefined): Promise<AuthState | undefined> {
     const current = await this.auth?.catch(() => undefined);
     if (current === stale) {
-      this.logger.info('redfish session rejected; logging in again');
+      // Routine after a BMC reset or session timeout: debug (an operator has nothing to do).
+      this.logger.debug('redfish session rejected; logging in again');
       if (stale) void this.endSession(stale);
       this.auth = undefined;
     }

@@ -44,7 +44,7 @@ let log: ReturnType<typeof captureLogger>;
 
 beforeEach(async () => {
   clock = fakeClock();
-  log = captureLogger('info');
+  log = captureLogger('debug');
   server = await startImageServer({ store }, { clock, logger: log.logger });
 });
 afterEach(() => server.close());
@@ -342,6 +342,8 @@ describe('image server: access', () => {
       [206, 100, `bytes 0-99/${IMAGE.length}`],
       [404, undefined, undefined],
     ]);
+    // Served fetches are routine (debug: off the console); a refused one is worth a warning.
+    expect(lines.map((l) => l['level'])).toEqual([20, 20, 40]);
     for (const line of lines) {
       expect(line).toMatchObject({ grant: `${token.slice(0, 6)}…`, ms: expect.any(Number) });
     }

@@ -177,11 +177,15 @@ describe('fault switches', () => {
     const healthy = fresh(firstOf('openbmc'));
     broken.setFaults({ resetRate: 1 });
     try {
-      const inv = await sweepFleet([serverOf(broken), serverOf(healthy)], testDeps().deps);
+      const { deps, log } = testDeps();
+      const inv = await sweepFleet([serverOf(broken), serverOf(healthy)], deps);
       expect(inv.failed).toBe(1);
       const failed = inv.servers.find((s) => s.server === broken.name);
       expect(failed?.error?.code).toBe('FW_ERR_CONNECTION_LOST');
       expect(failed?.error?.message).toContain(broken.url);
+      // The caller reports the failure (CLI table, job summary): the log line is a record (info),
+      // not a second copy of it on an operator's console.
+      expect(log.lines()).toMatch(/"level":30,[^\n]*"msg":"inventory scan failed"/);
       expect(inv.servers.find((s) => s.server === healthy.name)?.components.length).toBeGreaterThan(0);
     } finally {
       broken.setFaults({ resetRate: 0 });
@@ -190,7 +194,7 @@ describe('fault switches', () => {
 
   it('session expiry: one fresh login, then the scan completes', async () => {
     const bmc = fresh(firstOf('dell'));
-    const { deps } = testDeps();
+    const { deps, log } = testDeps();
     const client = new RedfishClient(serverOf(bmc).client, deps);
     try {
       await client.get('/redfish/v1/Systems', CollectionSchema);
@@ -198,6 +202,8 @@ describe('fault switches', () => {
       const root = await client.get('/redfish/v1/Managers', CollectionSchema);
       expect(root.Members.length).toBeGreaterThan(0);
       expect(bmc.stats.sessionsCreated).toBe(2);
+      // Routine (a BMC reset does it): debug, off an operator's console.
+      expect(log.lines()).toMatch(/"level":20,[^\n]*"msg":"redfish session rejected; logging in again"/);
     } finally {
       await client.close();
     }

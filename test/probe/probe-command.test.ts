@@ -81,6 +81,18 @@ describe('firmwarden probe', () => {
     expect(smc?.oddities.some((o) => /Members@odata\.count says \d+, Members lists \d+/.test(o))).toBe(true);
   });
 
+  it('says where --record wrote the traces (the log line is off a terminal console)', async () => {
+    const bmc = fleet.bmcs.find((b) => b.vendor === 'dell') as SimBmc;
+    process.env['FW_TEST_PROBE_PW'] = bmc.password;
+    const traces = join(dir, 'traces-human');
+    const r = await probe(
+      ...['--bmc', bmc.url, '--user', bmc.username, '--password-env', 'FW_TEST_PROBE_PW'],
+      ...['--fingerprint', bmc.certFingerprint256 as string, '--record', traces],
+    );
+    expect(r.code).toBe(0);
+    expect(r.text).toContain(`traces written to ${traces}\n`);
+  });
+
   it('reads one BMC given by flags and says what it will do per component', async () => {
     const bmc = fleet.bmcs.find((b) => b.vendor === 'openbmc') as SimBmc;
     process.env['FW_TEST_PROBE_PW'] = bmc.password;

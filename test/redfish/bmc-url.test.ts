@@ -40,3 +40,40 @@ describe('BMC URLs with user info', () => {
     expect(unnamed).not.toThrow(/S3cret-pw/);
   });
 });
+
+describe('BMC URL warnings', () => {
+  it('warns once per BMC and run about plain http, insecure and legacy TLS, however many clients', async () => {
+    const log = captureLogger();
+    const deps = { clock: fakeClock(), logger: log.logger };
+    const clients = [1, 2, 3].flatMap(() => [
+      new RedfishClient({ url: 'http://127.0.0.1:1', name: 'a', allowHttp: true }, deps),
+      new RedfishClient({ url: 'http://127.0.0.1:2', name: 'b', allowHttp: true }, deps),
+      new RedfishClient(
+        { url: 'https://127.0.0.1:3', name: 'c', tls: { insecure: true, legacy: true } },
+        deps,
+      ),
+    ]);
+    await Promise.all(clients.map((c) => c.close()));
+    const warnings = log
+      .lines()
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: number; server: string; msg: string })
+      .filter((l) => l.level === 40)
+      .map((l) => `${l.server} ${l.msg.split(':')[0]}`);
+    expect(warnings).toEqual([
+      'a plain http',
+      'b plain http',
+      'c TLS verification disabled (insecure)',
+      'c legacy TLS allowed (tls.legacy)',
+    ]);
+    // Another run (another logger) is warned again.
+    const again = captureLogger();
+    const other = new RedfishClient(
+      { url: 'http://127.0.0.1:1', allowHttp: true },
+      { clock: fakeClock(), logger: again.logger },
+    );
+    await other.close();
+    expect(again.lines()).toContain('plain http');
+  });
+});
