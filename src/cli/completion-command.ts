@@ -16,6 +16,12 @@ export async function completionCommand(
   _deps: Deps,
   out: NodeJS.WritableStream,
 ): Promise<number> {
+  // Options first: `completion --bogus` is an unknown option, not an unknown shell.
+  parse(
+    'completion',
+    argv.filter((a) => a.startsWith('-')),
+    {},
+  );
   const [shell, ...rest] = argv;
   parse('completion', rest, {});
   if (shell === undefined || !Object.hasOwn(SHELLS, shell))

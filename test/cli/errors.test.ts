@@ -44,6 +44,8 @@ const INVOCATIONS: Record<string, string[]> = {
   store: ['store', 'migrate'],
   cluster: ['cluster', 'status'],
   fleet: ['fleet', 'import', 'netbox'],
+  bmc: ['bmc', 'reset'],
+  host: ['host', 'power', 'status'],
 };
 
 describe('a failed command names itself once', () => {
