@@ -113,6 +113,8 @@ export function summarize(reports: ServerBackupReport[], autoRestore: boolean): 
       restored,
       corrupted: reports.reduce((n, r) => n + r.corrupted, 0),
       unprotected: reports.reduce((n, r) => n + r.unprotected, 0),
+      // Images with only Status and Version to go by: not a problem found, not a clean bill either.
+      notCheckable: reports.reduce((n, r) => n + (r.notCheckable ?? 0), 0),
       mechanisms: Object.fromEntries(reports.map((r) => [r.server, r.mechanism ?? 'unknown'])),
     },
   };
