@@ -1,7 +1,14 @@
 #!/usr/bin/env node
 /**
  * The firmwarden command line: a thin dispatcher over the library. Results go to stdout, logs
- * (JSON lines, secrets redacted) to stderr. Exit 0 ok, 1 partial failure, 2 usage/config error.
+ * (JSON lines, secrets redacted) to stderr.
+ *
+ * One exit-code rule for every command (README "Exit codes", test/cli/exit-codes.test.ts):
+ * 0 the command did what was asked and the servers are in the asked state (a healthy check, a
+ * verified restore, a completed or already complete rollout, nothing to do as all is at target);
+ * 1 it ran but something is not as asked (a server failed or unreadable, corruption found, a
+ * rollout paused or aborted, a partial run), also for an unexpected error; 2 bad usage, config
+ * or input, nothing done (isInputError); 130/143 stopped by SIGINT/SIGTERM (signals.ts).
  *
  * Start-up cost matters (operators script it per server): this module imports only the help
  * texts and the error classes. A command's module, which pulls in most of the library, is

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ImageStore, loadCatalog, syncCatalog } from '../../src/catalog/index.ts';
 import { EXIT, isInputError } from '../../src/cli/args.ts';
+import * as help from '../../src/cli/command-help.ts';
+import { COMMAND_NAMES } from '../../src/cli/main.ts';
 import type { Deps } from '../../src/deps.ts';
 import { defaultDeps } from '../../src/deps.ts';
 import { writeInstalledCatalog } from '../../src/simulator/index.ts';
@@ -112,6 +114,17 @@ beforeAll(async () => {
   installedCatalog = installed.catalogFile;
 }, 60_000);
 afterAll(() => bed?.close());
+
+describe('the rule is documented', () => {
+  it.each(COMMAND_NAMES)('firmwarden %s --help states its exit codes', (name) => {
+    const text = (help as Record<string, string>)[`${name.toUpperCase()}_HELP`];
+    expect(text, name).toMatch(/\bexit\b.*\b[0-9]{1,3}\b/is);
+  });
+
+  it('firmwarden --help states the rule', () => {
+    expect(help.USAGE).toMatch(/exit codes \(every command\): 0 .*,\s1 .*,\s2 .*,\s130\/143/s);
+  });
+});
 
 describe('bad usage, config or input: 2, nothing done', () => {
   it.each([
