@@ -249,6 +249,8 @@ describe('daemon --once', () => {
   ])('%s on a fresh simulated fleet: %i', async (job, code) => {
     const r = await cli('daemon', '--config', await daemonConfig(), '--once', job);
     expect(r.text).not.toMatch(/partial|failed/);
+    // Said, not counted: the upgrade catalog has no entry at the installed versions.
+    if (job === 'integrity-check') expect(r.text).toMatch(/backup-slice: \d+ images not checkable/);
     expect(r.code).toBe(code);
   });
 
