@@ -18,6 +18,7 @@ import type { Deps } from '../../src/deps.ts';
 import { defaultDeps } from '../../src/deps.ts';
 import { writeInstalledCatalog } from '../../src/simulator/index.ts';
 import { SqliteStore } from '../../src/store/sqlite-store.ts';
+import { startFakeNetbox } from '../dcim/fake-netbox.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
 import { cliBed } from './cli-bed.ts';
 
@@ -177,6 +178,36 @@ describe('read-only commands', () => {
     const db = join(bed.dir, 'migrate.db');
     expect((await cli('store', 'migrate', '--sqlite', db)).code).toBe(0);
     expect((await cli('store', 'migrate', '--sqlite', db)).code).toBe(0);
+  });
+});
+
+describe('fleet import netbox', () => {
+  it('0 written; 1 NetBox could not be read (its 500 page)', async () => {
+    const token = '0123456789abcdef0123456789abcdef01234567';
+    const nb = await startFakeNetbox({
+      token,
+      devices: [{ name: 'node-1', site: 'fra1', manufacturer: 'Dell', oob: '10.2.0.1/24' }],
+    });
+    process.env['FW_EXIT_CODES_NETBOX_TOKEN'] = token;
+    try {
+      const args = (out: string) => [
+        'import',
+        'netbox',
+        '--url',
+        nb.url,
+        '--allow-http',
+        '--token-env',
+        'FW_EXIT_CODES_NETBOX_TOKEN',
+        '--out',
+        join(bed.dir, out),
+      ];
+      expect((await cli('fleet', ...args('netbox-fleet.yaml'))).code).toBe(0);
+      nb.setMode({ kind: 'html-500' });
+      expect((await cli('fleet', ...args('netbox-fleet-2.yaml'))).code).toBe(1);
+    } finally {
+      delete process.env['FW_EXIT_CODES_NETBOX_TOKEN'];
+      await nb.close();
+    }
   });
 });
 
