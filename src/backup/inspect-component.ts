@@ -96,7 +96,7 @@ export async function inspectComponent(
     });
     if (f) report.findings.push(f);
   }
-  report.integrity = verdict(report.findings, signals, () => {
+  report.integrity = integrityVerdict(report.findings, signals, () => {
     if (ref === undefined)
       return expectedVersion
         ? `no catalog entry for ${c.name} ${expectedVersion}: no digest to check the image against`
@@ -164,7 +164,7 @@ async function storeCopy(
  * was compared; otherwise not checkable, with why (a clean Status and Version prove little: a
  * damaged image often keeps both).
  */
-export function verdict(
+export function integrityVerdict(
   findings: readonly Finding[],
   signals: IntegritySignal[],
   why: () => string,
