@@ -265,8 +265,9 @@ describe('backup', () => {
     expect((await backup('check', '--all', '--catalog', installedCatalog)).code).toBe(0);
   });
 
-  it('check with a server that cannot be read: 1', async () => {
+  it('init and check with a server that cannot be read: 1', async () => {
     await failing('sim-0002', async () => {
+      expect((await backup('init', '--all')).code).toBe(1);
       expect((await backup('check', '--all', '--catalog', installedCatalog)).code).toBe(1);
     });
   });
