@@ -7,11 +7,9 @@
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ImageStore, loadCatalog, syncCatalog } from '../../src/catalog/index.ts';
-import { EXIT, isInputError } from '../../src/cli/args.ts';
 import * as help from '../../src/cli/command-help.ts';
 import { COMMAND_NAMES } from '../../src/cli/main.ts';
 import type { Deps } from '../../src/deps.ts';
@@ -21,42 +19,13 @@ import { SqliteStore } from '../../src/store/sqlite-store.ts';
 import { startFakeNetbox } from '../dcim/fake-netbox.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
 import { cliBed } from './cli-bed.ts';
-
-type Run = (argv: string[], deps: Deps, out: NodeJS.WritableStream) => Promise<number>;
-
-const load: Record<string, () => Promise<Run>> = {
-  inventory: async () => (await import('../../src/cli/inventory-command.ts')).inventoryCommand,
-  plan: async () => (await import('../../src/cli/plan-command.ts')).planCommand,
-  update: async () => (await import('../../src/cli/update-command.ts')).updateCommand,
-  rollout: async () => (await import('../../src/cli/rollout-command.ts')).rolloutCommand,
-  backup: async () => (await import('../../src/cli/backup-command.ts')).backupCommand,
-  catalog: async () => (await import('../../src/cli/catalog-command.ts')).catalogCommand,
-  store: async () => (await import('../../src/cli/store-command.ts')).storeCommand,
-  daemon: async () => (await import('../../src/cli/daemon-command.ts')).daemonCommand,
-  probe: async () => (await import('../../src/cli/probe-command.ts')).probeCommand,
-  fleet: async () => (await import('../../src/cli/fleet-command.ts')).fleetCommand,
-};
+import { runCommand, writeDaemonConfig, writeSpec as writeSpecIn } from './exit-bed.ts';
 
 let bed: Awaited<ReturnType<typeof cliBed>>;
 let deps: Deps;
 let installedCatalog: string;
 
-/** Runs a command as main.ts does: a thrown input error is 2, any other error 1. */
-async function cli(name: string, ...argv: string[]): Promise<{ code: number; text: string }> {
-  let text = '';
-  const out = new Writable({
-    write(c, _e, cb) {
-      text += String(c);
-      cb();
-    },
-  });
-  try {
-    return { code: await (await load[name]!())(argv, deps, out), text };
-  } catch (err) {
-    return { code: isInputError(err) ? EXIT.usage : EXIT.partial, text: `${text}${String(err)}` };
-  }
-}
-
+const cli = (name: string, ...argv: string[]) => runCommand(deps, name, argv);
 const sim = (name: string) => bed.fleet.bmc(name);
 const fleetArgs = () => ['--fleet', bed.fleetFile];
 const failing = async <T>(server: string, run: () => Promise<T>): Promise<T> => {
@@ -68,37 +37,13 @@ const failing = async <T>(server: string, run: () => Promise<T>): Promise<T> => 
   }
 };
 
-async function writeSpec(name: string, failureBudget = 1): Promise<string> {
-  const file = join(bed.dir, `${name}.yaml`);
-  await writeFile(
-    file,
-    stringify({
-      version: 1,
-      name,
-      fleet: 'fleet.yaml',
-      catalog: 'catalog/catalog.yaml',
-      waves: { canary: 1, batch: 2 },
-      maxUnavailable: 1,
-      failureBudget,
-      update: { timeouts: { taskMs: 15_000, bmcRebootMs: 10_000, hostResetMs: 5_000, pollMs: 25 } },
-    }),
-  );
-  return file;
-}
-
-async function daemonConfig(): Promise<string> {
-  const file = join(bed.dir, 'daemon.yaml');
-  await writeFile(
-    file,
-    stringify({
-      version: 1,
-      store: { sqlite: 'daemon-state/state.db' },
-      fleet: 'fleet.yaml',
-      catalog: { source: 'catalog/catalog.yaml' },
-    }),
-  );
-  return file;
-}
+const writeSpec = (name: string) => writeSpecIn(bed.dir, name);
+const daemonConfig = () =>
+  writeDaemonConfig(bed.dir, 'daemon.yaml', {
+    store: { sqlite: 'daemon-state/state.db' },
+    fleet: 'fleet.yaml',
+    catalog: { source: 'catalog/catalog.yaml' },
+  });
 
 beforeAll(async () => {
   // generic: the slice path and ImageDataURI; hpe: no read-back (iLO); openbmc: a backup bank.
@@ -381,19 +326,12 @@ describe('rollout', () => {
   });
 
   it('daemon --once rollout-window: a completed rollout 0, an aborted one 1 (was 0)', async () => {
-    const config = async (spec: string) => {
-      const file = join(bed.dir, `window-${spec}`);
-      await writeFile(
-        file,
-        stringify({
-          version: 1,
-          store: { sqlite: 'state/state.db' },
-          rollout: { spec },
-          fleet: 'fleet.yaml',
-        }),
-      );
-      return file;
-    };
+    const config = (spec: string) =>
+      writeDaemonConfig(bed.dir, `window-${spec}`, {
+        store: { sqlite: 'state/state.db' },
+        fleet: 'fleet.yaml',
+        rollout: { spec },
+      });
     const done = await cli('daemon', '--config', await config('budget.yaml'), '--once', 'rollout-window');
     expect(done.text).toMatch(/completed/);
     expect(done.code).toBe(0);
