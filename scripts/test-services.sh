@@ -2,7 +2,8 @@
 # Installs and starts what the integration tests need beyond Node: a throwaway PostgreSQL server
 # on 127.0.0.1 (the PostgreSQL store and cluster tests), Debian's Chromium (the dashboard
 # browser test) and Debian's python3 with the packages DMTF's conformance tools need
-# (conformance/debian-packages.txt, test/conformance). Idempotent; run as root (CI) or with sudo.
+# (conformance/debian-packages.txt, test/conformance) and prometheus_client (the /metrics test).
+# Idempotent; run as root (CI) or with sudo.
 # Prints the environment to export.
 #
 #   eval "$(sudo bash scripts/test-services.sh)"
@@ -25,6 +26,8 @@ if ! /usr/bin/python3 -c "import $PY_MODULES" >/dev/null 2>&1; then
   read -r -a conformance_packages <"$CONFORMANCE_PACKAGES"
   need+=("${conformance_packages[@]}")
 fi
+# prometheus_client's own text parser reads /metrics in test/api/metrics.test.ts.
+/usr/bin/python3 -c "import prometheus_client" >/dev/null 2>&1 || need+=(python3-prometheus-client)
 if ((${#need[@]})); then
   echo "installing ${need[*]} from Debian" >&2
   export DEBIAN_FRONTEND=noninteractive

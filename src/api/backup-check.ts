@@ -26,9 +26,14 @@ export interface BackupCheckSummary {
   servers: number;
   corrupted: number;
   unprotected: number;
+  /** Images with only Status and Version to go by: neither healthy nor corrupt. */
+  notCheckable: number;
   failed: number;
   reports: Array<
-    Pick<ServerBackupReport, 'server' | 'mechanism' | 'detail' | 'corrupted' | 'unprotected' | 'error'>
+    Pick<
+      ServerBackupReport,
+      'server' | 'mechanism' | 'detail' | 'corrupted' | 'unprotected' | 'notCheckable' | 'error'
+    >
   >;
 }
 
@@ -84,6 +89,7 @@ export async function runBackupCheck(
       servers: reports.length,
       corrupted: reports.reduce((n, r) => n + r.corrupted, 0),
       unprotected: reports.reduce((n, r) => n + r.unprotected, 0),
+      notCheckable: reports.reduce((n, r) => n + r.notCheckable, 0),
       failed: reports.filter((r) => r.error).length,
       reports: reports.map((r) => ({
         server: r.server,
@@ -91,6 +97,7 @@ export async function runBackupCheck(
         detail: r.detail,
         corrupted: r.corrupted,
         unprotected: r.unprotected,
+        notCheckable: r.notCheckable,
         ...(r.error ? { error: r.error } : {}),
       })),
     };

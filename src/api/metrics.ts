@@ -5,12 +5,19 @@
  * the work; update outcomes are counted from the journal (every process's updates).
  *
  * Cardinality: per-BMC series are counters only (two per BMC); the latency histogram is
- * fleet-wide by HTTP method, since a histogram per BMC would be ~15 series per server.
+ * fleet-wide by HTTP method, since a histogram per BMC would be ~15 series per server. Per server
+ * there are three gauges (inventory age, outdated and corrupt components).
+ *
+ * Labels carry human names (server name, component name as the catalog or BMC says it); where a
+ * series stands for one component line, its internal key (`vendor|kind|identity|models`) is a
+ * separate `key` label, so dashboards show names and joins still have a stable id.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { memberFindings } from '../backup/integrity.ts';
+import { JOB_NAMES, JobOutcome } from '../daemon/job-names.ts';
 import { type RedfishRequestEvent, redfishRequestChannel } from '../redfish/transport.ts';
 import type { ApiContext } from './context.ts';
-import { currentPlan } from './fleet-view.ts';
+import { currentPlan, latestFleetInventory } from './fleet-view.ts';
 import { MetricsRegistry } from './metrics-registry.ts';
 
 /** Seconds; BMCs answer in tens of ms to tens of seconds (a $expand'ed inventory on an old iDRAC). */
@@ -27,11 +34,35 @@ export class ApiMetrics {
   );
   readonly acting = this.registry.gauge(
     'firmwarden_acting_version_info',
-    'The acting version (lowest installed) of each component line with a catalog target; value 1.',
+    'The acting version (lowest installed) of each component line with a catalog target; value 1. component: its name, key: the line key.',
   );
   readonly lineConverged = this.registry.gauge(
     'firmwarden_component_line_converged',
-    'Whether every installed version of a component line equals its target (1) or not (0).',
+    'Whether every installed version of a component line equals its target (1) or not (0). component: its name, key: the line key.',
+  );
+  readonly inventoryAge = this.registry.gauge(
+    'firmwarden_inventory_age_seconds',
+    "Seconds since each fleet server's newest inventory snapshot (+Inf: never scanned); alert on a stale one.",
+  );
+  readonly inventoryReadable = this.registry.gauge(
+    'firmwarden_inventory_readable',
+    "Whether each server's newest inventory snapshot could be read (1) or is an error (0): its data is older.",
+  );
+  readonly serverOutdated = this.registry.gauge(
+    'firmwarden_server_outdated_components',
+    'Installed components of each server older than their catalog target (newest snapshot against the catalog).',
+  );
+  readonly serverCorrupt = this.registry.gauge(
+    'firmwarden_server_corrupt_components',
+    'Components of each server found corrupt and not repaired since: backup checks (any process) and the inventory itself (Health Critical, UnavailableOffline, garbled Version).',
+  );
+  readonly jobOutcome = this.registry.gauge(
+    'firmwarden_job_last_outcome',
+    "The outcome of each daemon job's newest run: 1 for that outcome, 0 for the others (ok, partial, failed, skipped, cancelled).",
+  );
+  readonly jobLastRun = this.registry.gauge(
+    'firmwarden_job_last_run_timestamp_seconds',
+    "When each daemon job's newest run was journalled (Unix seconds), from the journal of every process.",
   );
   readonly unscanned = this.registry.gauge(
     'firmwarden_inventory_servers',
@@ -92,6 +123,8 @@ export class ApiMetrics {
       this.scrapeErrors.set({ part }, 1);
       ctx.deps.logger.warn({ part, err: String((err as Error)?.message ?? err) }, 'metrics collector failed');
     };
+    // Every collector reads the journal's folds (corruption, job runs): one catch-up first.
+    await ctx.journal.catchUp().catch((err) => failed('journal', err));
     await Promise.all([
       this.#collectCompliance(ctx).catch((err) => failed('compliance', err)),
       this.#collectRollouts(ctx).catch((err) => failed('rollouts', err)),
@@ -105,8 +138,22 @@ export class ApiMetrics {
     this.acting.reset();
     this.lineConverged.reset();
     this.unscanned.reset();
-    if (!ctx.config.fleet || !ctx.catalog.configured) return;
-    const { plan, notScanned, servers } = await currentPlan(ctx);
+    this.inventoryAge.reset();
+    this.inventoryReadable.reset();
+    this.serverOutdated.reset();
+    this.serverCorrupt.reset();
+    if (!ctx.config.fleet) return;
+    const fleet = await latestFleetInventory(ctx);
+    this.#collectServers(ctx, fleet);
+    if (!ctx.catalog.configured) return;
+    const { plan, notScanned, servers } = await currentPlan(ctx, fleet);
+    for (const s of plan.servers) {
+      if (s.readable)
+        this.serverOutdated.set(
+          { server: s.server },
+          s.decisions.filter((d) => d.compliance === 'outdated').length,
+        );
+    }
     const unreadable = plan.servers.filter((s) => !s.readable).length;
     this.unscanned.set({ state: 'read' }, servers.length - notScanned.length - unreadable);
     this.unscanned.set({ state: 'unreadable' }, unreadable);
@@ -117,10 +164,35 @@ export class ApiMetrics {
         this.compliance.set({ kind, state }, k[state]);
       for (const line of k.lines) {
         if (line.targets.length === 0) continue;
-        if (line.lowest !== undefined) this.acting.set({ line: line.key, kind, version: line.lowest }, 1);
-        this.lineConverged.set({ line: line.key, kind }, line.converged ? 1 : 0);
+        const names = { component: line.label, kind, key: line.key };
+        if (line.lowest !== undefined) this.acting.set({ ...names, version: line.lowest }, 1);
+        this.lineConverged.set(names, line.converged ? 1 : 0);
       }
     }
+  }
+
+  /** Inventory age and readability per server; corrupt components per server. */
+  #collectServers(ctx: ApiContext, fleet: Awaited<ReturnType<typeof latestFleetInventory>>): void {
+    const now = ctx.deps.clock.now();
+    for (const s of fleet.inventory.servers) {
+      const at = Date.parse(s.scannedAt);
+      this.inventoryAge.set(
+        { server: s.server },
+        Number.isNaN(at) ? Infinity : Math.max(0, (now - at) / 1000),
+      );
+      this.inventoryReadable.set({ server: s.server }, s.error ? 0 : 1);
+    }
+    for (const name of fleet.notScanned) this.inventoryAge.set({ server: name }, Infinity);
+    // The dashboard's two sources: the journal's unrepaired findings and the inventory's own signs.
+    const corrupt = new Map<string, Set<string>>();
+    const mark = (server: string, component: string) => {
+      const set = corrupt.get(server) ?? new Set<string>();
+      corrupt.set(server, set.add(component));
+    };
+    for (const c of ctx.journal.corruption()) mark(c.server, c.component);
+    for (const s of fleet.inventory.servers)
+      for (const c of s.components) if (memberFindings(c).length > 0) mark(s.server, c.name);
+    for (const s of fleet.servers) this.serverCorrupt.set({ server: s.name }, corrupt.get(s.name)?.size ?? 0);
   }
 
   async #collectRollouts(ctx: ApiContext): Promise<void> {
@@ -143,7 +215,17 @@ export class ApiMetrics {
   }
 
   async #collectJournal(ctx: ApiContext): Promise<void> {
-    await ctx.journal.catchUp();
     for (const [outcome, n] of ctx.journal.updateOutcomes) this.updateOutcomes.set({ outcome }, n);
+    this.jobOutcome.reset();
+    this.jobLastRun.reset();
+    for (const job of JOB_NAMES) {
+      const [last] = ctx.journal.jobRuns({ job, limit: 1 });
+      if (!last) continue;
+      const at = Date.parse(last.at);
+      if (!Number.isNaN(at)) this.jobLastRun.set({ job }, at / 1000);
+      if (last.outcome === undefined) continue;
+      for (const outcome of Object.values(JobOutcome))
+        this.jobOutcome.set({ job, outcome }, outcome === last.outcome ? 1 : 0);
+    }
   }
 }

@@ -11,7 +11,7 @@ import type { ResolvedServer } from '../fleet/load.ts';
 import type { RedfishClient } from '../redfish/client.ts';
 import type { ComponentKind } from '../vocab.ts';
 import type { BackupSupport } from './backup-support.ts';
-import type { CopyState, Finding } from './backup-vocab.ts';
+import type { CopyState, Finding, Integrity } from './backup-vocab.ts';
 import type { Baseline, BaselineBook } from './baselines.ts';
 import type { FirmwareView } from './firmware-view.ts';
 import type { ImageDataReader } from './image-data.ts';
@@ -92,6 +92,8 @@ export interface ComponentBackup {
   store: { state: CopyState; detail?: string };
   slice?: { state: CopyState; copy?: string; detail?: string };
   findings: Finding[];
+  /** ok, corrupt, or not checkable (only Status and Version to go by), and the signals used (set by every inspection; absent in reports older than it). */
+  integrity?: Integrity;
   /** Things worth knowing that are not corruption (an image that could not be read back...). */
   notes: string[];
   restore?: RestoreReport;

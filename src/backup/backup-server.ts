@@ -9,7 +9,7 @@ import { describeError, FirmwardenError } from '../errors.ts';
 import { discoverUpdateService } from '../executor/capabilities.ts';
 import type { BackupEnv, ComponentBackup, ServerFacts } from './backup-env.ts';
 import { type BackupSupport, discoverBackup } from './backup-support.ts';
-import { type BackupMechanism, CopyState, isComponentFinding } from './backup-vocab.ts';
+import { type BackupMechanism, CopyState, IntegrityState, isComponentFinding } from './backup-vocab.ts';
 import { readFirmwareView } from './firmware-view.ts';
 import { embedded, type Inspected, inspectComponent } from './inspect-component.ts';
 import { readMeasurements } from './measurements.ts';
@@ -30,8 +30,14 @@ export interface ServerBackupReport {
   components: ComponentBackup[];
   /** Findings on installed images not repaired by the end of the run. */
   corrupted: number;
-  /** Images without a good copy (store or slice) at the end of the run. */
+  /**
+   * Images the catalog vouches for (an entry at the installed version) without a good copy (store
+   * or slice) at the end of the run. An image without such an entry cannot have a verified copy:
+   * it counts as not checkable instead.
+   */
   unprotected: number;
+  /** Images with only Status and Version to go by (integrity not-checkable): neither ok nor corrupt. */
+  notCheckable: number;
   error?: { code: string; message: string };
 }
 
@@ -62,6 +68,7 @@ async function readFacts(env: BackupEnv): Promise<ServerFacts> {
 const GOOD = new Set<string>([CopyState.ok, CopyState.created]);
 
 function unprotected(r: ComponentBackup, slice: boolean): boolean {
+  if (r.store.state === CopyState.unverifiable) return false;
   return !GOOD.has(r.store.state) && !(slice && GOOD.has(r.slice?.state ?? ''));
 }
 
@@ -77,6 +84,7 @@ export async function backupServer(
     components: [],
     corrupted: 0,
     unprotected: 0,
+    notCheckable: 0,
   };
   try {
     const facts = await readFacts(env);
@@ -111,6 +119,7 @@ export async function backupServer(
       const repaired = r.restore?.outcome === 'verified';
       if (!repaired && r.findings.some(isComponentFinding)) report.corrupted++;
       if (unprotected(r, s.mechanism === 'slice')) report.unprotected++;
+      if (r.integrity?.state === IntegrityState.notCheckable && !r.restore) report.notCheckable++;
     }
   } catch (err) {
     report.error = {

@@ -34,6 +34,42 @@ export const CopyState = {
 } as const;
 export type CopyState = (typeof CopyState)[keyof typeof CopyState];
 
+/** What an inspection could say about one installed image. */
+export const IntegrityState = {
+  /** A digest read back or an SPDM measurement was compared, and nothing was found. */
+  ok: 'ok',
+  /** Something was found (health, state, version, digest, measurement). */
+  corrupt: 'corrupt',
+  /**
+   * Nothing found, but only Status and Version were there to go by: no image read back against
+   * a catalog digest (no ImageDataURI, or no catalog entry at this version) and no SPDM
+   * measurement with a baseline. Neither healthy nor corrupt: firmwarden cannot tell.
+   */
+  notCheckable: 'not-checkable',
+} as const;
+export type IntegrityState = (typeof IntegrityState)[keyof typeof IntegrityState];
+
+/** A fact an inspection went by. */
+export const IntegritySignal = {
+  /** Status.Health / Status.State of the inventory member. */
+  status: 'status',
+  /** The Version string (empty or garbled flash shows there). */
+  version: 'version',
+  /** The image read back through ImageDataURI, against the catalog digest. */
+  digest: 'digest',
+  /** The SPDM MutableFirmware measurement, against the baseline of the same version. */
+  measurement: 'measurement',
+} as const;
+export type IntegritySignal = (typeof IntegritySignal)[keyof typeof IntegritySignal];
+
+/** The integrity verdict of one image, with the signals it rests on and, when not checkable, why. */
+export interface Integrity {
+  state: IntegrityState;
+  signals: IntegritySignal[];
+  /** Why the image could not be checked (not-checkable only). */
+  reason?: string;
+}
+
 /** What an integrity inspection saw. */
 export const FindingKind = {
   /** Status.Health Critical on the inventory member. */

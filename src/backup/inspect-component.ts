@@ -8,7 +8,14 @@ import { ImageStoreError } from '../catalog/index.ts';
 import { describeError } from '../errors.ts';
 import type { InventoryComponent } from '../inventory/model.ts';
 import type { BackupEnv, ComponentBackup, ServerFacts } from './backup-env.ts';
-import { CopyState, isComponentFinding } from './backup-vocab.ts';
+import {
+  CopyState,
+  type Finding,
+  type Integrity,
+  IntegritySignal,
+  IntegrityState,
+  isComponentFinding,
+} from './backup-vocab.ts';
 import { digestFinding, measurementFinding, memberFindings, versionProblem } from './integrity.ts';
 import { componentKey, type Reference, refDigest } from './references.ts';
 
@@ -58,22 +65,30 @@ export async function inspectComponent(
     ...(ref ? { reference: { entryId: ref.entry.id, version: ref.version, digest: refDigest(ref) } } : {}),
     store: { state: CopyState.unverifiable },
     findings: memberFindings(c, readable ? undefined : known?.version),
+    integrity: { state: IntegrityState.notCheckable, signals: [] },
     notes: [],
   };
+  const signals: IntegritySignal[] = [];
+  if (c.health !== undefined || c.state !== undefined) signals.push(IntegritySignal.status);
+  signals.push(IntegritySignal.version);
   const raw = facts.view.members.get(c.uri);
   let readBackOk = false;
+  let readError: string | undefined;
   if (raw?.ImageDataURI && ref) {
     try {
       const read = await env.reader.digest(raw.ImageDataURI, (ref.size ?? 0) * 2 || undefined);
+      signals.push(IntegritySignal.digest);
       const f = digestFinding(c, read, ref);
       if (f) report.findings.push(f);
       else readBackOk = true;
     } catch (err) {
-      report.notes.push(`image not read back: ${describeError(err)}`);
+      readError = describeError(err);
+      report.notes.push(`image not read back: ${readError}`);
     }
   }
   const m = facts.measurements.get(c.uri);
   if (m && known?.measurement && known.version === expectedVersion) {
+    signals.push(IntegritySignal.measurement);
     const f = measurementFinding(c, m.value, {
       measurement: known.measurement,
       version: known.version,
@@ -81,6 +96,17 @@ export async function inspectComponent(
     });
     if (f) report.findings.push(f);
   }
+  report.integrity = integrityVerdict(report.findings, signals, () => {
+    if (ref === undefined)
+      return expectedVersion
+        ? `no catalog entry for ${c.name} ${expectedVersion}: no digest to check the image against`
+        : 'no readable version and no baseline: nothing to check the image against';
+    const image = raw?.ImageDataURI
+      ? `the image could not be read back (${readError ?? 'no answer'})`
+      : 'the BMC does not offer the image for reading back (no ImageDataURI)';
+    const spdm = m ? 'no SPDM measurement baseline of this version yet' : 'no SPDM measurement';
+    return `${image}; ${spdm}`;
+  });
   if (ref === undefined) {
     report.store.detail = expectedVersion
       ? `no catalog entry for ${c.name} ${expectedVersion}: nothing to verify a copy against`
@@ -131,4 +157,20 @@ async function storeCopy(
         detail: `the store's copy fails its ${refDigest(ref)}: run firmwarden catalog sync`,
       }
     : { state: CopyState.missing, detail: 'not in the image store: run firmwarden catalog sync' };
+}
+
+/**
+ * Corrupt when anything was found on the component itself; ok only when a digest or a measurement
+ * was compared; otherwise not checkable, with why (a clean Status and Version prove little: a
+ * damaged image often keeps both).
+ */
+export function integrityVerdict(
+  findings: readonly Finding[],
+  signals: IntegritySignal[],
+  why: () => string,
+): Integrity {
+  if (findings.some(isComponentFinding)) return { state: IntegrityState.corrupt, signals };
+  if (signals.includes(IntegritySignal.digest) || signals.includes(IntegritySignal.measurement))
+    return { state: IntegrityState.ok, signals };
+  return { state: IntegrityState.notCheckable, signals, reason: why() };
 }

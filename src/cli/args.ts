@@ -2,7 +2,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ConfigError, FirmwardenError } from '../errors.ts';
 
-/** Exit codes: 0 all good, 1 some servers failed, 2 bad usage or config. */
+/** Exit codes (main.ts states the rule): 0 done as asked, 1 ran but not as asked, 2 bad input. */
 export const EXIT = { ok: 0, partial: 1, usage: 2 } as const;
 
 /** parseArgs that turns its errors into ConfigError naming the command and where its help is. */

@@ -1,7 +1,11 @@
 /**
  * `firmwarden backup init|check|status|restore`: the backup slice on each server's RAID
- * controller, integrity inspection and restore. A thin layer over src/backup. Exit 0 when every
- * server is fine, 1 when a server failed, an image is corrupted or unprotected, 2 bad input.
+ * controller, integrity inspection and restore. A thin layer over src/backup.
+ *
+ * Exit 1 when a server could not be read or an image is corrupted (and not restored and verified
+ * by this run), for check also when an image the catalog vouches for has no good copy at the end;
+ * init 1 when a server failed. Images firmwarden cannot check (only Status and Version to go by)
+ * are shown as "not checkable" with a warning line and do not change the code. 2 bad input.
  */
 import { join } from 'node:path';
 import {
@@ -115,15 +119,32 @@ export async function backupCommand(argv: string[], deps: Deps, out: NodeJS.Writ
         ? `${JSON.stringify({ command, servers: reports }, null, 2)}\n`
         : `${renderReports(reports)}\n`,
     );
-    const bad = reports.some(
-      (r) => r.error || r.corrupted > 0 || (command !== 'status' && r.unprotected > 0),
-    );
-    return bad ? EXIT.partial : EXIT.ok;
+    const notCheckable = reports.reduce((n, r) => n + r.notCheckable, 0);
+    if (notCheckable > 0 && !values.json) out.write(`${notCheckableWarning(notCheckable)}\n`);
+    return backupExitCode(command, reports);
   } finally {
     bar.done();
     await imageServer?.close();
     await state.close();
   }
+}
+
+/**
+ * 1 when a server was not read or an image is still corrupted; check also 1 when an image the
+ * catalog vouches for was left without a good copy (restore is judged by what it restored, status
+ * by what it saw). Not checkable images do not count either way.
+ */
+export function backupExitCode(
+  command: 'check' | 'status' | 'restore',
+  reports: ServerBackupReport[],
+): number {
+  const bad = reports.some((r) => r.error || r.corrupted > 0 || (command === 'check' && r.unprotected > 0));
+  return bad ? EXIT.partial : EXIT.ok;
+}
+
+/** The warning printed under the report when some images could not be checked. */
+export function notCheckableWarning(n: number): string {
+  return `warning: ${n} images not checkable: only their Status and Version could be read (no image read back against a catalog digest, no SPDM measurement baseline); corruption that leaves both intact goes unseen there`;
 }
 
 function select(all: ResolvedServer[], names: string[] | undefined, source: string): ResolvedServer[] {
@@ -153,7 +174,15 @@ function health(c: ComponentBackup): string {
   if (c.restore)
     return `${c.restore.outcome === 'verified' ? 'restored' : c.restore.outcome.toUpperCase()} (${c.restore.source})`;
   const kinds = c.findings.map((f) => f.kind);
-  return kinds.length === 0 ? 'ok' : `CORRUPT: ${kinds.join(', ')}`;
+  if (kinds.length > 0) return `CORRUPT: ${kinds.join(', ')}`;
+  return c.integrity?.state === 'not-checkable'
+    ? `not checkable (${signalsText(c.integrity.signals)})`
+    : 'ok';
+}
+
+/** "version only", "status and version only": what a not checkable image was judged by. */
+function signalsText(signals: readonly string[]): string {
+  return `${signals.length ? signals.join(' and ') : 'nothing'} only`;
 }
 
 /** A table of every image, then per server its mechanism and each finding in words. */
@@ -171,17 +200,20 @@ export function renderReports(reports: ServerBackupReport[]): string {
       const version = versionProblem(c.version) ? JSON.stringify(c.version) : c.version;
       rows.push([r.server, c.component, version, c.store.state, c.slice?.state ?? '-', health(c)]);
       for (const f of c.findings) lines.push(`  ${f.detail}`);
+      if (c.integrity?.reason && c.findings.length === 0)
+        lines.push(`  ${c.component}: not checkable: ${c.integrity.reason}`);
       if (c.restore) lines.push(`  ${c.restore.detail}`);
     }
   }
   const corrupted = reports.reduce((n, r) => n + r.corrupted, 0);
   const unprotected = reports.reduce((n, r) => n + r.unprotected, 0);
   const failed = reports.filter((r) => r.error).length;
+  const notCheckable = reports.reduce((n, r) => n + (r.notCheckable ?? 0), 0);
   return [
     table(['SERVER', 'COMPONENT', 'VERSION', 'STORE', 'SLICE', 'STATE'], rows),
     '',
     ...lines,
     '',
-    `${reports.length} servers: ${corrupted} corrupted images, ${unprotected} without a good copy, ${failed} failed`,
+    `${reports.length} servers: ${corrupted} corrupted images, ${notCheckable} not checkable, ${unprotected} without a good copy, ${failed} failed`,
   ].join('\n');
 }

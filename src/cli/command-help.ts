@@ -36,7 +36,11 @@ global options (anywhere on the line; also FIRMWARDEN_LOG_LEVEL, FIRMWARDEN_LOG_
   --log-format FMT    pretty (one short line each) or json (a terminal: pretty; else json)
   --log-file FILE     also append JSON log lines to FILE (created 0600), at --log-level or info
 
-firmwarden <command> --help for the options of one command; firmwarden --version (-V) for the version.`;
+firmwarden <command> --help for the options of one command; firmwarden --version (-V) for the version.
+
+exit codes (every command): 0 did what was asked and the servers are in that state, 1 ran but
+something is not as asked (a server failed or unreadable, corruption, a rollout paused or aborted),
+2 bad usage, config or input (nothing done), 130/143 stopped by SIGINT/SIGTERM.`;
 
 /** `firmwarden backup --help`. */
 export const BACKUP_HELP = `firmwarden backup init|check|status|restore --fleet FILE [--catalog FILE]
@@ -61,7 +65,11 @@ restore  pushes the verified copy (slice, else image store) back onto each corru
          --reset-host the host is restarted once (graceful; forced only with
          --allow-force-reset) and the restore verified once it runs again.
 --catalog is the reference for digests (required by check and restore). Images live in --store
-(default DIR/images), baselines and the journal in --state (default .firmwarden/state.db).`;
+(default DIR/images), baselines and the journal in --state (default .firmwarden/state.db).
+Exit 0 no image corrupt (check: and every image the catalog vouches for has a verified copy;
+restore: every corrupted image restored and verified); images with only Status and Version to go
+by show "not checkable" with a warning line and do not change the code. 1 a server failed or
+unreadable, corruption left, a copy check could not make, a restore only staged; 2 bad input.`;
 
 /** `firmwarden catalog --help`. */
 export const CATALOG_HELP = `firmwarden catalog sync --catalog FILE --store DIR [--base-url URL] [--allow-host HOST]... [--concurrency N] [--json]
@@ -71,7 +79,9 @@ sync: downloads (with resume) or copies every image the catalog references into 
       at DIR, verifying each against the catalog's digests and size; exit 1 if any image failed.
       Images come only from the hosts the catalog names, --base-url and --allow-host (redirects too).
 show: counts of entries by vendor, kind and criticality, and every item the import skipped, why.
-Catalogs: native JSON/YAML, Dell Catalog.xml (UTF-8/UTF-16), HPE fwrepo.json.`;
+Catalogs: native JSON/YAML, Dell Catalog.xml (UTF-8/UTF-16), HPE fwrepo.json.
+Exit 0 done (sync: every image verified in the store), 1 an image failed to download or verify,
+2 bad input (the catalog, the store, an image file the catalog names that is not there).`;
 
 /** `firmwarden cluster --help`. */
 export const CLUSTER_HELP = `firmwarden cluster status [--config DAEMON.yaml | --postgres URL [--schema NAME] [--password-env VAR] | --sqlite FILE] [--json]
@@ -79,7 +89,8 @@ export const CLUSTER_HELP = `firmwarden cluster status [--config DAEMON.yaml | -
 Shows the firmwarden instances sharing the state store (name, label affinity, last heartbeat,
 alive or gone, servers held), the coordinator of each unfinished rollout, and which instance
 holds each server in flight. An instance whose heartbeat expired is gone: its servers are
-adopted by the others.`;
+adopted by the others.
+Exit 0 shown, 1 the store could not be read, 2 bad input.`;
 
 /** `firmwarden daemon --help`. */
 export const DAEMON_HELP = `firmwarden daemon --config FILE [--once JOB] [--json]
@@ -97,7 +108,9 @@ as job-<name> with its outcome.
 SIGINT/SIGTERM: running jobs are asked to stop (the shutdown grace of the config, default 60 s)
 and their leases released; a second signal exits at once (leases then expire after their TTL).
 
---once JOB   run JOB now in the foreground and exit (0 ok or skipped, 1 failed or partial)
+--once JOB   run JOB now in the foreground and exit: 0 ok or skipped (nothing to do), 1 partial
+             or failed (a server unreadable, corruption found, the configured rollout paused or
+             aborted), 2 bad config; without --once: 130/143 once stopped by SIGINT/SIGTERM
 --json       with --once: print the run's result as JSON`;
 
 /** `firmwarden completion --help`. */
@@ -115,7 +128,8 @@ export const DEMO_HELP = `firmwarden demo [--count N] [--keep]
 Runs the whole story on N simulated BMCs (default 12, all six vendor profiles) over HTTPS on
 127.0.0.1: inventory, catalog and image sync, plan, a rolling update in waves with a failure
 injected and retried, verification read back from the BMCs, and a corrupted BIOS image detected
-and restored from the backup slice on the RAID controller. --keep leaves the work folder.`;
+and restored from the backup slice on the RAID controller. --keep leaves the work folder.
+Exit 0 the story ran as told, 1 a step of it did not.`;
 
 /** `firmwarden fleet --help`. */
 export const FLEET_HELP = `firmwarden fleet import netbox --url URL --token-env VAR --out FILE [options]
@@ -143,7 +157,8 @@ left out; a second device with the same name or BMC address is listed as a dupli
 --force                 replace FILE
 --dry-run               print the file instead of writing it
 --json                  print the import report as JSON
---netbox-ca FILE        CA of NetBox's certificate; --page-size N (default 100)`;
+--netbox-ca FILE        CA of NetBox's certificate; --page-size N (default 100)
+Exit 0 written, 1 NetBox could not be read, 2 bad input.`;
 
 /** `firmwarden jobs --help`. */
 export const JOBS_HELP = `firmwarden jobs [--job NAME] [--limit N] [--json]
@@ -173,7 +188,8 @@ firmwarden inventory --bmc URL --user NAME (--password-env VAR | --password-file
 
 Reads the firmware inventory of every server. Passwords are never taken from the command line.
 BMC sessions are recorded under --state (default .firmwarden) until logged out, so sessions a
-killed run left open are deleted by the next run.`;
+killed run left open are deleted by the next run.
+Exit 0 every server read, 1 some could not be read, 2 bad input.`;
 
 /** `firmwarden plan --help`. */
 export const PLAN_HELP = `firmwarden plan --fleet FILE --catalog FILE [--policy FILE] [--base-url URL]
@@ -206,7 +222,11 @@ DIR/state.db (default .firmwarden): after a crash, \`resume\` continues from the
 Only one process drives a rollout at a time — except with --config naming a daemon config with
 a PostgreSQL store and a cluster section: this process then joins the rollout as one more
 instance (claims servers within the fleet-wide limits; one coordinator; failover).
-\`list\` shows every rollout, newest first, with its servers by step (as GET /api/v1/rollouts).`;
+\`list\` shows every rollout, newest first, with its servers by step (as GET /api/v1/rollouts).
+Exit: start and resume 0 when the rollout is completed (or already was), 1 when it stopped
+paused (failure budget, a pause request), aborted (resume says so) or with a failed server;
+status 0 pending, running or completed, 1 paused, aborted or a server failed; pause and abort
+0 done; 2 bad input (also pausing or aborting a rollout that cannot be).`;
 
 /** `firmwarden serve --help`. */
 export const SERVE_HELP = `firmwarden serve --config FILE [--host ADDR] [--port N]
@@ -218,7 +238,8 @@ tokenEnv, tokenFile or sha256: never the token itself), TLS and limits. Binds 12
 unless api.listen or --host/--port say otherwise; plain http on a non-loopback address needs
 api.tls or api.allowPlainHttp. Rollouts started or resumed through the API are driven in this
 process. SIGINT/SIGTERM: drivers start no new server and finish the ones in flight, then exit;
-a second signal exits at once (the rollout lease expires after its TTL; resume it from anywhere).`;
+a second signal exits at once (the rollout lease expires after its TTL; resume it from anywhere).
+Exit 130/143 once stopped by SIGINT/SIGTERM, 2 bad config.`;
 
 /** `firmwarden simulate --help`. */
 export const SIMULATE_HELP = `firmwarden simulate --count N --out FLEET.yaml [--vendors dell,hpe,...] [--latency MS]
@@ -230,7 +251,8 @@ plus its CA and password files beside it, and runs until stopped. --admin-port s
 GET /sim/bmcs and PATCH /sim/bmcs/NAME/faults for fault injection from outside. --timing sets how
 long updates, resets and BMC reboots take (fast: tens of ms; realistic: seconds). --catalog-dir
 writes a native catalog (and its images) that upgrades the simulated fleet. --generations picks a
-firmware generation per vendor (e.g. dell=idrac8; default: each profile's reference one).`;
+firmware generation per vendor (e.g. dell=idrac8; default: each profile's reference one).
+Exit 0 once stopped (Ctrl-C/SIGTERM), 2 bad input.`;
 
 /** `firmwarden store --help`. */
 export const STORE_HELP = `firmwarden store migrate [--config DAEMON.yaml | --postgres URL [--schema NAME] [--password-env VAR] | --sqlite FILE]
@@ -238,7 +260,8 @@ export const STORE_HELP = `firmwarden store migrate [--config DAEMON.yaml | --po
 Creates or upgrades the state store's schema (idempotent; several instances migrating at once
 take turns under a lock) and prints the migrations it applied. The store is the daemon config's
 store section (--config), a PostgreSQL URL (password from --password-env VAR or PGPASSWORD, never
-in the URL), or a SQLite file (default .firmwarden/state.db).`;
+in the URL), or a SQLite file (default .firmwarden/state.db).
+Exit 0 migrated (or already at the newest schema), 1 the store could not be reached, 2 bad input.`;
 
 /** `firmwarden update --help`. */
 export const UPDATE_HELP = `firmwarden update --fleet FILE --catalog FILE (--server NAME ... | --label KEY=VALUE ... | --all)
@@ -264,7 +287,9 @@ one matching nothing installed, is an error.
 in (and the session is deleted after), the session limit leaves room, each planned image is in
 the store and passes its checksum, the method and apply time the update would use and why, and
 how --at resolves (the BMC's maintenance window, or held by firmwarden). Exit 0 when every check
-passes, 1 otherwise.`;
+passes, 1 otherwise.
+Exit 0 every update verified at target (or nothing to do: all there), 1 a server failed or was
+updated only in part, 2 bad input (nothing sent).`;
 
 /** `firmwarden probe --help`. */
 export const PROBE_HELP = `firmwarden probe --fleet FILE [--server NAME] [--json] [--record DIR] [--concurrency N]
@@ -279,7 +304,8 @@ fallback; sessions; TLS certificate; family and generation; anything odd.
 --record DIR writes DIR/<server>.trace.json: every request and answer, with passwords, tokens,
 cookies, session ids and user names removed — attach it to a bug report.
 --replay TRACE answers the probe from such a file (a replay server on 127.0.0.1): the report the
-recording BMC gave, reproduced offline.`;
+recording BMC gave, reproduced offline.
+Exit 0 every BMC read, 1 one could not be read, 2 bad input.`;
 
 /** Selection flags shared by the action commands (bmc, host). */
 const ACTION_SELECTION = `servers: --bmc URL --user NAME (--password-env VAR | --password-file FILE)

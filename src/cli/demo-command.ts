@@ -169,15 +169,15 @@ export async function demoCommand(argv: string[], deps: Deps, out: NodeJS.Writab
       say(indent(detect.text.trimEnd()));
       const fix = await backup('restore', '--server', target.name);
       say(indent(fix.text.trimEnd()));
-      const again = JSON.parse((await backup('check', '--server', target.name, '--json')).text) as {
-        servers: Array<{ corrupted: number }>;
-      };
-      // The BMC image of this profile has no catalog entry at its version ("unverifiable"): the
-      // check's exit code reflects that, so judge the BIOS by the corruption count.
+      const again = await backup('check', '--server', target.name, '--json');
+      // The exit codes tell it (README "Exit codes"): corruption found 1, restored 0, healthy 0.
       restored =
+        detect.code === 1 &&
         /CORRUPT/.test(detect.text) &&
+        fix.code === 0 &&
         /restored \(slice\)/.test(fix.text) &&
-        again.servers[0]?.corrupted === 0;
+        again.code === 0 &&
+        (JSON.parse(again.text) as { servers: Array<{ corrupted: number }> }).servers[0]?.corrupted === 0;
       say(
         `   after restore: ${restored ? 'healthy, digest matches the catalog, verified from the inventory' : 'STILL CORRUPT'}`,
       );

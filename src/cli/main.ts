@@ -2,8 +2,14 @@
 /**
  * The firmwarden command line: a thin dispatcher over the library. Results go to stdout, logs
  * (secrets redacted) to stderr: short human lines at warn on a terminal, JSON lines at info
- * otherwise; --log-format/--log-level/--log-file change that (cli/log-setup.ts). Exit 0 ok,
- * 1 partial failure, 2 usage/config error.
+ * otherwise; --log-format/--log-level/--log-file change that (cli/log-setup.ts).
+ *
+ * One exit-code rule for every command (README "Exit codes", test/cli/exit-codes.test.ts):
+ * 0 the command did what was asked and the servers are in the asked state (a healthy check, a
+ * verified restore, a completed or already complete rollout, nothing to do as all is at target);
+ * 1 it ran but something is not as asked (a server failed or unreadable, corruption found, a
+ * rollout paused or aborted, a partial run), also for an unexpected error; 2 bad usage, config
+ * or input, nothing done (isInputError); 130/143 stopped by SIGINT/SIGTERM (signals.ts).
  *
  * Start-up cost matters (operators script it per server): this module imports only the help
  * texts and the error classes. A command's module, which pulls in most of the library, is

@@ -2,6 +2,11 @@
  * `firmwarden rollout start|list|status|pause|resume|abort`: a fleet upgrade in waves, driven from the
  * state store so it survives crashes (run `resume` after a kill) and can be paused or aborted from
  * another terminal. A thin layer over src/rollout.
+ *
+ * Exit codes: start and resume 0 only when the rollout is completed (every server at target, also
+ * when it was already); 1 when it stopped paused (failure budget or a pause request), aborted, or
+ * with a failed server. status 1 for a paused or aborted rollout or a failed server, 0 otherwise
+ * (pending, running or completed). pause and abort 0 when done; 2 for bad input.
  */
 import { join } from 'node:path';
 import { stepCounts } from '../api/routes/rollout-routes.ts';
@@ -109,6 +114,13 @@ async function drive(
   json: boolean,
   cluster?: DaemonConfig['cluster'],
 ) {
+  const before = await store.getRollout(id);
+  if (before?.status === 'aborted') {
+    // Nothing to drive: say so instead of a silent status view (an aborted rollout stays aborted).
+    if (json) await report(store, id, out, json);
+    else out.write(`rollout ${id} is aborted${before.note ? ` (${before.note})` : ''}: nothing to resume\n`);
+    return EXIT.partial;
+  }
   const view = progressView();
   try {
     await driveRollout(id, deps, {
@@ -129,7 +141,16 @@ async function drive(
   } finally {
     view.done();
   }
-  return report(store, id, out, json);
+  const code = await report(store, id, out, json);
+  // Asked to drive it to the end: anything short of completed (paused, aborted, stopped outside
+  // the windows) is not what was asked, even when no server failed.
+  return (await store.getRollout(id))?.status === 'completed' ? code : EXIT.partial;
+}
+
+/** Exit code of a rollout's state: 1 when it is paused or aborted or a server failed, else 0. */
+export function rolloutExitCode(rollout: RolloutRecord, servers: RolloutServerRecord[]): number {
+  if (rollout.status === 'paused' || rollout.status === 'aborted') return EXIT.partial;
+  return servers.some((s) => s.step === 'failed') ? EXIT.partial : EXIT.ok;
 }
 
 async function report(store: Store, id: string, out: NodeJS.WritableStream, json: boolean): Promise<number> {
@@ -142,7 +163,7 @@ async function report(store: Store, id: string, out: NodeJS.WritableStream, json
   } else {
     out.write(`${renderStatus(rollout, servers, acting)}\n`);
   }
-  return servers.some((s) => s.step === 'failed') ? EXIT.partial : EXIT.ok;
+  return rolloutExitCode(rollout, servers);
 }
 
 /** Status view: the rollout, its servers by wave, and the acting version per component line. */

@@ -104,15 +104,21 @@ export function summarize(reports: ServerBackupReport[], autoRestore: boolean): 
       });
     }
   }
+  const notCheckable = reports.reduce((n, r) => n + (r.notCheckable ?? 0), 0);
   return {
     checked: reports.filter((r) => !r.error).length,
     findings,
+    ...(notCheckable
+      ? { warnings: [`${notCheckable} images not checkable (only Status and Version to go by)`] }
+      : {}),
     data: {
       autoRestore,
       copiesMade,
       restored,
       corrupted: reports.reduce((n, r) => n + r.corrupted, 0),
       unprotected: reports.reduce((n, r) => n + r.unprotected, 0),
+      // Images with only Status and Version to go by: not a problem found, not a clean bill either.
+      notCheckable,
       mechanisms: Object.fromEntries(reports.map((r) => [r.server, r.mechanism ?? 'unknown'])),
     },
   };

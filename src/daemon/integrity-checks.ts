@@ -43,6 +43,8 @@ export interface IntegrityCheckResult {
   /** Set when the check could not look at anything, and why ("no catalog is configured"). */
   skipped?: string;
   findings: IntegrityFinding[];
+  /** Said in the run's summary, not problems: what the check could not look at ("3 images not checkable"). */
+  warnings?: string[];
   /** Anything else to journal (JSON-serializable). */
   data?: Record<string, unknown>;
 }

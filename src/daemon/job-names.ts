@@ -51,7 +51,7 @@ export function jobLeaseName(name: JobName, clusterInstance?: string): string {
     : `job:${name}`;
 }
 
-/** Exit code of a worker or of `daemon --once`: 0 when nothing went wrong, 1 otherwise. */
+/** Exit code of a worker or of `daemon --once`: 0 ok or skipped (nothing to do), 1 otherwise. */
 export function exitCodeOf(outcome: JobOutcome): number {
   return outcome === 'ok' || outcome === 'skipped' ? 0 : 1;
 }

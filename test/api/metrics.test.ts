@@ -4,8 +4,10 @@
  * compliance and acting versions match the compliance route, rollout progress and update
  * outcomes follow a rollout driven through the API.
  */
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pythonBinary } from '../../scripts/conformance/dmtf-tools.ts';
 import { RedfishClient } from '../../src/redfish/client.ts';
 import { type ApiBed, apiBed, type Json, settle } from './helpers.ts';
 import { type Exposition, parseExposition } from './prom-parse.ts';
@@ -39,6 +41,9 @@ describe('/metrics', () => {
     expect(m.types.get('firmwarden_bmc_requests_total')).toBe('counter');
     expect(m.types.get('firmwarden_compliance_components')).toBe('gauge');
     expect(m.find('firmwarden_bmc_requests_total')).toEqual([]);
+    // Never scanned yet: an inventory infinitely old, visible to an alert on its age.
+    for (const b of bed.fleet.bmcs)
+      expect(m.value('firmwarden_inventory_age_seconds', { server: b.name })).toBe(Infinity);
   });
 
   it('counts BMC requests per BMC exactly as the BMCs saw them, with a consistent histogram', async () => {
@@ -88,6 +93,8 @@ describe('/metrics', () => {
       [],
     );
     expect(m.value('firmwarden_inventory_servers', { state: 'unreadable' })).toBe(1);
+    expect(m.value('firmwarden_inventory_readable', { server: bad.name })).toBe(0);
+    expect(m.value('firmwarden_inventory_readable', { server: bed.fleet.bmcs[0]!.name })).toBe(1);
     await refresh();
   });
 
@@ -115,13 +122,30 @@ describe('/metrics', () => {
           k[state],
         );
       for (const line of k.lines.filter((l: Json) => l.targets.length > 0 && l.lowest)) {
-        expect(
-          m.value('firmwarden_acting_version_info', { line: line.key, kind, version: line.lowest }),
-        ).toBe(1);
-        expect(m.value('firmwarden_component_line_converged', { line: line.key })).toBe(0);
+        // The component's name as a label; the internal line key beside it, never instead of it.
+        const names = { component: line.label, key: line.key, kind };
+        expect(m.value('firmwarden_acting_version_info', { ...names, version: line.lowest })).toBe(1);
+        expect(m.value('firmwarden_component_line_converged', names)).toBe(0);
       }
     }
     expect(m.value('firmwarden_inventory_servers', { state: 'read' })).toBe(2);
+    for (const sample of m.samples) {
+      const { key: _key, ...labels } = sample.labels;
+      expect(
+        Object.values(labels).filter((v) => /\|/.test(v)),
+        sample.name,
+      ).toEqual([]);
+    }
+    // Outdated components per server add up to the fleet's outdated count; every server has some.
+    const outdated = m.find('firmwarden_server_outdated_components');
+    expect(outdated.map((s) => s.labels['server']).sort()).toEqual(bed.fleet.bmcs.map((b) => b.name).sort());
+    expect(outdated.every((s) => s.value > 0)).toBe(true);
+    expect(outdated.reduce((n, s) => n + s.value, 0)).toBe(c.totals.outdated);
+    for (const b of bed.fleet.bmcs) {
+      const age = m.value('firmwarden_inventory_age_seconds', { server: b.name });
+      expect(age).toBeGreaterThanOrEqual(0);
+      expect(age).toBeLessThan(120);
+    }
   });
 
   it('follows a rollout: servers by step, update outcomes from the journal, converged lines', async () => {
@@ -166,6 +190,7 @@ describe('/metrics', () => {
     const converged = m.find('firmwarden_component_line_converged');
     expect(converged.length).toBeGreaterThan(0);
     expect(converged.every((s) => s.value === 1)).toBe(true);
+    expect(m.find('firmwarden_server_outdated_components').map((s) => s.value)).toEqual([0, 0]);
   });
 
   it('counts API requests by route and status', async () => {
@@ -175,4 +200,64 @@ describe('/metrics', () => {
     ).toBe(3);
     expect(m.find('firmwarden_metrics_collect_errors')).toEqual([]);
   });
+
+  it('last outcome and time of each daemon job, from the journal', async () => {
+    const m = await scrape();
+    // The bed ran catalog-watch once (images into the store); no other job has run.
+    expect(m.value('firmwarden_job_last_outcome', { job: 'catalog-watch', outcome: 'ok' })).toBe(1);
+    for (const outcome of ['partial', 'failed', 'skipped', 'cancelled'])
+      expect(m.value('firmwarden_job_last_outcome', { job: 'catalog-watch', outcome })).toBe(0);
+    const at = m.value('firmwarden_job_last_run_timestamp_seconds', { job: 'catalog-watch' });
+    expect(Date.now() / 1000 - at).toBeGreaterThanOrEqual(0);
+    expect(Date.now() / 1000 - at).toBeLessThan(600);
+    expect(m.find('firmwarden_job_last_outcome', { job: 'integrity-check' })).toEqual([]);
+  });
+
+  it('corrupt components per server, and an inventory that grows stale', async () => {
+    const hpe = bed.fleet.bmcs[1]!;
+    hpe.corrupt('bios', 'health-critical');
+    await refresh();
+    const m = await scrape();
+    expect(m.value('firmwarden_server_corrupt_components', { server: hpe.name })).toBe(1);
+    expect(m.value('firmwarden_server_corrupt_components', { server: bed.fleet.bmcs[0]!.name })).toBe(0);
+    const before = m.value('firmwarden_inventory_age_seconds', { server: hpe.name });
+    await new Promise((r) => setTimeout(r, 1_100));
+    const later = (await scrape()).value('firmwarden_inventory_age_seconds', { server: hpe.name });
+    expect(later - before).toBeGreaterThanOrEqual(1);
+  });
+
+  it('the exposition parses with prometheus_client, the Python client library', async (t) => {
+    const res = await bed.app.inject({ url: '/metrics', headers: bed.auth('read') });
+    const families = promClientFamilies(res.body);
+    if (families === undefined) {
+      if (process.env['FIRMWARDEN_REQUIRE_SERVICES'] === '1')
+        throw new Error('FIRMWARDEN_REQUIRE_SERVICES=1 but python3 prometheus_client is missing');
+      t.skip('Debian python3-prometheus-client not installed (scripts/test-services.sh installs it)');
+      return;
+    }
+    const m = parseExposition(res.body);
+    for (const name of [
+      'firmwarden_inventory_age_seconds',
+      'firmwarden_server_corrupt_components',
+      'firmwarden_job_last_outcome',
+      'firmwarden_acting_version_info',
+    ])
+      expect(families[name], name).toBe(m.find(name).length);
+  });
 });
+
+/** Samples per family as prometheus_client's text parser reads them; undefined without python3 or the module. */
+function promClientFamilies(text: string): Record<string, number> | undefined {
+  const script = [
+    'import sys, json',
+    'try:',
+    '    from prometheus_client.parser import text_string_to_metric_families',
+    'except ImportError:',
+    '    sys.exit(3)',
+    'print(json.dumps({f.name: len(f.samples) for f in text_string_to_metric_families(sys.stdin.read())}))',
+  ].join('\n');
+  const r = spawnSync(pythonBinary(), ['-c', script], { input: text, encoding: 'utf8' });
+  if (r.error || r.status === 3) return undefined;
+  if (r.status !== 0) throw new Error(`prometheus_client refused the exposition: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Record<string, number>;
+}

@@ -97,6 +97,7 @@ describe('rollout-window', () => {
     expect(result.summary).toBe(
       `rollout ${rollout!.id} is paused (operator hold); the daemon does not resume paused rollouts`,
     );
+    expect(result.outcome).toBe('partial');
     expect((await store.getRollout(rollout!.id))?.status).toBe('paused');
   });
 });

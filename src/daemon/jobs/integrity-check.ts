@@ -42,6 +42,7 @@ export async function runIntegrityChecks(
   let repaired = 0;
   let failedChecks = 0;
   const skipped: string[] = [];
+  const warnings: string[] = [];
   for (const { name, check } of checks) {
     if (ctx.signal.aborted) break;
     try {
@@ -63,6 +64,7 @@ export async function runIntegrityChecks(
       // A finding that was repaired in the same run ("restored") is reported, not a problem left.
       const repairedNow = r.findings.filter((f) => REPAIRED.has(f.problem)).length;
       findings += r.findings.length - repairedNow;
+      for (const w of r.warnings ?? []) warnings.push(`${name}: ${w}`);
       repaired += repairedNow;
       results.push({
         name,
@@ -88,6 +90,7 @@ export async function runIntegrityChecks(
     `${checks.length} integrity checks: ${findings} problems found` +
     (repaired ? `; ${repaired} repaired` : '') +
     (skipped.length ? `; ${skipped.length} skipped (${skipped.join('; ')})` : '') +
+    (warnings.length ? `; ${warnings.join('; ')}` : '') +
     (failedChecks ? `; ${failedChecks} checks failed to run` : '');
   return {
     outcome:
@@ -97,6 +100,6 @@ export async function runIntegrityChecks(
           ? 'partial'
           : 'ok',
     summary,
-    data: { checks: results, findings, repaired },
+    data: { checks: results, findings, repaired, ...(warnings.length ? { warnings } : {}) },
   };
 }

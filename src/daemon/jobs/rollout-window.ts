@@ -4,7 +4,8 @@
  * name in the store afterwards (a new `name` in the spec starts a new rollout). Inside a window the
  * driver starts servers until the window closes (stopOutsideWindow), lets the ones in flight
  * finish, and returns; outside one the job only says when the next opens. A rollout that paused
- * (failure budget, operator) is left alone: resuming it is a human decision.
+ * (failure budget, operator) is left alone: resuming it is a human decision, and the run says
+ * `partial` (as for an aborted one) so the job's outcome shows the rollout is not going forward.
  */
 
 import { createHash } from 'node:crypto';
@@ -55,8 +56,9 @@ export async function rolloutWindow(ctx: JobContext): Promise<JobReport> {
   }
   const ids = { ...base, rollout: rollout.id };
   if (rollout.status === 'completed' || rollout.status === 'aborted') {
+    // An aborted rollout never reaches its target: partial, so the alert (job outcome) shows it.
     return {
-      outcome: 'ok',
+      outcome: rollout.status === 'aborted' ? 'partial' : 'ok',
       summary: `rollout ${rollout.id} is ${rollout.status}; nothing to do`,
       data: { ...ids, status: rollout.status },
       rolloutId: rollout.id,
@@ -64,7 +66,7 @@ export async function rolloutWindow(ctx: JobContext): Promise<JobReport> {
   }
   if (rollout.status === 'paused') {
     return {
-      outcome: 'ok',
+      outcome: 'partial',
       summary: `rollout ${rollout.id} is paused${rollout.note ? ` (${rollout.note})` : ''}; the daemon does not resume paused rollouts`,
       data: { ...ids, status: rollout.status, ...(rollout.note ? { note: rollout.note } : {}) },
       rolloutId: rollout.id,
