@@ -120,7 +120,8 @@ Prints a completion script for the shell (commands, subcommands and options), ge
 the CLI's own tables. Load it for the running shell, or install it for good:
   bash  source <(firmwarden completion bash)   or save it as /etc/bash_completion.d/firmwarden
   zsh   source <(firmwarden completion zsh)    or save it as _firmwarden in a folder of $fpath
-  fish  firmwarden completion fish | source    or save it as ~/.config/fish/completions/firmwarden.fish`;
+  fish  firmwarden completion fish | source    or save it as ~/.config/fish/completions/firmwarden.fish
+Exit 0 printed, 2 no such shell or an unknown option.`;
 
 /** `firmwarden demo --help`. */
 export const DEMO_HELP = `firmwarden demo [--count N] [--keep]
@@ -167,7 +168,8 @@ export const JOBS_HELP = `firmwarden jobs [--job NAME] [--limit N] [--json]
 The daemon's jobs (inventory-scan, catalog-watch, rollout-window, integrity-check) as the state
 store records them, whichever daemon ran them: per job whether a run holds its lease now, the
 newest run and its outcome; then the recent runs, newest first (--limit, default 20). The same
-records GET /api/v1/jobs serves. --job NAME shows one job.`;
+records GET /api/v1/jobs serves. --job NAME shows one job.
+Exit 0 shown, 1 the store could not be read, 2 bad input (no such store file, an unknown job).`;
 
 /** `firmwarden journal --help`. */
 export const JOURNAL_HELP = `firmwarden journal [--server NAME ...] [--rollout ID] [--event NAME ...] [--since TIME]
@@ -179,7 +181,8 @@ and outcomes per server and component (CLI, rollouts, daemon, API), rollout step
 checks and restores, job runs, each with who acted. With a local state folder (--state DIR,
 default .firmwarden) the intents \`firmwarden update\` keeps in DIR/journal.jsonl are merged in
 by time. --since takes an ISO 8601 date or date-time, or an age: 30m, 12h, 7d. --limit keeps the
-newest N entries (default 200).`;
+newest N entries (default 200).
+Exit 0 shown, 1 the store could not be read, 2 bad input (no such store file, a bad --since).`;
 
 /** `firmwarden inventory --help`. */
 export const INVENTORY_HELP = `firmwarden inventory --fleet FILE [--json] [--concurrency N] [--state DIR]

@@ -198,7 +198,7 @@ function credentials(report: ProbeReport, wire: RedfishExchange[]): [boolean, st
   }
   if (refused) return [false, `${refused} requests refused (401) after authenticating`];
   if (report.sessions.auth === 'basic') return [true, 'Basic authentication accepted (no session to delete)'];
-  const logout = wire.find((ex) => ex.method === 'DELETE' && /\/Sessions\/[^/]+$/.test(ex.uri));
+  const logout = wire.find((ex) => ex.method === 'DELETE' && /\/Sessions\/[^/]+\/?$/.test(ex.uri));
   if (!login) return [false, 'no session login seen'];
   if (!logout || (logout.status >= 300 && logout.status !== 404))
     return [

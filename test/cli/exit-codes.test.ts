@@ -258,7 +258,8 @@ describe('update', () => {
     );
 
   it('--dry-run: 0; an update verified at target: 0; run again, nothing to do: 0', async () => {
-    expect((await update('--all', '--dry-run')).code).toBe(0);
+    const pre = await update('--all', '--dry-run');
+    expect(pre.code).toBe(0);
     expect((await update('--server', 'sim-0002')).code).toBe(0);
     const again = await update('--server', 'sim-0002');
     expect(again.code).toBe(0);
