@@ -137,7 +137,7 @@ killed run left open are deleted by the next run.`;
 
 /** `firmwarden plan --help`. */
 export const PLAN_HELP = `firmwarden plan --fleet FILE --catalog FILE [--policy FILE] [--base-url URL]
-                [--json | --export csv|json] [--concurrency N]
+                [--json | --export csv|json] [--concurrency N] [--wide]
 
 Reads what every server runs and decides, per installed component, what to do against the
 catalog (native JSON/YAML, Dell Catalog.xml, HPE fwrepo.json): upgrade, up-to-date,
@@ -147,6 +147,7 @@ not-updateable, excluded-by-policy, unreadable-server, each with its reason. The
 versions per label and allows downgrades. Nothing is changed on any server.
 --export csv|json prints one row per installed component (server, kind, installed, compliance,
 decision, target, line, reason) for spreadsheets and audits, as the API's compliance export does.
+On a terminal long cells are cut with … to its width; --wide (or a pipe) prints them whole.
 Exit 0 planned, 1 some servers could not be read, 2 bad input.`;
 
 /** `firmwarden rollout --help`. */

@@ -1,11 +1,21 @@
 /** Terminal output helpers: aligned tables and a progress bar that only draws on a TTY. */
+import { cut, type FitOptions, fitWidths } from './fit-columns.ts';
 
-/** Renders rows as an aligned text table with a header. */
-export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+/**
+ * Renders rows as an aligned text table with a header; with `fit.maxWidth` (the terminal's
+ * columns) the shrinkable columns are cut with … so no line is wider.
+ */
+export function table(headers: string[], rows: string[][], fit: FitOptions = {}): string {
+  const widths = fitWidths(
+    headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))),
+    fit,
+  );
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .map((c, i) => {
+        const w = widths[i] ?? 0;
+        return i === cells.length - 1 ? cut(c, w) : cut(c, w).padEnd(w);
+      })
       .join('  ')
       .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
