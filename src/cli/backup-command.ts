@@ -23,6 +23,7 @@ import { EXIT, intFlag, parse } from './args.ts';
 import { BACKUP_HELP } from './command-help.ts';
 import { terminalColumns } from './fit-columns.ts';
 import { progressBar, table } from './render.ts';
+import { tableNotes } from './table-notes.ts';
 
 const COMMANDS = ['init', 'check', 'status', 'restore'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -147,7 +148,8 @@ export function renderInit(reports: ServerInitReport[], width?: number): string 
     const detail = r.fallback?.detail ?? r.init?.detail ?? '';
     return r.init?.volume ? detail.replace(` ${r.init.volume}`, '') : detail;
   });
-  const notes = clauseNotes();
+  // Clauses are the parts between ": " ("<why no slice>: <the fallback>").
+  const notes = tableNotes({ clauses: ': ' });
   const rows = reports.map((r, i) => [
     r.server,
     r.error
@@ -160,26 +162,6 @@ export function renderInit(reports: ServerInitReport[], width?: number): string 
   ]);
   const t = table(['SERVER', 'OUTCOME', 'VOLUME', 'DETAIL'], rows, { maxWidth: width, shrink: [2, 3] });
   return [t, ...notes.lines()].join('\n');
-}
-
-/** Clauses of a detail: its parts between ": ". */
-const CLAUSE = ': ';
-/** Shorter clauses cost less to read inline than to look up. */
-const NOTE_MIN = 30;
-
-/** Numbered notes for the long clauses of the details (one number per text); each detail as a cell. */
-function clauseNotes() {
-  const texts: string[] = [];
-  const ref = (c: string) => {
-    if (c.length < NOTE_MIN) return c;
-    let i = texts.indexOf(c);
-    if (i < 0) i = texts.push(c) - 1;
-    return `[${i + 1}]`;
-  };
-  return {
-    cell: (d: string): string => d.split(CLAUSE).map(ref).join(CLAUSE),
-    lines: (): string[] => (texts.length ? ['', ...texts.map((t, i) => `[${i + 1}] ${t}`)] : []),
-  };
 }
 
 function health(c: ComponentBackup): string {

@@ -7,7 +7,7 @@
 export interface FitOptions {
   /** The width the whole table must fit in; absent: no limit. */
   maxWidth?: number | undefined;
-  /** Columns that may be cut, by index; default: every column but the first. */
+  /** Columns that may be cut, by index; default: every column (the widest gives way first). */
   shrink?: readonly number[];
 }
 
@@ -36,7 +36,7 @@ export function terminalColumns(out: NodeJS.WritableStream, wide = false): numbe
 export function fitWidths(widths: number[], options: FitOptions): number[] {
   const { maxWidth } = options;
   if (maxWidth === undefined) return widths;
-  const shrink = options.shrink ?? widths.map((_, i) => i).slice(1);
+  const shrink = options.shrink ?? widths.map((_, i) => i);
   const total = () => widths.reduce((a, b) => a + b, 0) + GAP * (widths.length - 1);
   for (const floor of FLOORS) {
     while (total() > maxWidth) {

@@ -1,11 +1,17 @@
 /** Terminal output helpers: aligned tables and a progress bar that only draws on a TTY. */
-import { cut, type FitOptions, fitWidths } from './fit-columns.ts';
+import { cut, type FitOptions, fitWidths, terminalColumns } from './fit-columns.ts';
 
 /**
- * Renders rows as an aligned text table with a header; with `fit.maxWidth` (the terminal's
- * columns) the shrinkable columns are cut with … so no line is wider.
+ * Renders rows as an aligned text table with a header; with `fit.maxWidth` the shrinkable columns
+ * are cut with … so no line is wider. Without `fit`, a table fits the terminal when stdout is one
+ * (commands print to stdout) and is printed whole when piped; a caller that knows its stream or
+ * was asked for `--wide` passes `fit` (maxWidth undefined: never cut).
  */
-export function table(headers: string[], rows: string[][], fit: FitOptions = {}): string {
+export function table(
+  headers: string[],
+  rows: string[][],
+  fit: FitOptions = { maxWidth: terminalColumns(process.stdout) },
+): string {
   const widths = fitWidths(
     headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))),
     fit,
