@@ -138,8 +138,8 @@ function select(all: ResolvedServer[], names: string[] | undefined, source: stri
 
 /**
  * One row per server: what init did. Details are long and share sentences across servers (why a
- * BMC offers no slice, 10 of 12 rows on a mixed fleet): every long clause is printed once below
- * the table and the rows point at it ([1]: [2]); the volume is not repeated in the detail.
+ * BMC offers no slice, 10 of 12 rows on a mixed fleet): each long part ("<why>: <the fallback>")
+ * is printed once below the table and the rows point at it ([1]: [2]); the volume is not repeated.
  * `width`: the terminal's, a detail is cut to it.
  */
 export function renderInit(reports: ServerInitReport[], width?: number): string {
@@ -148,8 +148,7 @@ export function renderInit(reports: ServerInitReport[], width?: number): string 
     const detail = r.fallback?.detail ?? r.init?.detail ?? '';
     return r.init?.volume ? detail.replace(` ${r.init.volume}`, '') : detail;
   });
-  // Clauses are the parts between ": " ("<why no slice>: <the fallback>").
-  const notes = tableNotes({ clauses: ': ' });
+  const notes = tableNotes({ splitAt: ': ' });
   const rows = reports.map((r, i) => [
     r.server,
     r.error

@@ -6,10 +6,13 @@
 
 /** How texts are turned into notes. */
 export interface NoteOptions {
-  /** Texts (or clauses) shorter than this stay in the cell: cheaper to read than to look up. */
+  /** Texts (or parts) shorter than this stay in the cell: cheaper to read than to look up. */
   minLength?: number;
-  /** Splits a text into clauses noted one by one (e.g. ": "); absent: the whole text is one. */
-  clauses?: string;
+  /**
+   * Splits a text once, at the first of these ("<why no slice>: <the fallback>"), into a head and
+   * a tail noted apart: the head is often shared by many rows, the tail differs; absent: whole.
+   */
+  splitAt?: string;
 }
 
 /** A note book for one table: `cell(text)` gives the cell, `lines()` the notes to print under it. */
@@ -22,10 +25,13 @@ export function tableNotes(options: NoteOptions = {}) {
     if (i < 0) i = texts.push(text) - 1;
     return `[${i + 1}]`;
   };
-  const { clauses } = options;
+  const { splitAt } = options;
   return {
-    cell: (text: string): string =>
-      clauses === undefined ? ref(text) : text.split(clauses).map(ref).join(clauses),
+    cell: (text: string): string => {
+      const at = splitAt === undefined ? -1 : text.indexOf(splitAt);
+      if (splitAt === undefined || at < 0) return ref(text);
+      return `${ref(text.slice(0, at))}${splitAt}${ref(text.slice(at + splitAt.length))}`;
+    },
     /** A blank line, then `[n] text` per note; nothing when no text was long enough. */
     lines: (): string[] => (texts.length ? ['', ...texts.map((t, i) => `[${i + 1}] ${t}`)] : []),
   };
