@@ -218,7 +218,9 @@ const ActingRecord = z.looseObject({
   name: z
     .string()
     .optional()
-    .describe('the line as a human reads it, e.g. "iLO 5 (BMC, ProLiant DL380 Gen10)"; absent on old records'),
+    .describe(
+      'the line as a human reads it, e.g. "iLO 5 (BMC, ProLiant DL380 Gen10)"; absent on old records',
+    ),
   kind: z.string(),
   lowest: z.string().optional(),
   highest: z.string().optional(),
