@@ -214,7 +214,13 @@ const RolloutRecord = z.looseObject({
 });
 
 const ActingRecord = z.looseObject({
-  line: z.string(),
+  line: z.string().describe('the component line key (planner), stable for programs'),
+  name: z
+    .string()
+    .optional()
+    .describe(
+      'the line as a human reads it, e.g. "iLO 5 (BMC, ProLiant DL380 Gen10)"; absent on old records',
+    ),
   kind: z.string(),
   lowest: z.string().optional(),
   highest: z.string().optional(),

@@ -25,7 +25,9 @@ import { openStore } from '../store/open-store.ts';
 import { processActor } from '../store/store-journal.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { BACKUP_HELP } from './command-help.ts';
+import { terminalColumns } from './fit-columns.ts';
 import { progressBar, table } from './render.ts';
+import { tableNotes } from './table-notes.ts';
 
 const COMMANDS = ['init', 'check', 'status', 'restore'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -105,7 +107,7 @@ export async function backupCommand(argv: string[], deps: Deps, out: NodeJS.Writ
       out.write(
         values.json
           ? `${JSON.stringify({ command, servers: reports }, null, 2)}\n`
-          : `${renderInit(reports)}\n`,
+          : `${renderInit(reports, terminalColumns(out))}\n`,
       );
       return reports.some((r) => r.error) ? EXIT.partial : EXIT.ok;
     }
@@ -155,19 +157,31 @@ function select(all: ResolvedServer[], names: string[] | undefined, source: stri
   return names.map((n) => byName.get(n) as ResolvedServer);
 }
 
-/** One row per server: what init did. */
-export function renderInit(reports: ServerInitReport[]): string {
-  const rows = reports.map((r) =>
+/**
+ * One row per server: what init did. Details are long and share sentences across servers (why a
+ * BMC offers no slice, 10 of 12 rows on a mixed fleet): each long part ("<why>: <the fallback>")
+ * is printed once below the table and the rows point at it ([1]: [2]); the volume is not repeated.
+ * `width`: the terminal's, a detail is cut to it.
+ */
+export function renderInit(reports: ServerInitReport[], width?: number): string {
+  const details = reports.map((r) => {
+    if (r.error) return r.error.message;
+    const detail = r.fallback?.detail ?? r.init?.detail ?? '';
+    return r.init?.volume ? detail.replace(` ${r.init.volume}`, '') : detail;
+  });
+  const notes = tableNotes({ splitAt: ': ' });
+  const rows = reports.map((r, i) => [
+    r.server,
     r.error
-      ? [r.server, 'FAILED', '', r.error.message]
-      : [
-          r.server,
-          r.fallback ? `${r.init?.outcome} → ${r.fallback.mechanism}` : (r.init?.outcome ?? ''),
-          r.init?.volume ?? '',
-          r.fallback?.detail ?? r.init?.detail ?? '',
-        ],
-  );
-  return table(['SERVER', 'OUTCOME', 'VOLUME', 'DETAIL'], rows);
+      ? 'FAILED'
+      : r.fallback
+        ? `${r.init?.outcome} → ${r.fallback.mechanism}`
+        : (r.init?.outcome ?? ''),
+    r.init?.volume ?? '',
+    notes.cell(details[i] ?? ''),
+  ]);
+  const t = table(['SERVER', 'OUTCOME', 'VOLUME', 'DETAIL'], rows, { maxWidth: width, shrink: [2, 3] });
+  return [t, ...notes.lines()].join('\n');
 }
 
 function health(c: ComponentBackup): string {
@@ -185,24 +199,37 @@ function signalsText(signals: readonly string[]): string {
   return `${signals.length ? signals.join(' and ') : 'nothing'} only`;
 }
 
-/** A table of every image, then per server its mechanism and each finding in words. */
+/**
+ * A table of every image, then per server its mechanism and each finding in words. Servers with
+ * nothing to report per image and the same mechanism share one line.
+ */
 export function renderReports(reports: ServerBackupReport[]): string {
   const rows: string[][] = [];
-  const lines: string[] = [];
+  const lines: Array<string | { about: string; servers: string[] }> = [];
+  const quiet = new Map<string, { about: string; servers: string[] }>();
   for (const r of reports) {
     if (r.error) {
       rows.push([r.server, '-', '', '', '', 'FAILED']);
       lines.push(`${r.server}: ${r.error.message}`);
       continue;
     }
-    lines.push(`${r.server} (${r.vendor ?? '?'}): ${r.mechanism ?? '?'}: ${r.detail}`);
+    const own: string[] = [];
     for (const c of r.components) {
       const version = versionProblem(c.version) ? JSON.stringify(c.version) : c.version;
       rows.push([r.server, c.component, version, c.store.state, c.slice?.state ?? '-', health(c)]);
-      for (const f of c.findings) lines.push(`  ${f.detail}`);
-      if (c.integrity?.reason && c.findings.length === 0)
-        lines.push(`  ${c.component}: not checkable: ${c.integrity.reason}`);
-      if (c.restore) lines.push(`  ${c.restore.detail}`);
+      own.push(...componentLines(c));
+    }
+    const about = `(${r.vendor ?? '?'}): ${r.mechanism ?? '?'}: ${r.detail}`;
+    if (own.length > 0) {
+      lines.push(`${r.server} ${about}`, ...own);
+      continue;
+    }
+    const group = quiet.get(about);
+    if (group) group.servers.push(r.server);
+    else {
+      const fresh = { about, servers: [r.server] };
+      quiet.set(about, fresh);
+      lines.push(fresh);
     }
   }
   const corrupted = reports.reduce((n, r) => n + r.corrupted, 0);
@@ -212,8 +239,30 @@ export function renderReports(reports: ServerBackupReport[]): string {
   return [
     table(['SERVER', 'COMPONENT', 'VERSION', 'STORE', 'SLICE', 'STATE'], rows),
     '',
-    ...lines,
+    ...lines.map((l) => (typeof l === 'string' ? l : `${l.servers.join(', ')} ${l.about}`)),
     '',
     `${reports.length} servers: ${corrupted} corrupted images, ${notCheckable} not checkable, ${unprotected} without a good copy, ${failed} failed`,
   ].join('\n');
+}
+
+/**
+ * What was found on one image and what its restore did, each said once. A repaired image names
+ * its findings by kind: `check` printed them in full (and journalled them) before the restore
+ * re-inspected the image, so printing them again made every finding appear twice. A restore that
+ * did not repair it keeps them in full, and a refusal that quotes a finding (the slice copy's
+ * digest) points at it rather than repeating it.
+ */
+function componentLines(c: ComponentBackup): string[] {
+  const r = c.restore;
+  if (r && (r.outcome === 'verified' || r.outcome === 'staged') && c.findings.length > 0)
+    return [`  ${r.detail}; found: ${c.findings.map((f) => f.kind).join(', ')}`];
+  const out = c.findings.map((f) => `  ${f.detail}`);
+  if (c.integrity?.reason && c.findings.length === 0)
+    out.push(`  ${c.component}: not checkable: ${c.integrity.reason}`);
+  if (r) {
+    let detail = r.detail;
+    for (const f of c.findings) detail = detail.split(f.detail).join(`the ${f.kind} finding above`);
+    out.push(`  ${detail}`);
+  }
+  return out;
 }

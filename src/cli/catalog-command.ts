@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { CATALOG_HELP } from './command-help.ts';
 import { progressBar, table } from './render.ts';
+import { tableNotes } from './table-notes.ts';
 
 export async function catalogCommand(
   argv: string[],
@@ -167,13 +168,16 @@ function renderShow(s: CatalogSummary): string {
     );
   }
   if (s.skipped.length > 0) {
+    const notes = tableNotes();
     parts.push(
       '',
       `skipped (${s.skipped.length}):`,
+      // One detail is shared by many skipped elements ("only FRMW and BIOS are imported"): once, below.
       table(
-        ['ELEMENT', 'REASON', 'DETAIL', 'KEY'],
-        s.skipped.map((k) => [k.element, k.reason, k.detail, k.key ?? '']),
+        ['ELEMENT', 'REASON', 'KEY', 'DETAIL'],
+        s.skipped.map((k) => [k.element, k.reason, k.key ?? '', notes.cell(k.detail)]),
       ),
+      ...notes.lines(),
     );
   }
   return parts.join('\n');

@@ -197,7 +197,7 @@ Exit 0 every server read, 1 some could not be read, 2 bad input.`;
 /** `firmwarden plan --help`. */
 export const PLAN_HELP = `firmwarden plan --fleet FILE --catalog FILE [--policy FILE] [--base-url URL]
                 [--server NAME ... | --label KEY=VALUE ... | --all] [--kind KIND ...] [--entry ID ...]
-                [--json | --export csv|json] [--concurrency N]
+                [--json | --export csv|json] [--concurrency N] [--wide]
 
 Reads what every server runs and decides, per installed component, what to do against the
 catalog (native JSON/YAML, Dell Catalog.xml, HPE fwrepo.json): upgrade, up-to-date,
@@ -208,6 +208,7 @@ versions per label and allows downgrades. Nothing is changed on any server.
 --export csv|json prints one row per installed component (server, kind, installed, compliance,
 decision, target, line, reason) for spreadsheets and audits, as the API's compliance export does.
 --server/--label narrow the servers (default: the whole fleet); --kind/--entry the components.
+On a terminal long cells are cut with … to its width; --wide (or a pipe) prints them whole.
 Exit 0 planned, 1 some servers could not be read, 2 bad input.`;
 
 /** `firmwarden rollout --help`. */

@@ -21,6 +21,7 @@ import { startSimulatedFleet, writeSimulatedCatalog } from '../simulator/index.t
 import { SqliteStore } from '../store/sqlite-store.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { backupCommand } from './backup-command.ts';
+import { cut, terminalColumns } from './fit-columns.ts';
 import { table } from './render.ts';
 
 export async function demoCommand(argv: string[], deps: Deps, out: NodeJS.WritableStream): Promise<number> {
@@ -56,6 +57,7 @@ export async function demoCommand(argv: string[], deps: Deps, out: NodeJS.Writab
             s.components.find((c) => c.kind === 'bios')?.version ?? '',
             String(s.components.length),
           ]),
+          fitIndented(out),
         ),
       ),
     );
@@ -76,7 +78,7 @@ export async function demoCommand(argv: string[], deps: Deps, out: NodeJS.Writab
     say(
       `\n== 4. plan: ${before.totals.upgrade ?? 0} upgrades on ${before.servers.filter((s) => s.decisions.some((d) => d.step)).length} servers`,
     );
-    say(indent(actingTable(before)));
+    say(indent(actingTable(before, out)));
 
     const specFile = join(dir, 'rollout.yaml');
     await writeFile(
@@ -126,7 +128,7 @@ export async function demoCommand(argv: string[], deps: Deps, out: NodeJS.Writab
     const after = plan(await sweepFleet(servers, deps), catalog, {});
     const left = after.totals.upgrade ?? 0;
     say(`\n== 6. verification: inventory read back from every BMC; ${left} upgrades left`);
-    say(indent(actingTable(after)));
+    say(indent(actingTable(after, out)));
 
     // 7. The backup slice: copies of the running BMC/BIOS images on each server's RAID
     // controller, a corruption injected, detected and restored from the slice.
@@ -199,7 +201,7 @@ export async function demoCommand(argv: string[], deps: Deps, out: NodeJS.Writab
 }
 
 /** Acting version (lowest installed) per component line against its target. */
-function actingTable(p: Plan): string {
+function actingTable(p: Plan, out: NodeJS.WritableStream): string {
   const lines = Object.values(p.compliance.byKind)
     .flatMap((k) => k?.lines ?? [])
     .filter((l) => l.targets.length > 0);
@@ -208,12 +210,19 @@ function actingTable(p: Plan): string {
     lines.map((l) => [
       l.kind,
       l.vendor,
-      l.label.slice(0, 40),
+      cut(l.label, 36),
       l.lowest ?? '?',
       l.targets.join(' | '),
       l.converged ? 'yes' : 'no',
     ]),
+    fitIndented(out),
   );
+}
+
+/** The demo indents its tables by 3: on a terminal they fit what is left of its width. */
+function fitIndented(out: NodeJS.WritableStream) {
+  const columns = terminalColumns(out);
+  return { maxWidth: columns === undefined ? undefined : columns - 3 };
 }
 
 function countBy(items: string[]): string {

@@ -1,12 +1,28 @@
 /** Terminal output helpers: aligned tables and a progress bar that only draws on a TTY. */
+import { cut, type FitOptions, fitWidths, terminalColumns } from './fit-columns.ts';
 import { holdLiveRegion } from './live-region.ts';
 
-/** Renders rows as an aligned text table with a header. */
-export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+/**
+ * Renders rows as an aligned text table with a header; with `fit.maxWidth` the shrinkable columns
+ * are cut with … so no line is wider. Without `fit`, a table fits the terminal when stdout is one
+ * (commands print to stdout) and is printed whole when piped; a caller that knows its stream or
+ * was asked for `--wide` passes `fit` (maxWidth undefined: never cut).
+ */
+export function table(
+  headers: string[],
+  rows: string[][],
+  fit: FitOptions = { maxWidth: terminalColumns(process.stdout) },
+): string {
+  const widths = fitWidths(
+    headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))),
+    fit,
+  );
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .map((c, i) => {
+        const w = widths[i] ?? 0;
+        return i === cells.length - 1 ? cut(c, w) : cut(c, w).padEnd(w);
+      })
       .join('  ')
       .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

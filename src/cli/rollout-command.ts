@@ -21,6 +21,7 @@ import { processActor } from '../store/store-journal.ts';
 import type { ActingVersionRecord, RolloutRecord, RolloutServerRecord, Store } from '../store/types.ts';
 import { EXIT, parse } from './args.ts';
 import { ROLLOUT_HELP } from './command-help.ts';
+import { cut, terminalColumns } from './fit-columns.ts';
 import { progressView } from './progress-view.ts';
 import { table } from './render.ts';
 
@@ -161,16 +162,20 @@ async function report(store: Store, id: string, out: NodeJS.WritableStream, json
   if (json) {
     out.write(`${JSON.stringify({ rollout, servers, acting }, null, 2)}\n`);
   } else {
-    out.write(`${renderStatus(rollout, servers, acting)}\n`);
+    out.write(`${renderStatus(rollout, servers, acting, terminalColumns(out))}\n`);
   }
   return rolloutExitCode(rollout, servers);
 }
 
-/** Status view: the rollout, its servers by wave, and the acting version per component line. */
+/**
+ * Status view: the rollout, its servers by wave, and the acting version per component line, named
+ * as humans read them (the keys are in `--json`). `width`: the terminal's columns, long cells cut.
+ */
 export function renderStatus(
   r: RolloutRecord,
   servers: RolloutServerRecord[],
   acting: ActingVersionRecord[],
+  width?: number,
 ): string {
   const counts = new Map<string, number>();
   for (const s of servers) counts.set(s.step, (counts.get(s.step) ?? 0) + 1);
@@ -181,22 +186,27 @@ export function renderStatus(
     table(
       ['WAVE', 'SERVER', 'STEP', 'ATTEMPTS', 'DETAIL'],
       servers.map((s) => [String(s.wave), s.server, s.step, String(s.attempts), detailText(s.detail)]),
+      { maxWidth: width, shrink: [4] },
     ),
   ];
   if (acting.length) {
+    // By kind, then name; the highest version only where a line is behind (else it is the target).
+    const sorted = [...acting].sort(
+      (a, b) => a.kind.localeCompare(b.kind) || (a.name ?? a.line).localeCompare(b.name ?? b.line),
+    );
     lines.push(
       '',
       'acting version per component line (lowest installed across the rollout):',
       table(
-        ['KIND', 'LINE', 'ACTING', 'HIGHEST', 'TARGET', 'AT TARGET'],
-        acting.map((a) => [
-          a.kind,
-          a.line,
+        ['LINE', 'ACTING', 'TARGET', 'AT TARGET'],
+        sorted.map((a) => [
+          // The name says the kind ("iLO 5 (BMC, …)"); rows recorded before names show the key.
+          a.name ?? a.line,
           a.lowest ?? '?',
-          a.highest ?? '?',
           a.target ?? '',
-          a.converged ? 'yes' : 'no',
+          a.converged ? 'yes' : `no${a.highest && a.highest !== a.lowest ? ` (highest ${a.highest})` : ''}`,
         ]),
+        { maxWidth: width, shrink: [0, 1, 2, 3] },
       ),
     );
   }
@@ -236,11 +246,15 @@ async function list(store: Store, out: NodeJS.WritableStream, json: boolean): Pr
   return EXIT.ok;
 }
 
+/** A failed step's detail as text: the error (its code first), or the reason, cut to a table cell. */
 function detailText(d: unknown): string {
   if (!d || typeof d !== 'object') return '';
   const o = d as Record<string, unknown>;
-  return String(o['error'] ?? o['reason'] ?? '').slice(0, 100);
+  return cut(String(o['error'] ?? o['reason'] ?? ''), DETAIL_MAX);
 }
+
+/** What a piped status keeps of a detail; `--json` has it whole. */
+const DETAIL_MAX = 90;
 
 function requireId(id: string | undefined, sub: string): string {
   if (!id) throw new ConfigError(`firmwarden rollout ${sub}`, '--id ID is required');

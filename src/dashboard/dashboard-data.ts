@@ -116,7 +116,7 @@ export interface DashboardRollout {
   acting: Array<{
     kind: string;
     line: string;
-    /** Vendor and label of the line when the current plan knows it. */
+    /** Vendor and label of the line when the current plan knows it; else label is the recorded name. */
     vendor?: string;
     label?: string;
     lowest?: string;

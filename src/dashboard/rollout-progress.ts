@@ -33,17 +33,27 @@ function empty(): DashboardProgress {
   return { total: 0, done: 0, failed: 0, updating: 0, pending: 0 };
 }
 
-/** The store keeps a step's detail as JSON; an error ({code, message}) reads best as "code: message". */
+/**
+ * The store keeps a step's detail as JSON; it reads best as "code: message". The rollout driver
+ * writes `{ error: "FW_ERR_…: message", code, leftDrained }` (rollout/server-step.ts), an API or
+ * older record `{ code, message }`; only a shape neither has is shown as JSON.
+ */
 function detailText(detail: unknown): string | undefined {
   if (detail === undefined || detail === null) return undefined;
   let text: string;
   if (typeof detail === 'string') text = detail;
-  else if (typeof detail === 'object' && typeof (detail as { message?: unknown }).message === 'string') {
-    const { code, message } = detail as { code?: unknown; message: string };
-    text = typeof code === 'string' ? `${code}: ${message}` : message;
+  else if (typeof detail === 'object' && typeof messageOf(detail) === 'string') {
+    const message = messageOf(detail) as string;
+    const { code } = detail as { code?: unknown };
+    text = typeof code === 'string' && !message.startsWith(code) ? `${code}: ${message}` : message;
   } else text = JSON.stringify(detail);
   return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}…` : text;
 }
+
+const messageOf = (o: object): unknown => {
+  const { message, error, reason } = o as { message?: unknown; error?: unknown; reason?: unknown };
+  return [message, error, reason].find((m) => typeof m === 'string');
+};
 
 /** One rollout's progress. */
 export function rolloutProgress(input: RolloutInput): DashboardRollout {
@@ -82,6 +92,8 @@ export function rolloutProgress(input: RolloutInput): DashboardRollout {
       .map((a) => ({
         kind: a.kind,
         line: a.line,
+        // The recorded name; buildDashboardData puts the current plan's label over it when known.
+        ...(a.name === undefined ? {} : { label: a.name }),
         ...(a.lowest === undefined ? {} : { lowest: a.lowest }),
         ...(a.target === undefined ? {} : { target: a.target }),
         converged: a.converged,

@@ -93,3 +93,24 @@ export function lineOf(
     ...(models === undefined ? {} : { models }),
   };
 }
+
+/** Kinds whose name is an abbreviation, written as people write it. */
+const KIND_TEXT: Partial<Record<string, string>> = {
+  bmc: 'BMC',
+  bios: 'BIOS',
+  cpld: 'CPLD',
+  nic: 'NIC',
+  psu: 'PSU',
+};
+
+/**
+ * A line as a human reads it, for notes, status tables and API views (the key stays for
+ * programs): "iLO 5 (BMC, ProLiant DL380 Gen10)", "BIOS (PowerEdge R710)". The kind is left out
+ * when the label already says it.
+ */
+export function lineName(line: { label: string; kind: string; models?: string | undefined }): string {
+  const kind = KIND_TEXT[line.kind] ?? line.kind;
+  const says = line.label.toLowerCase().includes(line.kind.toLowerCase());
+  const notes = [says ? undefined : kind, line.models].filter(Boolean);
+  return notes.length ? `${line.label} (${notes.join(', ')})` : line.label;
+}

@@ -5,6 +5,7 @@
  */
 import type { Catalog } from '../catalog/index.ts';
 import type { FleetInventory } from '../inventory/model.ts';
+import { lineName } from '../planner/component-line.ts';
 import { type ComponentLine, type PlanPolicy, plan } from '../planner/index.ts';
 import type { ActingVersionRecord } from '../store/types.ts';
 
@@ -29,6 +30,7 @@ export function actingVersions(
     .map((l) => ({
       rolloutId,
       line: l.key,
+      name: lineName(l),
       kind: l.kind,
       ...(l.lowest ? { lowest: l.lowest } : {}),
       ...(l.highest ? { highest: l.highest } : {}),

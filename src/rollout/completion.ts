@@ -39,7 +39,7 @@ export async function finish(ctx: RolloutContext, servers: RolloutServerRecord[]
     const why = [
       failed.length ? `${failed.length} servers failed (${failed.map((f) => f.server).join(', ')})` : '',
       behind.length
-        ? `${behind.length} component lines below target (${behind.map((b) => `${b.line}: ${b.lowest ?? '?'} < ${b.target}`).join('; ')})`
+        ? `${behind.length} component lines below target (${behind.map((b) => `${b.name ?? b.line}: ${b.lowest ?? '?'} < ${b.target}`).join('; ')})`
         : '',
     ].filter(Boolean);
     await setStatus(ctx, 'running', 'paused', `every server was attempted but ${why.join('; ')}`);

@@ -128,6 +128,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'line-names',
+    // The line's human name ("iLO 5 (BMC, ProLiant DL380 Gen10)") beside its key; rows written
+    // before have none and are shown by key.
+    sql: `
+      ALTER TABLE acting_versions ADD COLUMN name TEXT;
+    `,
+  },
 ];
 
 /** The schema version this firmwarden writes: the last migration's. */

@@ -117,6 +117,13 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'line-names',
+    sql: `
+      ALTER TABLE acting_versions ADD COLUMN name TEXT;
+    `,
+  },
 ];
 
 /** Versions and names must mirror SQLite's list: a database moves between backends by version. */

@@ -134,9 +134,9 @@ export async function pgInsertActingVersions(c: PgContext, records: ActingVersio
   const col = <K extends keyof ActingVersionRecord>(k: K) => records.map((a) => a[k] ?? null);
   await c.run('record acting versions', async () => {
     await c.query(
-      `INSERT INTO acting_versions (rollout_id, line, kind, lowest, highest, target, converged, at)
+      `INSERT INTO acting_versions (rollout_id, line, kind, lowest, highest, target, converged, at, name)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                            $7::boolean[], $8::text[])`,
+                            $7::boolean[], $8::text[], $9::text[])`,
       [
         col('rolloutId'),
         col('line'),
@@ -146,6 +146,7 @@ export async function pgInsertActingVersions(c: PgContext, records: ActingVersio
         col('target'),
         records.map((a) => a.converged),
         col('at'),
+        col('name'),
       ],
     );
   });

@@ -139,13 +139,14 @@ export function insertActingVersions(c: SqliteContext, records: ActingVersionRec
   c.run('record acting versions', () =>
     immediate(c.db, () => {
       const insert = c.sql(
-        `INSERT INTO acting_versions (rollout_id, line, kind, lowest, highest, target, converged, at)
-         VALUES (:rolloutId, :line, :kind, :lowest, :highest, :target, :converged, :at)`,
+        `INSERT INTO acting_versions (rollout_id, line, name, kind, lowest, highest, target, converged, at)
+         VALUES (:rolloutId, :line, :name, :kind, :lowest, :highest, :target, :converged, :at)`,
       );
       for (const a of records) {
         insert.run({
           rolloutId: a.rolloutId,
           line: a.line,
+          name: a.name ?? null,
           kind: a.kind,
           lowest: a.lowest ?? null,
           highest: a.highest ?? null,

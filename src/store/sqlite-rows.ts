@@ -108,6 +108,7 @@ export function actingVersionFromRow(r: Row): ActingVersionRecord {
   return {
     rolloutId: str(r['rollout_id']),
     line: str(r['line']),
+    ...optional('name', r['name']),
     kind: str(r['kind']),
     ...optional('lowest', r['lowest']),
     ...optional('highest', r['highest']),

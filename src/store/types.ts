@@ -74,6 +74,8 @@ export interface ActingVersionRecord {
   rolloutId: string;
   /** Component line key (planner ComponentLine.key). */
   line: string;
+  /** The line as a human reads it (planner lineName); absent on rows recorded before it existed. */
+  name?: string;
   kind: string;
   lowest?: string;
   highest?: string;

@@ -166,6 +166,11 @@ describe('a rollout through the API', () => {
     expect(done.drivenHere).toBe(false);
     expect(done.acting.length).toBeGreaterThan(0);
     expect(done.acting.every((a: Json) => a.converged)).toBe(true);
+    // DCIM reads the key (line); people read the name.
+    for (const a of done.acting) {
+      expect(a.line).toContain('|');
+      expect(a.name).toMatch(/^[^|]+$/);
+    }
     const journal = await bed.store.journal({ rolloutId: 'api-r1' });
     expect(journal.find((e) => e.event === 'rollout-resume-requested')?.actor).toBe('api:ops');
     // The driver acts as this serve process (its lease holder), not as the token.

@@ -48,7 +48,12 @@ describe('firmwarden catalog show', () => {
     expect(out).toMatch(/^APAC\s+12$/m);
     expect(out).toMatch(/Dell bundles: 76/);
     expect(out).toMatch(/skipped \(13\):/);
-    expect(out).toMatch(/SoftwareComponent\[\d+\]\s+component-type\s+ComponentType APAC/);
+    // The detail 12 skipped elements share is printed once, below the table; each row points at it.
+    expect(out).toMatch(/^SoftwareComponent\[\d+\]\s+component-type\s+Diagnostics_Application_\S+\s+\[1\]$/m);
+    expect(out.split('ComponentType APAC (Application): only FRMW and BIOS are imported')).toHaveLength(2);
+    expect(out).toMatch(/^\[1\] ComponentType APAC/m);
+    const skipped = out.slice(out.indexOf('skipped (13):')).split('\n');
+    for (const l of skipped) expect(l.length).toBeLessThanOrEqual(120);
   });
 
   it('--json: the same facts as one document', async () => {

@@ -34,7 +34,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function run(argv: string[]): Promise<{ code: number; out: string }> {
+async function run(argv: string[], columns?: number): Promise<{ code: number; out: string }> {
   let out = '';
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -42,6 +42,8 @@ async function run(argv: string[]): Promise<{ code: number; out: string }> {
       cb();
     },
   });
+  // A terminal of `columns` columns, as process.stdout is on a TTY.
+  if (columns !== undefined) Object.assign(sink, { isTTY: true, columns });
   const deps = defaultDeps({ clock: fakeClock(), logger: captureLogger('silent').logger });
   const code = await planCommand(argv, deps, sink);
   return { code, out };
@@ -72,9 +74,34 @@ describe('firmwarden plan', () => {
     expect(section).toMatch(/incomparable-version\s+drive .*needs a human/);
     expect(out).toMatch(/compliance: \d+ compliant, \d+ outdated, \d+ unknown/);
     expect(out).toMatch(
-      /bios\s+dell\s+Server BIOS 11G,6\.4\.0 \(ComponentID 159\)\s+PowerEdge R710\s+1\s+6\.1\.0\s+6\.1\.0\s+6\.4\.0/,
+      /bios\s+dell\s+Server BIOS 11G,6\.4\.0\s+PowerEdge R710\s+1\s+6\.1\.0\s+6\.1\.0\s+6\.4\.0/,
     );
     expect(out).toMatch(/6 servers, 1 with actions pending/);
+  });
+
+  it('a reason does not repeat the INSTALLED and TARGET columns', async () => {
+    const { out } = await run(['--fleet', fleetFile, '--catalog', SIM_CATALOG]);
+    const upgrades = out.split('\n').filter((l) => /^\s+\d+\s+upgrade\s/.test(l));
+    expect(upgrades.length).toBeGreaterThan(0);
+    for (const row of upgrades) {
+      // "upgrade 1.98 → 2.90 with dell:9GJYW (recommended)" was printed after "1.98  2.90 [dell:9GJYW]".
+      expect(row).not.toContain('→');
+      expect(row).toMatch(/\s(recommended|optional|urgent)(;.*)?$/);
+    }
+  });
+
+  it('on an 80 or 120-column terminal every table line fits; piped or --wide nothing is cut', async () => {
+    const argv = ['--fleet', fleetFile, '--catalog', SIM_CATALOG];
+    const piped = (await run(argv)).out;
+    expect(piped).not.toContain('…');
+    expect(Math.max(...piped.split('\n').map((l) => l.length))).toBeGreaterThan(120);
+    expect((await run([...argv, '--wide'], 80)).out).toBe(piped);
+    for (const columns of [80, 120]) {
+      const rows = (await run(argv, columns)).out.split('\n').filter((l) => l.startsWith('  '));
+      expect(rows.length).toBeGreaterThan(20);
+      for (const l of rows) expect(l.length).toBeLessThanOrEqual(columns);
+      expect(rows.some((l) => l.includes('…'))).toBe(true);
+    }
   });
 
   it('--json prints one plan document', async () => {

@@ -288,6 +288,32 @@ describe('rollout progress', () => {
     expect(r.acting[0]).toMatchObject({ kind: 'bios', lowest: '1.0.0', target: '1.1.0', converged: false });
   });
 
+  it('shows a failure the rollout driver recorded as its code and message, not as JSON', () => {
+    // The detail rollout/server-step.ts stores for a failed server.
+    const error = 'FW_ERR_UPDATE_FAILED: Software Inventory: FW_ERR_TASK_FAILED: task ended Exception';
+    const failed = rs('a-01', 0, 'failed', { error, code: 'FW_ERR_UPDATE_FAILED', leftDrained: true });
+    const other = rs('a-02', 0, 'failed', {
+      error: 'socket hang up',
+      code: 'FW_ERR_UNEXPECTED',
+      leftDrained: false,
+    });
+    const r = buildDashboardData({
+      inventory: fleet,
+      rollouts: [rollout('x', 'paused', 't', [failed, other])],
+    }).rollouts[0]!;
+    expect(r.failed).toEqual([
+      { server: 'a-01', detail: error },
+      { server: 'a-02', detail: 'FW_ERR_UNEXPECTED: socket hang up' },
+    ]);
+  });
+
+  it("names a rollout's component line by its recorded name when the current plan does not know it", () => {
+    const input = rollout('x', 'running', 't', []);
+    input.acting = [{ ...input.acting![0]!, line: 'hpe|bmc|dc:2f317b9d|868703-B21', name: 'iLO 5 (BMC)' }];
+    const r = buildDashboardData({ inventory: fleet, rollouts: [input] }).rollouts[0]!;
+    expect(r.acting[0]).toMatchObject({ line: 'hpe|bmc|dc:2f317b9d|868703-B21', label: 'iLO 5 (BMC)' });
+  });
+
   it('marks servers in flight or failed in the unfinished rollout on the heatmap', () => {
     const step = (n: string) => d.servers.find((s) => s.n === n)?.r;
     expect([step('a-10'), step('a-01'), step('a-02'), step('b-01')]).toEqual([

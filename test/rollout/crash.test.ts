@@ -164,7 +164,9 @@ describe('kill -9 during a rollout, then resume', () => {
     expect(killed).toBeGreaterThan(0);
     const final = run(['rollout', 'resume', '--id', 'crash', '--state', state]);
     const result = await final.done;
-    const header = result.out.split('\n').filter((l) => /^rollout crash|below target|failed|no\s*$/.test(l));
+    const header = result.out
+      .split('\n')
+      .filter((l) => /^rollout crash|below target|failed|\sno( \(|\s*$)/.test(l));
     expect(result.out, header.join('\n')).toMatch(/rollout crash \(crash\): completed/);
     expect(result.code).toBe(0);
 

@@ -116,6 +116,7 @@ describeBackends('store snapshots and acting versions', (backend) => {
     const record = (line: string, lowest: string, at: string, converged = false): ActingVersionRecord => ({
       rolloutId: 'ro-1',
       line,
+      name: `${line.split(':')[1]} (${line.split(':')[0]})`,
       kind: line.split(':')[0] as string,
       lowest,
       highest: '2.19.1',
@@ -144,6 +145,14 @@ describeBackends('store snapshots and acting versions', (backend) => {
         record('bmc:idrac9', '7.00.00.171', '2026-11-22T03:00:00Z'),
       ]);
       expect((await store.actingVersions('ro-2')).map((a) => a.lowest)).toEqual(['1.0.0']);
+    });
+
+    it('keeps the human name beside the key; a record without one reads back without one', async () => {
+      await store.recordActingVersions([record('bmc:idrac9', '7.00.00.171', 't')]);
+      expect((await store.actingVersions('ro-1'))[0]).toMatchObject({
+        line: 'bmc:idrac9',
+        name: 'idrac9 (bmc)',
+      });
     });
 
     it('leaves absent versions out (a line nothing reports yet)', async () => {
