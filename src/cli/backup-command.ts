@@ -21,7 +21,8 @@ import { openStore } from '../store/open-store.ts';
 import { processActor } from '../store/store-journal.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { BACKUP_HELP } from './command-help.ts';
-import { progressBar, table } from './render.ts';
+import { sweepProgress } from './fleet-progress.ts';
+import { table } from './render.ts';
 
 const COMMANDS = ['init', 'check', 'status', 'restore'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -83,7 +84,7 @@ export async function backupCommand(argv: string[], deps: Deps, out: NodeJS.Writ
           deps,
         )
       : undefined;
-  const bar = progressBar(`backup ${command}`);
+  const progress = sweepProgress(`backup ${command}`, { clock: deps.clock, json: Boolean(values.json) });
   try {
     const input = {
       servers,
@@ -93,11 +94,12 @@ export async function backupCommand(argv: string[], deps: Deps, out: NodeJS.Writ
       actor: processActor('cli'),
       ...(imageServer ? { imageServer } : {}),
       concurrency: intFlag('backup', 'concurrency', values.concurrency, 4),
-      onServer: (name: string, done: number, total: number) => bar.update(done, total, name),
+      onServer: (_name: string, done: number, total: number, ok?: boolean) =>
+        progress.server(done, total, ok),
     };
     if (command === 'init') {
       const reports = await initFleet(input, deps);
-      bar.done();
+      progress.done();
       out.write(
         values.json
           ? `${JSON.stringify({ command, servers: reports }, null, 2)}\n`
@@ -109,7 +111,7 @@ export async function backupCommand(argv: string[], deps: Deps, out: NodeJS.Writ
       autoRestore: Boolean(values['auto-restore']),
       ...(values['reset-host'] ? { resetHost: { allowForce: Boolean(values['allow-force-reset']) } } : {}),
     });
-    bar.done();
+    progress.done();
     out.write(
       values.json
         ? `${JSON.stringify({ command, servers: reports }, null, 2)}\n`
@@ -120,7 +122,7 @@ export async function backupCommand(argv: string[], deps: Deps, out: NodeJS.Writ
     );
     return bad ? EXIT.partial : EXIT.ok;
   } finally {
-    bar.done();
+    progress.done();
     await imageServer?.close();
     await state.close();
   }

@@ -11,7 +11,8 @@ import { DEFAULT_SWEEP_CONCURRENCY } from '../inventory/sweep.ts';
 import type { ComplianceSummary, Plan, ServerPlan } from '../planner/index.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { PLAN_HELP } from './command-help.ts';
-import { progressBar, table } from './render.ts';
+import { sweepProgress } from './fleet-progress.ts';
+import { table } from './render.ts';
 
 const COMMAND = 'plan';
 
@@ -37,7 +38,11 @@ export async function planCommand(argv: string[], deps: Deps, out: NodeJS.Writab
       `--export expects csv or json, got ${JSON.stringify(values.export)}`,
     );
   }
-  const bar = progressBar(COMMAND);
+  // Quiet off a terminal for every machine-readable output (--json, --export).
+  const progress = sweepProgress(`${COMMAND} (inventory)`, {
+    clock: deps.clock,
+    json: Boolean(values.json || values.export),
+  });
   const planned = await planFleet(
     {
       fleetFile: values.fleet,
@@ -46,12 +51,11 @@ export async function planCommand(argv: string[], deps: Deps, out: NodeJS.Writab
       ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
       sweep: {
         concurrency: intFlag(COMMAND, 'concurrency', values.concurrency, DEFAULT_SWEEP_CONCURRENCY),
-        onServer: (s, done, total) => bar.update(done, total, s.server),
+        onServer: (s, done, total) => progress.server(done, total, !s.error),
       },
     },
     deps,
-  );
-  bar.done();
+  ).finally(() => progress.done());
   if (values.export === 'csv') out.write(toCsv(complianceRows(planned.plan)));
   else if (values.export === 'json') out.write(`${JSON.stringify(complianceRows(planned.plan), null, 2)}\n`);
   else
