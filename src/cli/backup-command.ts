@@ -84,7 +84,11 @@ export async function backupCommand(argv: string[], deps: Deps, out: NodeJS.Writ
           deps,
         )
       : undefined;
-  const progress = sweepProgress(`backup ${command}`, { clock: deps.clock, json: Boolean(values.json) });
+  const progress = sweepProgress(`backup ${command}`, {
+    clock: deps.clock,
+    stream: deps.progress,
+    json: Boolean(values.json),
+  });
   try {
     const input = {
       servers,

@@ -10,7 +10,7 @@ export interface SweepProgressOptions {
   clock: Pick<Clock, 'now'>;
   /** --json: off a terminal nothing is printed (a terminal still sees the live line on stderr). */
   json?: boolean;
-  stream?: NodeJS.WriteStream;
+  stream?: NodeJS.WriteStream | undefined;
   unit?: string;
 }
 

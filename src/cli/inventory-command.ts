@@ -53,7 +53,11 @@ export async function inventoryCommand(
       `--fleet FILE or --bmc URL is required\n\n${INVENTORY_HELP}`,
     );
   }
-  const progress = sweepProgress('inventory', { clock: deps.clock, json: Boolean(values.json) });
+  const progress = sweepProgress('inventory', {
+    clock: deps.clock,
+    stream: deps.progress,
+    json: Boolean(values.json),
+  });
   let inventory: FleetInventory;
   try {
     inventory = await sweepFleet(servers, deps, {

@@ -41,6 +41,7 @@ export async function planCommand(argv: string[], deps: Deps, out: NodeJS.Writab
   // Quiet off a terminal for every machine-readable output (--json, --export).
   const progress = sweepProgress(`${COMMAND} (inventory)`, {
     clock: deps.clock,
+    stream: deps.progress,
     json: Boolean(values.json || values.export),
   });
   const planned = await planFleet(

@@ -95,6 +95,10 @@ export function progressView(stream: NodeJS.WriteStream = process.stderr, option
       if (!tty) stream.write(`${show(p.server, line)}\n`);
       else schedule();
     },
+    /** Takes a server's line out of the live region without printing anything. */
+    drop(server: string) {
+      if (lines.delete(server) && tty) schedule();
+    },
     /** A line printed once (wave headers, a phase that began), above the live lines on a terminal. */
     note(text: string) {
       permanent(text);
