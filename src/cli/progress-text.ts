@@ -16,6 +16,8 @@ export interface FleetCount {
   /** Omitted when the work cannot tell (the segment is left out). */
   failed?: number;
   startedAt: number;
+  /** Already done before `startedAt` (a resumed rollout): not part of the observed rate. */
+  doneBefore?: number;
   /** Extra words after the counts (bytes so far, servers in flight). */
   note?: string;
 }
@@ -53,10 +55,14 @@ export function formatRate(bytes: number, ms: number): string {
  * Estimated time left from the rate observed so far, once ETA_AFTER units are done; undefined
  * before that, and when all are done.
  */
-export function etaMs(c: Pick<FleetCount, 'total' | 'done' | 'startedAt'>, now: number): number | undefined {
-  if (c.done < Math.min(ETA_AFTER, c.total) || c.done >= c.total) return undefined;
+export function etaMs(
+  c: Pick<FleetCount, 'total' | 'done' | 'startedAt' | 'doneBefore'>,
+  now: number,
+): number | undefined {
+  const here = c.done - (c.doneBefore ?? 0);
+  if (here < Math.min(ETA_AFTER, c.total) || c.done >= c.total) return undefined;
   const elapsed = now - c.startedAt;
-  return elapsed > 0 ? Math.round((elapsed / c.done) * (c.total - c.done)) : undefined;
+  return elapsed > 0 ? Math.round((elapsed / here) * (c.total - c.done)) : undefined;
 }
 
 /** The counter line: `inventory  412/1000 servers  3 failed  elapsed 0:41  eta 0:58`. */

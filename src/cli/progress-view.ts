@@ -13,8 +13,11 @@ export interface ProgressLine {
   step: string;
   component?: string;
   percent?: number;
-  /** Waiting for a BMC, a task or the host: shown as elapsed / allowed (`1:12 / 30:00`). */
-  wait?: { since: number; timeoutMs: number };
+  /**
+   * Waiting for a BMC, a task or the host: shown as elapsed / allowed (`1:12 / 30:00`), the step
+   * after `waiting for <what>:` when `what` names what is waited for.
+   */
+  wait?: { since: number; timeoutMs: number; what?: string };
   /** The server is finished: printed once, then it leaves the live region. */
   final?: boolean;
 }
@@ -77,7 +80,8 @@ export function progressView(stream: NodeJS.WriteStream = process.stderr, option
   return {
     tty,
     update(p: ProgressLine) {
-      const text = [p.component, p.step, p.percent !== undefined ? `${p.percent}%` : '']
+      const step = p.wait?.what ? `waiting for ${p.wait.what}: ${p.step}` : p.step;
+      const text = [p.component, step, p.percent !== undefined ? `${p.percent}%` : '']
         .filter(Boolean)
         .join(' · ');
       const line = { text, ...(p.wait ? { wait: p.wait } : {}) };

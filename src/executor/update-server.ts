@@ -92,6 +92,11 @@ export interface UpdateEvent {
   step: string;
   component?: string;
   percent?: number;
+  /**
+   * Waiting (for a task, the BMC, the host) since `since` (clock ms), for at most `timeoutMs`;
+   * `what` names it when the step does not (`task JID_…`).
+   */
+  wait?: { since: number; timeoutMs: number; what?: string };
 }
 
 export interface UpdateServerOptions {
@@ -296,7 +301,7 @@ export async function updateServer(
         graceMs: t.hostResetMs,
         allowForce: options.allowForceReset ?? false,
         pollMs: t.pollMs,
-        onStep: (step) => emit(step),
+        onStep: (step, wait) => emit(step, wait ? { wait } : {}),
         done: resetObserver(client as RedfishClient, server, deps, toActivate, plan.vendor),
       });
       await options.journal.append({ server: server.name, event: 'host-reset', how: report.hostReset });
