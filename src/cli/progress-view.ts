@@ -57,7 +57,15 @@ export function progressView(stream: NodeJS.WriteStream = process.stderr, option
   const render = () => {
     clearLive();
     const out: string[] = [];
-    for (const [server, l] of lines) out.push(show(server, l));
+    // A region taller than the terminal cannot be moved over: the rest is counted, not drawn.
+    const room = Math.max(2, (stream.rows ?? 24) - 2);
+    for (const [server, l] of lines) {
+      if (out.length === room - 1 && lines.size > room) {
+        out.push(`… ${lines.size - out.length} more in flight`);
+        break;
+      }
+      out.push(show(server, l));
+    }
     if (count) out.push(fleetLine(count, now()));
     for (const line of out) stream.write(`\x1b[2K${line.slice(0, width())}\n`);
     drawn = out.length;

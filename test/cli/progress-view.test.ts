@@ -135,6 +135,21 @@ describe('progressView', () => {
     ]);
   });
 
+  it('on a terminal: a region taller than the terminal counts the servers it cannot draw', () => {
+    const out = fakeStream(true, 200, 6);
+    const view = progressView(out.stream, { now: () => 0 });
+    for (let i = 1; i <= 40; i++) view.update({ server: `bmc-${i}`, step: 'updating' });
+    view.counter({ label: 'update', unit: 'servers', total: 40, done: 0, failed: 0, startedAt: 0 });
+    view.done();
+    expect(out.plain()).toEqual([
+      'bmc-1          updating',
+      'bmc-2          updating',
+      'bmc-3          updating',
+      '… 37 more in flight',
+      'update  0/40 servers  0 failed  elapsed 0:00',
+    ]);
+  });
+
   it('on a terminal: lines are cut to the terminal width', () => {
     const out = fakeStream(true, 30);
     const view = progressView(out.stream, { now: () => 0 });

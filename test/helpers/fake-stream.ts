@@ -1,11 +1,12 @@
 /** A fake stderr for progress views: a terminal (isTTY, columns) or not, recording what is written. */
 
 /** A stream that records what is written; `isTTY` decides between redraws and plain lines. */
-export function fakeStream(tty: boolean, columns = 200) {
+export function fakeStream(tty: boolean, columns = 200, rows = 50) {
   const chunks: string[] = [];
   const stream = {
     isTTY: tty,
     columns,
+    rows,
     write(chunk: string) {
       chunks.push(String(chunk));
       return true;
