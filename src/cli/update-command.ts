@@ -94,6 +94,7 @@ export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.Writ
   const view = progressView(deps.progress, { now: deps.clock.now, quiet: Boolean(values.json) });
   const count = { label: 'update', unit: 'servers', total: work.length, startedAt: deps.clock.now() };
   let failed = 0;
+  view.counter({ ...count, done: 0, failed });
   let report: FleetUpdateReport;
   try {
     report = await updateFleet(work, deps, {
