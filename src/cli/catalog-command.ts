@@ -109,6 +109,7 @@ export function transferText(images: number, bytes: number, ms: number): string 
 export function syncProgress(view: ReturnType<typeof progressView>, catalog: Catalog, startedAt: number) {
   const total = new Set(catalog.entries.map((e) => e.image.sha256 ?? `md5:${e.image.md5}`)).size;
   const sizes = new Map<string, number>();
+  let bytes = 0;
   let done = 0;
   let failed = 0;
   const counter = () =>
@@ -119,11 +120,13 @@ export function syncProgress(view: ReturnType<typeof progressView>, catalog: Cat
       done,
       failed,
       startedAt,
-      note: formatBytes([...sizes.values()].reduce((a, b) => a + b, 0)),
+      note: formatBytes(bytes),
     });
   return (event: SyncProgress) => {
     const id = event.entryIds[0] as string;
     if (event.phase === 'bytes') {
+      // Per image, as events give bytes so far (a restarted download goes back to 0).
+      bytes += event.bytes - (sizes.get(id) ?? 0);
       sizes.set(id, event.bytes);
       // Off a terminal every chunk would be a line: bytes show in the counter line only.
       if (view.tty) {
