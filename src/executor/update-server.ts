@@ -219,7 +219,9 @@ export async function updateServer(
     if (options.at && options.at.getTime() > deps.clock.now()) {
       report.scheduled = windowUsable(caps, work) ? 'bmc-window' : 'held';
       if (report.scheduled === 'held') {
-        emit(`holding until ${options.at.toISOString()} (no maintenance-window apply time offered)`);
+        emit(`holding until ${options.at.toISOString()} (no maintenance-window apply time offered)`, {
+          wait: waitUntil(deps.clock.now(), options.at.getTime()),
+        });
         await options.journal.append({ server: server.name, event: 'hold', until: options.at.toISOString() });
         await deps.clock.sleep(options.at.getTime() - deps.clock.now(), options.signal);
       } else {
@@ -293,6 +295,7 @@ export async function updateServer(
       if (env.windowStart !== undefined && env.windowStart > deps.clock.now()) {
         emit(
           `waiting for the maintenance window at ${new Date(env.windowStart).toISOString()} to reset the host`,
+          { wait: waitUntil(deps.clock.now(), env.windowStart) },
         );
         await deps.clock.sleep(env.windowStart - deps.clock.now(), options.signal);
       }
@@ -371,4 +374,9 @@ export async function updateServer(
 
 function signalOf(options: UpdateServerOptions): { signal?: AbortSignal } {
   return options.signal ? { signal: options.signal } : {};
+}
+
+/** A wait from `now` until `end` (clock ms), as UpdateEvent.wait. */
+function waitUntil(now: number, end: number): NonNullable<UpdateEvent['wait']> {
+  return { since: now, timeoutMs: end - now };
 }
