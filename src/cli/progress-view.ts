@@ -36,6 +36,10 @@ const REDRAW_MS = 100;
 /** On a terminal elapsed times keep moving between events. */
 const TICK_MS = 1_000;
 
+/**
+ * Opens a progress view on `stream` (stderr by default): `update` per server step, `note` for
+ * lines kept once, `counter` for the fleet line, `done` at the end.
+ */
 export function progressView(stream: NodeJS.WriteStream = process.stderr, options: ProgressViewOptions = {}) {
   const tty = Boolean(stream.isTTY);
   const now = options.now ?? Date.now;
