@@ -205,6 +205,7 @@ export async function updateServer(
         `${resumed.awaitingStart.length} image(s) an earlier session delivered wait for StartUpdate: starting them`,
       );
       await startUpdate(client, caps, vendorDriver(plan.vendor).taskFromAnswer);
+      emit('waiting for the BMC to finish them', { wait: { since: deps.clock.now(), timeoutMs: t.taskMs } });
       await waitIdle(client, deps.clock, {
         timeoutMs: t.taskMs,
         pollMs: t.pollMs,
