@@ -119,7 +119,11 @@ export function liveView(view: ReturnType<typeof progressView>, id: string, star
         ...(FINISHED.has(e.step) ? { final: true } : {}),
       });
     else if (e.type === 'rollout')
-      view.update({ server: '(rollout)', step: `${e.status}${e.note ? `: ${e.note}` : ''}` });
+      view.update({
+        server: '(rollout)',
+        step: `${e.status}${e.note ? `: ${e.note}` : ''}`,
+        ...(e.wait ? { wait: e.wait } : {}),
+      });
     else if (e.type === 'progress') {
       if (e.wave && e.wave.number !== wave) view.note(waveHeader(e.wave));
       wave = e.wave?.number;

@@ -22,7 +22,8 @@ export type RolloutEvent =
   /** Counts and the wave under way, whenever they change (progress.ts). */
   | ({ type: 'progress' } & RolloutProgress)
   | { type: 'acting'; lines: ActingVersionRecord[] }
-  | { type: 'rollout'; status: string; note?: string }
+  /** `wait`: the driver sleeps until the next maintenance window opens. */
+  | { type: 'rollout'; status: string; note?: string; wait?: UpdateEvent['wait'] }
   /** This instance's role in a shared rollout changed. */
   | { type: 'cluster'; role: 'coordinator' | 'worker'; note: string };
 

@@ -260,10 +260,12 @@ async function loop(ctx: RolloutContext, options: DriveOptions, member: Membersh
           });
           return;
         }
+        const now = deps.clock.now();
         ctx.emit({
           type: 'rollout',
           status: 'running',
           note: `waiting for the window at ${new Date(next).toISOString()}`,
+          wait: { since: now, timeoutMs: next - now },
         });
         await deps.clock.sleep(next - deps.clock.now(), ctx.signal);
         continue;

@@ -118,4 +118,19 @@ describe('the rollout live view (rollout start/resume)', () => {
       'rollout r1  7/20 servers  0 failed  elapsed 0:30  eta 2:10',
     ]);
   });
+
+  it('off a terminal: outside its windows the rollout says how long until the next one opens', () => {
+    const clock = fakeClock(0);
+    const out = fakeStream(false);
+    const on = liveView(progressView(out.stream, { now: clock.now }), 'r1', 0);
+    on({
+      type: 'rollout',
+      status: 'running',
+      note: 'waiting for the window at 1970-01-01T02:00:00.000Z',
+      wait: { since: 0, timeoutMs: 2 * 3600_000 },
+    });
+    expect(out.plain()).toEqual([
+      '(rollout)      running: waiting for the window at 1970-01-01T02:00:00.000Z · 0:00 / 2:00:00',
+    ]);
+  });
 });
