@@ -30,6 +30,8 @@ export interface Deps {
   sessions?: SessionLedger;
   /** Aborted when the process is asked to stop (SIGINT/SIGTERM in the CLI): start no new work. */
   signal?: AbortSignal;
+  /** Where the CLI draws progress (default stderr); tests pass a fake terminal. */
+  progress?: NodeJS.WriteStream;
 }
 
 /** Production defaults: system clock, JSON logger on stderr at `FIRMWARDEN_LOG_LEVEL` (default info). */

@@ -43,7 +43,8 @@ export interface BackupFleetInput {
   sliceName?: string;
   /** Servers handled at once (default 4). */
   concurrency?: number;
-  onServer?: (server: string, done: number, total: number) => void;
+  /** After each server; `ok` is false when it ended in an error. */
+  onServer?: (server: string, done: number, total: number, ok: boolean) => void;
 }
 
 export interface ServerInitReport {
@@ -54,7 +55,7 @@ export interface ServerInitReport {
   error?: { code: string; message: string };
 }
 
-async function each<T>(
+async function each<T extends { error?: unknown }>(
   servers: readonly ResolvedServer[],
   concurrency: number,
   run: (s: ResolvedServer) => Promise<T>,
@@ -66,7 +67,7 @@ async function each<T>(
   const worker = async () => {
     for (let i = next++; i < servers.length; i = next++) {
       out[i] = await run(servers[i] as ResolvedServer);
-      onServer?.((servers[i] as ResolvedServer).name, ++done, servers.length);
+      onServer?.((servers[i] as ResolvedServer).name, ++done, servers.length, !out[i]?.error);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, servers.length)) }, worker));

@@ -58,7 +58,10 @@ export interface SyncReport {
   downloaded: number;
   present: number;
   failed: number;
-  /** Bytes received over the network in this sync. */
+  /**
+   * Bytes brought into the store in this sync: received over the network or copied from a local
+   * file (a catalog of file images transfers as much as one of URLs; resumed bytes not counted).
+   */
   bytesTransferred: number;
   ok: boolean;
 }
@@ -294,7 +297,17 @@ async function fetchOnce(
         (err as NodeJS.ErrnoException).code === 'ENOENT' ? ImageErrorCode.notFound : ImageErrorCode.source;
       throw new ImageStoreError(code, source, `cannot read: ${(err as Error).message}`, { cause: err });
     }
-    return { stored: await store.put(stream, expected, source), resumedFrom: 0 };
+    const total = expected.size ?? (await stat(path)).size;
+    let bytes = 0;
+    const counted = async function* () {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        bytes += chunk.length;
+        ctx.transferred += chunk.length;
+        onProgress?.({ phase: 'bytes', entryIds: ids, source, bytes, total });
+        yield chunk;
+      }
+    };
+    return { stored: await store.put(counted(), expected, source), resumedFrom: 0 };
   }
   const paths = store.partialPaths(expected.sha256 ?? `md5-${expected.md5}`);
   const result = await downloadToPartial({

@@ -26,7 +26,8 @@ import { processActor } from '../store/store-journal.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { BACKUP_HELP } from './command-help.ts';
 import { terminalColumns } from './fit-columns.ts';
-import { progressBar, table } from './render.ts';
+import { sweepProgress } from './fleet-progress.ts';
+import { table } from './render.ts';
 import { tableNotes } from './table-notes.ts';
 
 const COMMANDS = ['init', 'check', 'status', 'restore'] as const;
@@ -89,7 +90,11 @@ export async function backupCommand(argv: string[], deps: Deps, out: NodeJS.Writ
           deps,
         )
       : undefined;
-  const bar = progressBar(`backup ${command}`);
+  const progress = sweepProgress(`backup ${command}`, {
+    clock: deps.clock,
+    stream: deps.progress,
+    json: Boolean(values.json),
+  });
   try {
     const input = {
       servers,
@@ -99,11 +104,12 @@ export async function backupCommand(argv: string[], deps: Deps, out: NodeJS.Writ
       actor: processActor('cli'),
       ...(imageServer ? { imageServer } : {}),
       concurrency: intFlag('backup', 'concurrency', values.concurrency, 4),
-      onServer: (name: string, done: number, total: number) => bar.update(done, total, name),
+      onServer: (_name: string, done: number, total: number, ok?: boolean) =>
+        progress.server(done, total, ok),
     };
     if (command === 'init') {
       const reports = await initFleet(input, deps);
-      bar.done();
+      progress.done();
       out.write(
         values.json
           ? `${JSON.stringify({ command, servers: reports }, null, 2)}\n`
@@ -115,7 +121,7 @@ export async function backupCommand(argv: string[], deps: Deps, out: NodeJS.Writ
       autoRestore: Boolean(values['auto-restore']),
       ...(values['reset-host'] ? { resetHost: { allowForce: Boolean(values['allow-force-reset']) } } : {}),
     });
-    bar.done();
+    progress.done();
     out.write(
       values.json
         ? `${JSON.stringify({ command, servers: reports }, null, 2)}\n`
@@ -125,7 +131,7 @@ export async function backupCommand(argv: string[], deps: Deps, out: NodeJS.Writ
     if (notCheckable > 0 && !values.json) out.write(`${notCheckableWarning(notCheckable)}\n`);
     return backupExitCode(command, reports);
   } finally {
-    bar.done();
+    progress.done();
     await imageServer?.close();
     await state.close();
   }

@@ -3,12 +3,21 @@
  * image store (exit 1 when any image failed), or describe what a catalog holds and what its
  * import left out. Catalog errors are bad input (exit 2).
  */
-import { type Catalog, ImageStore, loadCatalog, type SyncProgress, syncCatalog } from '../catalog/index.ts';
+import {
+  type Catalog,
+  ImageStore,
+  loadCatalog,
+  type SyncProgress,
+  type SyncReport,
+  syncCatalog,
+} from '../catalog/index.ts';
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { CATALOG_HELP } from './command-help.ts';
-import { progressBar, table } from './render.ts';
+import { formatBytes, formatDuration, formatRate } from './progress-text.ts';
+import { progressView } from './progress-view.ts';
+import { table } from './render.ts';
 import { tableNotes } from './table-notes.ts';
 
 export async function catalogCommand(
@@ -51,26 +60,24 @@ async function syncSubcommand(argv: string[], deps: Deps, out: NodeJS.WritableSt
   } catch (err) {
     throw new ConfigError(values.store, `cannot open image store: ${(err as Error).message}`, { cause: err });
   }
-  const bar = progressBar('sync');
-  const total = new Set(catalog.entries.map((e) => e.image.sha256 ?? `md5:${e.image.md5}`)).size;
-  let done = 0;
-  const onProgress = (event: SyncProgress) => {
-    if (event.phase === 'done') done++;
-    const note =
-      event.phase === 'bytes'
-        ? `${event.entryIds[0]} ${(event.bytes / 1e6).toFixed(1)}${event.total ? `/${(event.total / 1e6).toFixed(1)}` : ''} MB`
-        : `${event.entryIds[0]} ${event.phase === 'done' ? event.status : event.phase}`;
-    bar.update(done, total, note);
-  };
-  const report = await syncCatalog({
-    catalog,
-    store,
-    ...(concurrency > 0 ? { concurrency } : {}),
-    onProgress,
-    ...(values['allow-host'] ? { allowHosts: values['allow-host'] } : {}),
-    deps: { clock: deps.clock },
-  });
-  bar.done();
+  const startedAt = deps.clock.now();
+  const view = progressView(deps.progress, { now: deps.clock.now, quiet: Boolean(values.json) });
+  const onProgress = syncProgress(view, catalog, startedAt);
+  let report: SyncReport;
+  try {
+    report = await syncCatalog({
+      catalog,
+      store,
+      ...(concurrency > 0 ? { concurrency } : {}),
+      onProgress,
+      ...(values['allow-host'] ? { allowHosts: values['allow-host'] } : {}),
+      deps: { clock: deps.clock },
+    });
+  } finally {
+    view.done();
+  }
+  const elapsed = deps.clock.now() - startedAt;
+  const images = new Set(report.results.filter((r) => r.status === 'downloaded').map((r) => r.sha256)).size;
   if (values.json) {
     out.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
@@ -83,10 +90,64 @@ async function syncSubcommand(argv: string[], deps: Deps, out: NodeJS.WritableSt
     ]);
     out.write(
       `${table(['ENTRY', 'STATUS', 'BYTES', 'RESUME', 'SOURCE / ERROR'], rows)}\n\n` +
-        `${report.results.length} entries: ${report.downloaded} downloaded, ${report.present} already present, ${report.failed} failed; ${report.bytesTransferred} bytes transferred into ${values.store}\n`,
+        `${report.results.length} entries: ${report.downloaded} downloaded, ${report.present} already present, ${report.failed} failed\n` +
+        `${transferText(images, report.bytesTransferred, elapsed)} into ${values.store}\n`,
     );
   }
   return report.ok ? EXIT.ok : EXIT.partial;
+}
+
+/** `24 images, 1.2 GiB in 0:38 (32 MiB/s)`; no rate when no time was measured. */
+export function transferText(images: number, bytes: number, ms: number): string {
+  const rate = ms > 0 ? ` (${formatRate(bytes, ms)})` : '';
+  return `${images} ${images === 1 ? 'image' : 'images'}, ${formatBytes(bytes)} in ${formatDuration(ms)}${rate}`;
+}
+
+/**
+ * Sync events into the view: on a terminal a line per image in flight (bytes so far), and the
+ * counter line of images done with the bytes so far; retries are printed everywhere.
+ */
+export function syncProgress(view: ReturnType<typeof progressView>, catalog: Catalog, startedAt: number) {
+  const total = new Set(catalog.entries.map((e) => e.image.sha256 ?? `md5:${e.image.md5}`)).size;
+  const sizes = new Map<string, number>();
+  let bytes = 0;
+  let done = 0;
+  let failed = 0;
+  const counter = () =>
+    view.counter({
+      label: 'sync',
+      unit: 'images',
+      total,
+      done,
+      failed,
+      startedAt,
+      note: formatBytes(bytes),
+    });
+  return (event: SyncProgress) => {
+    const id = event.entryIds[0] as string;
+    if (event.phase === 'bytes') {
+      // Per image, as events give bytes so far (a restarted download goes back to 0).
+      bytes += event.bytes - (sizes.get(id) ?? 0);
+      sizes.set(id, event.bytes);
+      // Off a terminal every chunk would be a line: bytes show in the counter line only.
+      if (view.tty) {
+        const of = event.total
+          ? ` / ${formatBytes(event.total)} ${Math.floor((event.bytes * 100) / event.total)}%`
+          : '';
+        view.update({ server: id, step: `${formatBytes(event.bytes)}${of}` });
+      }
+    } else if (event.phase === 'retry') {
+      view.update({ server: id, step: `retry ${event.attempt}: ${event.error}` });
+    } else if (event.phase === 'start') {
+      if (view.tty) view.update({ server: id, step: 'starting' });
+      return;
+    } else {
+      done++;
+      if (event.status === 'failed') failed++;
+      view.drop(id);
+    }
+    counter();
+  };
 }
 
 async function showSubcommand(argv: string[], out: NodeJS.WritableStream): Promise<number> {

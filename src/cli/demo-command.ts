@@ -16,6 +16,7 @@ import { sweepFleet } from '../inventory/sweep.ts';
 import { type Plan, plan } from '../planner/index.ts';
 import { createRollout } from '../rollout/create.ts';
 import { driveRollout } from '../rollout/driver.ts';
+import { waveHeader } from '../rollout/progress.ts';
 import { loadSpec } from '../rollout/spec.ts';
 import { startSimulatedFleet, writeSimulatedCatalog } from '../simulator/index.ts';
 import { SqliteStore } from '../store/sqlite-store.ts';
@@ -104,10 +105,13 @@ export async function demoCommand(argv: string[], deps: Deps, out: NodeJS.Writab
     say(
       `\n== 5. rolling update: canary 1, then waves of 4; at most 3 servers out at once (${victim?.name} will fail once: ApplyFailed)`,
     );
+    let wave: number | undefined;
     const first = await driveRollout(rollout.id, deps, {
       store,
       stateDir: join(dir, 'state'),
       onEvent: (e) => {
+        if (e.type === 'progress' && e.wave && e.wave.number !== wave) say(`   ${waveHeader(e.wave)}`);
+        if (e.type === 'progress') wave = e.wave?.number;
         if (e.type === 'server' && (e.step === 'done' || e.step === 'failed' || e.step === 'skipped')) {
           say(`   ${e.server.padEnd(10)} ${e.step}${e.detail ? `: ${e.detail.slice(0, 110)}` : ''}`);
         }

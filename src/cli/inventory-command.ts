@@ -12,7 +12,8 @@ import { hasUserinfo, redactUrl, USERINFO_REFUSED } from '../redfish/bmc-url.ts'
 import { VendorSchema } from '../vocab.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { INVENTORY_HELP } from './command-help.ts';
-import { progressBar, table } from './render.ts';
+import { sweepProgress } from './fleet-progress.ts';
+import { table } from './render.ts';
 
 /** The flags that name one BMC without a fleet file (`--bmc URL --user …`); `singleBmc` reads them. */
 export const SINGLE_BMC_OPTIONS = {
@@ -52,13 +53,21 @@ export async function inventoryCommand(
       `--fleet FILE or --bmc URL is required\n\n${INVENTORY_HELP}`,
     );
   }
-  const bar = progressBar('inventory');
-  const inventory = await sweepFleet(servers, deps, {
-    concurrency: intFlag('inventory', 'concurrency', values.concurrency, 64),
-    onServer: (s, done, total) => bar.update(done, total, s.server),
-    ...(deps.signal ? { signal: deps.signal } : {}),
+  const progress = sweepProgress('inventory', {
+    clock: deps.clock,
+    stream: deps.progress,
+    json: Boolean(values.json),
   });
-  bar.done();
+  let inventory: FleetInventory;
+  try {
+    inventory = await sweepFleet(servers, deps, {
+      concurrency: intFlag('inventory', 'concurrency', values.concurrency, 64),
+      onServer: (s, done, total) => progress.server(done, total, !s.error),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+  } finally {
+    progress.done();
+  }
   out.write(values.json ? `${JSON.stringify(inventory, null, 2)}\n` : `${renderInventory(inventory)}\n`);
   return inventory.failed > 0 ? EXIT.partial : EXIT.ok;
 }

@@ -11,8 +11,8 @@ import { DEFAULT_SWEEP_CONCURRENCY } from '../inventory/sweep.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { PLAN_HELP } from './command-help.ts';
 import { terminalColumns } from './fit-columns.ts';
+import { sweepProgress } from './fleet-progress.ts';
 import { renderPlan } from './plan-render.ts';
-import { progressBar } from './render.ts';
 import { SELECT_OPTIONS, selectionOf } from './select-flags.ts';
 
 const COMMAND = 'plan';
@@ -42,7 +42,12 @@ export async function planCommand(argv: string[], deps: Deps, out: NodeJS.Writab
     );
   }
   const { only, ...select } = selectionOf(COMMAND, values, false);
-  const bar = progressBar(COMMAND);
+  // Quiet off a terminal for every machine-readable output (--json, --export).
+  const progress = sweepProgress(`${COMMAND} (inventory)`, {
+    clock: deps.clock,
+    stream: deps.progress,
+    json: Boolean(values.json || values.export),
+  });
   const planned = await planFleet(
     {
       fleetFile: values.fleet,
@@ -53,12 +58,11 @@ export async function planCommand(argv: string[], deps: Deps, out: NodeJS.Writab
       select,
       sweep: {
         concurrency: intFlag(COMMAND, 'concurrency', values.concurrency, DEFAULT_SWEEP_CONCURRENCY),
-        onServer: (s, done, total) => bar.update(done, total, s.server),
+        onServer: (s, done, total) => progress.server(done, total, !s.error),
       },
     },
     deps,
-  );
-  bar.done();
+  ).finally(() => progress.done());
   if (values.export === 'csv') out.write(toCsv(complianceRows(planned.plan)));
   else if (values.export === 'json') out.write(`${JSON.stringify(complianceRows(planned.plan), null, 2)}\n`);
   else

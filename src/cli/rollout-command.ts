@@ -13,8 +13,10 @@ import { stepCounts } from '../api/routes/rollout-routes.ts';
 import { type DaemonConfig, loadDaemonConfig } from '../daemon/load-config.ts';
 import type { Deps } from '../deps.ts';
 import { ConfigError, FirmwardenError } from '../errors.ts';
+import type { RolloutEvent } from '../rollout/context.ts';
 import { createRollout } from '../rollout/create.ts';
 import { driveRollout } from '../rollout/driver.ts';
+import { waveHeader } from '../rollout/progress.ts';
 import { loadSpec } from '../rollout/spec.ts';
 import { openStore } from '../store/open-store.ts';
 import { processActor } from '../store/store-journal.ts';
@@ -106,6 +108,49 @@ export async function rolloutCommand(
   }
 }
 
+/** Server steps after which a server is finished for this drive. */
+const FINISHED = new Set(['done', 'skipped', 'failed']);
+
+/**
+ * A drive's events in the live view: a line per server in flight (waits against their deadline),
+ * a header when a wave begins, and the counter line with an ETA from this drive's own pace.
+ */
+export function liveView(view: ReturnType<typeof progressView>, id: string, startedAt: number) {
+  let doneBefore: number | undefined;
+  let wave: number | undefined;
+  return (e: RolloutEvent) => {
+    if (e.type === 'server')
+      view.update({
+        server: e.server,
+        step: e.detail ? `${e.step}: ${e.detail}` : e.step,
+        // The detail already says what is waited for.
+        ...(e.wait ? { wait: { since: e.wait.since, timeoutMs: e.wait.timeoutMs } } : {}),
+        ...(FINISHED.has(e.step) ? { final: true } : {}),
+      });
+    else if (e.type === 'rollout')
+      view.update({
+        server: '(rollout)',
+        step: `${e.status}${e.note ? `: ${e.note}` : ''}`,
+        ...(e.wait ? { wait: e.wait } : {}),
+      });
+    else if (e.type === 'progress') {
+      if (e.wave && e.wave.number !== wave) view.note(waveHeader(e.wave));
+      wave = e.wave?.number;
+      // Servers finished by an earlier drive say nothing about this one's pace.
+      doneBefore ??= e.done;
+      view.counter({
+        label: `rollout ${id}`,
+        unit: 'servers',
+        total: e.total,
+        done: e.done,
+        failed: e.failed,
+        startedAt,
+        doneBefore,
+      });
+    }
+  };
+}
+
 async function drive(
   store: Store,
   id: string,
@@ -122,7 +167,7 @@ async function drive(
     else out.write(`rollout ${id} is aborted${before.note ? ` (${before.note})` : ''}: nothing to resume\n`);
     return EXIT.partial;
   }
-  const view = progressView();
+  const view = progressView(deps.progress, { now: deps.clock.now, quiet: json });
   try {
     await driveRollout(id, deps, {
       store,
@@ -132,12 +177,7 @@ async function drive(
         : {}),
       // SIGINT/SIGTERM (cli/signals.ts): no new server starts; those in flight stop, left resumable.
       ...(deps.signal ? { signal: deps.signal } : {}),
-      onEvent: (e) => {
-        if (e.type === 'server')
-          view.update({ server: e.server, step: e.detail ? `${e.step}: ${e.detail}` : e.step });
-        else if (e.type === 'rollout')
-          view.update({ server: '(rollout)', step: `${e.status}${e.note ? `: ${e.note}` : ''}` });
-      },
+      onEvent: liveView(view, id, deps.clock.now()),
     });
   } finally {
     view.done();

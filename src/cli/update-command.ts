@@ -111,7 +111,10 @@ export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.Writ
     },
     deps,
   );
-  const view = progressView();
+  const view = progressView(deps.progress, { now: deps.clock.now, quiet: Boolean(values.json) });
+  const count = { label: 'update', unit: 'servers', total: work.length, startedAt: deps.clock.now() };
+  let failed = 0;
+  view.counter({ ...count, done: 0, failed });
   let report: FleetUpdateReport;
   try {
     report = await updateFleet(work, deps, {
@@ -131,7 +134,16 @@ export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.Writ
       lockDir: state,
       // SIGINT/SIGTERM (cli/signals.ts): no new server starts; actions in flight end "interrupted".
       ...(deps.signal ? { signal: deps.signal } : {}),
-      onEvent: (e) => view.update(e),
+      // Each server's last line comes from onServer, which sees every outcome.
+      onEvent: (e) => {
+        if (!e.step.startsWith('done: ')) view.update(e);
+      },
+      onServer: (r, done) => {
+        const why = r.error ? `: ${r.error.message}` : '';
+        view.update({ server: r.server, step: `done: ${r.outcome}${why}`, final: true });
+        if (r.outcome === 'failed' || r.outcome === 'partial') failed++;
+        view.counter({ ...count, done, failed });
+      },
     });
   } finally {
     view.done();

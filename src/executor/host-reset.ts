@@ -45,7 +45,8 @@ export interface ResetOptions {
   pollMs: number;
   /** True once the host is back with what the reset was for (e.g. staged images active). */
   done: () => Promise<boolean>;
-  onStep?: (step: string) => void;
+  /** Each reset posted; `wait` is the wait for the host that follows it. */
+  onStep?: (step: string, wait?: { since: number; timeoutMs: number; what: string }) => void;
 }
 
 /**
@@ -62,7 +63,12 @@ export async function resetHost(
   const target = await findReset(client);
   const offered = (t: string) => !target.types || target.types.includes(t);
   const post = (type: string) => {
-    opts.onStep?.(`ComputerSystem.Reset ${type}`);
+    // Every reset is followed by a wait of up to graceMs for the host.
+    opts.onStep?.(`ComputerSystem.Reset ${type}`, {
+      since: clock.now(),
+      timeoutMs: opts.graceMs,
+      what: 'the host',
+    });
     return client.post(target.target, { ResetType: type });
   };
   // A host already off (an earlier session shut it down and stopped there) only needs On.

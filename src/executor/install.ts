@@ -25,6 +25,7 @@ import {
 } from './deliver.ts';
 import { resetManager, waitFor } from './host-reset.ts';
 import type { MethodChoice } from './method-choice.ts';
+import type { UpdateEvent } from './update-server.ts';
 import { type Expected, verifyComponent } from './verify.ts';
 
 /** What firmwarden's image server offers SimpleUpdate. */
@@ -58,7 +59,7 @@ export interface InstallEnv {
   signal?: AbortSignal;
   /** When the images apply in the BMC's maintenance window: when it opens (ms). */
   windowStart?: number;
-  emit(step: string, extra?: { component?: string; percent?: number }): void;
+  emit(step: string, extra?: { component?: string; percent?: number; wait?: UpdateEvent['wait'] }): void;
 }
 
 /** Where the image comes from. */
@@ -214,6 +215,10 @@ async function follow(env: InstallEnv, sent: Delivered, w: Expected): Promise<Ta
   // A task that waits for a maintenance window is not stuck: its clock starts when the window opens.
   const wait = Math.max(0, (env.windowStart ?? 0) - env.clock.now());
   const states = env.driver.taskState;
+  // The task's own id (iDRAC: JID_…) is what an operator finds in the BMC's job queue.
+  const id = (sent.taskUri ?? location).replace(/\/+$/, '').split('/').at(-1);
+  const waiting = { since: env.clock.now(), timeoutMs: env.timeouts.taskMs + wait, what: `task ${id}` };
+  env.emit('accepted', { component: w.name, wait: waiting });
   return followTask(env.client, location, env.clock, {
     timeoutMs: env.timeouts.taskMs + wait,
     pollMs: env.timeouts.pollMs,
@@ -225,6 +230,7 @@ async function follow(env: InstallEnv, sent: Delivered, w: Expected): Promise<Ta
       env.emit(`${p.state ?? ''} ${p.messages.at(-1)?.id ?? ''}`.trim(), {
         component: w.name,
         ...(p.percent !== undefined ? { percent: p.percent } : {}),
+        wait: waiting,
       }),
   });
 }
@@ -280,7 +286,10 @@ export async function awaitBmc(env: InstallEnv, w: Expected, staged: boolean): P
   if (staged && env.windowStart === undefined) {
     await resetManager(env.client, (step) => env.emit(step, { component: w.name }));
   }
-  env.emit('waiting for the BMC to come back', { component: w.name });
+  env.emit('waiting for the BMC to come back', {
+    component: w.name,
+    wait: { since: env.clock.now(), timeoutMs: env.timeouts.bmcRebootMs },
+  });
   await waitBmcBack(atTarget, env.clock, env.timeouts, `BMC not back at ${w.to}`);
 }
 

@@ -15,6 +15,8 @@ export interface FleetUpdateOptions extends UpdateServerOptions {
   concurrency?: number;
   /** Directory for per-server lock files; no cross-process lock when absent. */
   lockDir?: string;
+  /** After each server, whatever its outcome (progress counters). */
+  onServer?: (report: ServerUpdateReport, done: number, total: number) => void;
 }
 
 export interface FleetUpdateReport {
@@ -32,11 +34,14 @@ export async function updateFleet(
 ): Promise<FleetUpdateReport> {
   const results: ServerUpdateReport[] = new Array(work.length);
   let next = 0;
+  let done = 0;
   const worker = async () => {
     while (next < work.length && !options.signal?.aborted) {
       const i = next++;
       const { server, plan } = work[i] as (typeof work)[number];
-      results[i] = await runLocked(server, plan, deps, options);
+      const result = await runLocked(server, plan, deps, options);
+      results[i] = result;
+      options.onServer?.(result, ++done, work.length);
     }
   };
   const width = Math.max(1, Math.min(options.concurrency ?? 4, work.length));

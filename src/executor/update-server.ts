@@ -92,6 +92,11 @@ export interface UpdateEvent {
   step: string;
   component?: string;
   percent?: number;
+  /**
+   * Waiting (for a task, the BMC, the host) since `since` (clock ms), for at most `timeoutMs`;
+   * `what` names it when the step does not (`task JID_…`).
+   */
+  wait?: { since: number; timeoutMs: number; what?: string };
 }
 
 export interface UpdateServerOptions {
@@ -200,6 +205,7 @@ export async function updateServer(
         `${resumed.awaitingStart.length} image(s) an earlier session delivered wait for StartUpdate: starting them`,
       );
       await startUpdate(client, caps, vendorDriver(plan.vendor).taskFromAnswer);
+      emit('waiting for the BMC to finish them', { wait: { since: deps.clock.now(), timeoutMs: t.taskMs } });
       await waitIdle(client, deps.clock, {
         timeoutMs: t.taskMs,
         pollMs: t.pollMs,
@@ -214,7 +220,9 @@ export async function updateServer(
     if (options.at && options.at.getTime() > deps.clock.now()) {
       report.scheduled = windowUsable(caps, work) ? 'bmc-window' : 'held';
       if (report.scheduled === 'held') {
-        emit(`holding until ${options.at.toISOString()} (no maintenance-window apply time offered)`);
+        emit(`holding until ${options.at.toISOString()} (no maintenance-window apply time offered)`, {
+          wait: waitUntil(deps.clock.now(), options.at.getTime()),
+        });
         await options.journal.append({ server: server.name, event: 'hold', until: options.at.toISOString() });
         await deps.clock.sleep(options.at.getTime() - deps.clock.now(), options.signal);
       } else {
@@ -288,6 +296,7 @@ export async function updateServer(
       if (env.windowStart !== undefined && env.windowStart > deps.clock.now()) {
         emit(
           `waiting for the maintenance window at ${new Date(env.windowStart).toISOString()} to reset the host`,
+          { wait: waitUntil(deps.clock.now(), env.windowStart) },
         );
         await deps.clock.sleep(env.windowStart - deps.clock.now(), options.signal);
       }
@@ -296,7 +305,7 @@ export async function updateServer(
         graceMs: t.hostResetMs,
         allowForce: options.allowForceReset ?? false,
         pollMs: t.pollMs,
-        onStep: (step) => emit(step),
+        onStep: (step, wait) => emit(step, wait ? { wait } : {}),
         done: resetObserver(client as RedfishClient, server, deps, toActivate, plan.vendor),
       });
       await options.journal.append({ server: server.name, event: 'host-reset', how: report.hostReset });
@@ -366,4 +375,9 @@ export async function updateServer(
 
 function signalOf(options: UpdateServerOptions): { signal?: AbortSignal } {
   return options.signal ? { signal: options.signal } : {};
+}
+
+/** A wait from `now` until `end` (clock ms), as UpdateEvent.wait. */
+function waitUntil(now: number, end: number): NonNullable<UpdateEvent['wait']> {
+  return { since: now, timeoutMs: end - now };
 }

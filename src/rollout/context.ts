@@ -3,15 +3,27 @@ import type { Catalog, ImageStore } from '../catalog/index.ts';
 import type { Deps } from '../deps.ts';
 import type { ImageServer } from '../executor/image-server.ts';
 import type { Journal } from '../executor/journal.ts';
+import type { UpdateEvent } from '../executor/update-server.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
 import type { PlanPolicy } from '../planner/index.ts';
 import type { ActingVersionRecord, ServerStep, Store } from '../store/types.ts';
+import type { RolloutProgress } from './progress.ts';
 import type { RolloutSpec } from './spec.ts';
 
 export type RolloutEvent =
-  | { type: 'server'; server: string; step: ServerStep | string; detail?: string }
+  | {
+      type: 'server';
+      server: string;
+      step: ServerStep | string;
+      detail?: string;
+      /** Waiting for a task, the BMC or the host (update-server.ts UpdateEvent.wait). */
+      wait?: UpdateEvent['wait'];
+    }
+  /** Counts and the wave under way, whenever they change (progress.ts). */
+  | ({ type: 'progress' } & RolloutProgress)
   | { type: 'acting'; lines: ActingVersionRecord[] }
-  | { type: 'rollout'; status: string; note?: string }
+  /** `wait`: the driver sleeps until the next maintenance window opens. */
+  | { type: 'rollout'; status: string; note?: string; wait?: UpdateEvent['wait'] }
   /** This instance's role in a shared rollout changed. */
   | { type: 'cluster'; role: 'coordinator' | 'worker'; note: string };
 

@@ -25,6 +25,7 @@ import type { InstanceRecord, RolloutRecord, RolloutServerRecord, Store } from '
 import { finish, recordActing, setStatus } from './completion.ts';
 import { type RolloutContext, type RolloutEvent, withComponentFilter } from './context.ts';
 import type { StoredSpec } from './create.ts';
+import { rolloutProgress } from './progress.ts';
 import { processServer } from './server-step.ts';
 import { countOf } from './spec.ts';
 import { inWindow, nextOpening } from './window.ts';
@@ -187,6 +188,7 @@ async function loop(ctx: RolloutContext, options: DriveOptions, member: Membersh
   const { store, id, spec, deps } = ctx;
   const running = new Map<string, Promise<void>>();
   let published = -1;
+  let shown = '';
   const launch = (rec: RolloutServerRecord, how: 'claimed' | 'resumed') => {
     const p = processServer(ctx, rec, how)
       .catch((err) =>
@@ -198,6 +200,11 @@ async function loop(ctx: RolloutContext, options: DriveOptions, member: Membersh
   for (;;) {
     if (options.cluster && !member.leading) await member.lead().catch(() => undefined);
     const servers = await store.rolloutServers(id);
+    const progress = rolloutProgress(servers);
+    if (JSON.stringify(progress) !== shown) {
+      shown = JSON.stringify(progress);
+      ctx.emit({ type: 'progress', ...progress });
+    }
     let status = (await store.getRollout(id))?.status;
     if (status === 'pending' && member.leading) {
       await store.setRolloutStatus(id, ['pending'], 'running');
@@ -253,10 +260,12 @@ async function loop(ctx: RolloutContext, options: DriveOptions, member: Membersh
           });
           return;
         }
+        const now = deps.clock.now();
         ctx.emit({
           type: 'rollout',
           status: 'running',
           note: `waiting for the window at ${new Date(next).toISOString()}`,
+          wait: { since: now, timeoutMs: next - now },
         });
         await deps.clock.sleep(next - deps.clock.now(), ctx.signal);
         continue;

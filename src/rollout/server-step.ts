@@ -6,7 +6,7 @@
  */
 import { describeError, FirmwardenError } from '../errors.ts';
 import { resumeFromLeftovers } from '../executor/resume.ts';
-import { UPDATE_DEFAULTS, updateServer } from '../executor/update-server.ts';
+import { UPDATE_DEFAULTS, type UpdateEvent, updateServer } from '../executor/update-server.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
 import { scanServer } from '../inventory/scan.ts';
 import { plan, type ServerPlan } from '../planner/index.ts';
@@ -30,8 +30,14 @@ export async function processServer(
 ): Promise<void> {
   const name = rec.server;
   const server = ctx.servers.get(name);
-  const note = (step: string, detail?: string) =>
-    ctx.emit({ type: 'server', server: name, step, ...(detail ? { detail } : {}) });
+  const note = (step: string, detail?: string, wait?: UpdateEvent['wait']) =>
+    ctx.emit({
+      type: 'server',
+      server: name,
+      step,
+      ...(detail ? { detail } : {}),
+      ...(wait ? { wait } : {}),
+    });
   if (!server) {
     await ctx.store.setServerStep(ctx.id, name, ['pending', ...IN_FLIGHT], 'failed', {
       error: 'no longer in the fleet file',
@@ -99,7 +105,14 @@ export async function processServer(
           method: ctx.spec.update.method,
           allowForceReset: ctx.spec.update.allowForceReset,
           ...(ctx.spec.update.timeouts ? { timeouts: ctx.spec.update.timeouts } : {}),
-          onEvent: (e) => note('updating', [e.component, e.step].filter(Boolean).join(': ')),
+          onEvent: (e) =>
+            note(
+              'updating',
+              [e.component, e.wait?.what ? `waiting for ${e.wait.what}: ${e.step}` : e.step]
+                .filter(Boolean)
+                .join(': '),
+              e.wait,
+            ),
           ...(ctx.signal ? { signal: ctx.signal } : {}),
         });
         if (report.outcome !== 'updated') {

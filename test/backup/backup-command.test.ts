@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupCommand } from '../../src/cli/backup-command.ts';
+import { fakeStream } from '../helpers/fake-stream.ts';
 import { type BackupFleet, backupFleet } from './helpers.ts';
 
 let bf: BackupFleet;
@@ -25,10 +26,17 @@ function sink(): { out: Writable; text: () => string } {
 }
 
 async function backup(...args: string[]): Promise<{ code: number; text: string }> {
+  return backupWith(bf.deps, ...args);
+}
+
+async function backupWith(
+  deps: BackupFleet['deps'],
+  ...args: string[]
+): Promise<{ code: number; text: string }> {
   const s = sink();
   const code = await backupCommand(
     [...args, '--fleet', bf.fleetFile, '--store', join(bf.dir, 'store'), '--state', join(bf.dir, 'state')],
-    bf.deps,
+    deps,
     s.out,
   );
   return { code, text: s.text() };
@@ -55,8 +63,14 @@ describe('firmwarden backup', () => {
   });
 
   it('check --json makes the copies, exits 0', async () => {
-    const r = await backup('check', '--all', '--catalog', bf.catalogFile, '--json');
+    const tty = fakeStream(true);
+    const r = await backupWith(
+      { ...bf.deps, progress: tty.stream },
+      ...['check', '--all', '--catalog', bf.catalogFile, '--json'],
+    );
     expect(r.code).toBe(0);
+    // stdout holds the JSON; the terminal (stderr) the counter line.
+    expect(tty.plain().at(-1)).toMatch(/^backup check {2}2\/2 servers {2}0 failed {2}elapsed \d+:\d\d$/);
     const [generic, supermicro] = JSON.parse(r.text).servers;
     expect(generic.mechanism).toBe('slice');
     expect(generic.components.every((c: { slice: { state: string } }) => c.slice.state === 'created')).toBe(

@@ -108,7 +108,8 @@ describe('syncCatalog', () => {
       downloaded: 3,
       present: 0,
       failed: 0,
-      bytesTransferred: a.length,
+      // Copies from files count as much as downloads: the sync brought all three into the store.
+      bytesTransferred: a.length + b.length + c.length,
     });
     expect(report.results.map((r) => [r.entryId, r.status, r.sha256])).toEqual([
       ['http', 'downloaded', sha256(a)],
@@ -116,7 +117,9 @@ describe('syncCatalog', () => {
       ['file-url', 'downloaded', sha256(c)],
     ]);
     expect((await store.list()).sort()).toEqual([sha256(a), sha256(b), sha256(c)].sort());
-    expect(events.some((e) => e.phase === 'bytes')).toBe(true);
+    // Byte progress for every image, copied or downloaded, ending at its full size.
+    const last = new Map(events.flatMap((e) => (e.phase === 'bytes' ? [[e.entryIds[0], e.bytes]] : [])));
+    expect(Object.fromEntries(last)).toEqual({ http: a.length, relative: b.length, 'file-url': c.length });
     expect(await leftovers()).toEqual([]);
 
     http.seen.length = 0;

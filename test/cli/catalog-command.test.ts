@@ -11,16 +11,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/index.ts';
 import { isInputError } from '../../src/cli/args.ts';
-import { type CatalogSummary, catalogCommand } from '../../src/cli/catalog-command.ts';
+import {
+  type CatalogSummary,
+  catalogCommand,
+  syncProgress,
+  transferText,
+} from '../../src/cli/catalog-command.ts';
+import { progressView } from '../../src/cli/progress-view.ts';
 import { defaultDeps } from '../../src/deps.ts';
 import type { FirmwardenError } from '../../src/errors.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
 import { fakeClock } from '../helpers/fake-clock.ts';
+import { fakeStream } from '../helpers/fake-stream.ts';
 
 const DELL_11G = 'test/fixtures/catalog/dell/dell-poweredge-11g-Catalog.xml';
 
-async function run(argv: string[]): Promise<{ code: number; out: string }> {
+async function run(argv: string[], progress?: NodeJS.WriteStream): Promise<{ code: number; out: string }> {
   let out = '';
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -30,7 +38,11 @@ async function run(argv: string[]): Promise<{ code: number; out: string }> {
   });
   const code = await catalogCommand(
     argv,
-    defaultDeps({ clock: fakeClock(), logger: captureLogger('silent').logger }),
+    defaultDeps({
+      clock: fakeClock(),
+      logger: captureLogger('silent').logger,
+      ...(progress ? { progress } : {}),
+    }),
     sink,
   );
   return { code, out };
@@ -103,9 +115,26 @@ describe('firmwarden catalog sync', () => {
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/^bios-a\s+downloaded\s+\d+/m);
     expect(first.out).toMatch(/2 entries: 2 downloaded, 0 already present, 0 failed/);
+    // Copied, not downloaded, but brought into the store all the same: not "0 bytes".
+    expect(first.out).toMatch(/^2 images, 25 KiB in 0:00 into /m);
     const second = await run(['sync', '--catalog', catalog, '--store', store, '--json']);
     expect(second.code).toBe(0);
     expect(JSON.parse(second.out)).toMatchObject({ present: 2, failed: 0, ok: true });
+  });
+
+  it('on a terminal: the counter line ends at all images with their bytes; --json off one: stderr silent', async () => {
+    const catalog = await writeCatalog(['bios-a', 'bios-b', 'bios-c']);
+    const tty = fakeStream(true);
+    const first = await run(['sync', '--catalog', catalog, '--store', join(work, 'store')], tty.stream);
+    expect(first.code).toBe(0);
+    expect(tty.plain().at(-1)).toBe('sync  3/3 images  0 failed  38 KiB  elapsed 0:00');
+    const plain = fakeStream(false);
+    const json = await run(
+      ['sync', '--catalog', catalog, '--store', join(work, 'store2'), '--json'],
+      plain.stream,
+    );
+    expect(JSON.parse(json.out)).toMatchObject({ downloaded: 3, bytesTransferred: 39_000 });
+    expect(plain.text()).toBe('');
   });
 
   it('exit 1 when an image does not match its digest; nothing of it is kept', async () => {
@@ -194,4 +223,27 @@ describe('bad input', () => {
       expect((err as FirmwardenError).message).toMatch(message);
     },
   );
+});
+
+describe('catalog sync progress', () => {
+  it('a line per image in flight with its bytes, on a terminal; a summary with the rate', async () => {
+    const catalog = await loadCatalog(DELL_11G);
+    const [a, b] = catalog.entries;
+    const clock = fakeClock(0);
+    const tty = fakeStream(true);
+    const view = progressView(tty.stream, { now: clock.now });
+    const on = syncProgress(view, catalog, 0);
+    const source = 'https://downloads.example/x';
+    on({ phase: 'start', entryIds: [a!.id], source });
+    on({ phase: 'bytes', entryIds: [a!.id], source, bytes: 3 * 1024 ** 2, total: 12 * 1024 ** 2 });
+    on({ phase: 'start', entryIds: [b!.id], source });
+    on({ phase: 'bytes', entryIds: [b!.id], source, bytes: 512, total: undefined });
+    void clock.sleep(38_000);
+    view.done();
+    const lines = tty.plain();
+    expect(lines[0]).toMatch(new RegExp(`^${a!.id}\\s+3\\.0 MiB / 12 MiB 25%$`));
+    expect(lines[1]).toMatch(new RegExp(`^${b!.id}\\s+512 B$`));
+    expect(lines[2]).toMatch(/^sync {2}0\/\d+ images {2}0 failed {2}3\.0 MiB {2}elapsed 0:38$/);
+    expect(transferText(24, 1.2 * 1024 ** 3, 38_000)).toBe('24 images, 1.2 GiB in 0:38 (32 MiB/s)');
+  });
 });

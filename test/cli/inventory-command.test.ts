@@ -8,6 +8,8 @@ import { inventoryCommand } from '../../src/cli/inventory-command.ts';
 import { defaultDeps } from '../../src/deps.ts';
 import { type SimFleet, startSimulatedFleet } from '../../src/simulator/index.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
+import { fakeClock } from '../helpers/fake-clock.ts';
+import { fakeStream } from '../helpers/fake-stream.ts';
 
 let fleet: SimFleet;
 let dir: string;
@@ -20,6 +22,10 @@ beforeAll(async () => {
 afterAll(() => fleet?.close());
 
 async function inventory(...args: string[]) {
+  return inventoryWith(deps, ...args);
+}
+
+async function inventoryWith(d: typeof deps, ...args: string[]) {
   const chunks: string[] = [];
   const out = new Writable({
     write(c, _e, cb) {
@@ -27,7 +33,7 @@ async function inventory(...args: string[]) {
       cb();
     },
   });
-  const code = await inventoryCommand(args, deps, out);
+  const code = await inventoryCommand(args, d, out);
   return { code, text: chunks.join('') };
 }
 
@@ -53,12 +59,36 @@ describe('firmwarden inventory', () => {
     expect(bmc.stats.openSessions).toBe(0);
   });
 
+  it('--json keeps stderr free of progress off a terminal; a terminal still gets the live line', async () => {
+    const files = await fleet.writeFleetFile(join(dir, 'fleet-json.yaml'));
+    const plain = fakeStream(false);
+    const r = await inventoryWith({ ...deps, progress: plain.stream }, '--fleet', files.fleetFile, '--json');
+    expect(JSON.parse(r.text).servers).toHaveLength(2);
+    expect(plain.text()).toBe('');
+    const tty = fakeStream(true);
+    await inventoryWith(
+      { ...deps, clock: fakeClock(0), progress: tty.stream },
+      '--fleet',
+      files.fleetFile,
+      '--json',
+    );
+    expect(tty.text()).toContain('\x1b[');
+    expect(tty.plain().at(-1)).toBe('inventory  2/2 servers  0 failed  elapsed 0:00');
+  });
+
   it('prints a table for a fleet and exits 1 when a server cannot be read', async () => {
     const files = await fleet.writeFleetFile(join(dir, 'fleet.yaml'));
     fleet.bmcs[1]?.setFaults({ resetRate: 1 });
     try {
-      const r = await inventory('--fleet', files.fleetFile);
+      const err = fakeStream(false);
+      const r = await inventoryWith(
+        { ...deps, clock: fakeClock(0), progress: err.stream },
+        '--fleet',
+        files.fleetFile,
+      );
       expect(r.code).toBe(1);
+      // Off a terminal the counter is plain lines on stderr, the failed server counted.
+      expect(err.plain().at(-1)).toBe('inventory  2/2 servers  1 failed  elapsed 0:00');
       expect(r.text).toMatch(/sim-0001\s+dell\s+PowerEdge R710\s+bios\s+BIOS/);
       expect(r.text).toMatch(/unreachable or failed:\n {2}sim-0002 .*FW_ERR_CONNECTION_LOST/);
       expect(r.text).toMatch(/2 servers, \d+ installed components, 1 read, 1 failed/);

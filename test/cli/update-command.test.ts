@@ -13,6 +13,7 @@ import type { SimBmc } from '../../src/simulator/index.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { updatableFleet } from '../executor/helpers.ts';
 import { fakeClock } from '../helpers/fake-clock.ts';
+import { fakeStream } from '../helpers/fake-stream.ts';
 
 let f: Awaited<ReturnType<typeof updatableFleet>>;
 beforeAll(async () => {
@@ -23,6 +24,10 @@ afterAll(() => f?.close());
 let deps: () => typeof f.deps = () => f.deps;
 
 async function update(...args: string[]) {
+  return updateWith(deps(), ...args);
+}
+
+async function updateWith(deps: typeof f.deps, ...args: string[]) {
   const chunks: string[] = [];
   const out = new Writable({
     write(c, _e, cb) {
@@ -42,7 +47,7 @@ async function update(...args: string[]) {
       join(f.dir, 'state'),
       ...args,
     ],
-    deps(),
+    deps,
     out,
   );
   return { code, text: chunks.join('') };
@@ -180,6 +185,25 @@ describe('firmwarden update', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('off a terminal: each wait is shown against its deadline, then the fleet counter', async () => {
+    const err = fakeStream(false);
+    const r = await updateWith({ ...f.deps, progress: err.stream }, '--server', 'sim-0001');
+    expect(r.code).toBe(0);
+    const lines = err.plain();
+    // The task by its own id (iDRAC: JID_…), its state, time spent of the hour allowed
+    // (UPDATE_DEFAULTS.taskMs); the host reset against its own deadline.
+    expect(
+      lines.some((l) => /^sim-0001 +BIOS · waiting for task \S+: \w+.* · \d+:\d\d \/ 1:00:00$/.test(l)),
+    ).toBe(true);
+    expect(
+      lines.some((l) =>
+        /^sim-0001 +waiting for the host: ComputerSystem\.Reset \w+ · 0:00 \/ 20:00$/.test(l),
+      ),
+    ).toBe(true);
+    expect(lines).toContain('sim-0001       done: updated');
+    expect(lines.at(-1)).toMatch(/^update {2}1\/1 servers {2}0 failed {2}elapsed \d+:\d\d$/);
   });
 
   it.each([

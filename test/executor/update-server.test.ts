@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { discoverUpdateService } from '../../src/executor/capabilities.ts';
-import { updateServer } from '../../src/executor/update-server.ts';
+import { type UpdateEvent, updateServer } from '../../src/executor/update-server.ts';
 import { RedfishClient } from '../../src/redfish/client.ts';
 import type { SimUpdateFaultFlags, SimVendor } from '../../src/simulator/index.ts';
 import type { ComponentKind, UpdateMethod } from '../../src/vocab.ts';
@@ -187,8 +187,18 @@ describe('--at: the user names the time', () => {
   it('holds the job itself where the BMC has no window', async () => {
     const t = await single('hpe', ['bios']);
     const at = new Date(Date.now() + 2_000);
-    const report = await updateServer(t.server, t.serverPlan, t.deps, t.options({ at }));
+    const events: UpdateEvent[] = [];
+    const report = await updateServer(
+      t.server,
+      t.serverPlan,
+      t.deps,
+      t.options({ at, onEvent: (e) => events.push(e) }),
+    );
     expect(report.scheduled).toBe('held');
+    // The live view shows the hold against its end: waited since now, until `at`.
+    const hold = events.find((e) => e.step.startsWith('holding until'));
+    expect(hold?.wait?.timeoutMs).toBeGreaterThan(0);
+    expect((hold?.wait?.since ?? 0) + (hold?.wait?.timeoutMs ?? 0)).toBe(at.getTime());
     expect(report.outcome).toBe('updated');
     expect(Date.parse(t.bmc.updateHistory[0]?.requestedAt ?? '')).toBeGreaterThanOrEqual(at.getTime() - 50);
   });
