@@ -9,9 +9,11 @@ import { ImageStore } from '../catalog/index.ts';
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
 import { parseAtTime } from '../executor/at-time.ts';
+import { awaitInterrupted } from '../executor/await-interrupted.ts';
 import { startImageServer } from '../executor/image-server.ts';
 import { FileJournal } from '../executor/journal.ts';
 import { type FleetUpdateReport, updateFleet } from '../executor/update-fleet.ts';
+import { UPDATE_DEFAULTS } from '../executor/update-server.ts';
 import { planFleet } from '../fleet/plan-fleet.ts';
 import type { ServerPlan } from '../planner/index.ts';
 import { preflightFleet } from '../probe/preflight.ts';
@@ -60,23 +62,19 @@ export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.Writ
   const state = values.state ?? '.firmwarden';
   const store = await ImageStore.open(values.store ?? join(state, 'images'));
 
-  const planned = await planFleet(
-    {
-      fleetFile: values.fleet,
-      catalogFile: values.catalog,
-      ...(values.policy ? { policyFile: values.policy } : {}),
-      ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
-      ...(only ? { only } : {}),
-      select,
-    },
-    deps,
-  );
-  const work = planned.servers
-    .map((server) => ({
-      server,
-      plan: planned.plan.servers.find((p) => p.server === server.name) as ServerPlan,
-    }))
-    .filter((w) => w.plan);
+  const planInput = {
+    fleetFile: values.fleet,
+    catalogFile: values.catalog,
+    ...(values.policy ? { policyFile: values.policy } : {}),
+    ...(values['base-url'] ? { baseUrl: values['base-url'] } : {}),
+    select,
+  };
+  const planned = await planFleet({ ...planInput, ...(only ? { only } : {}) }, deps);
+  const plans = new Map(planned.plan.servers.map((p) => [p.server, p]));
+  const workList = () =>
+    planned.servers
+      .map((server) => ({ server, plan: plans.get(server.name) as ServerPlan }))
+      .filter((w) => w.plan);
   const prefer: UpdateMethod | 'auto' = method === 'auto' ? 'auto' : method.data;
 
   if (values['dry-run']) {
@@ -112,6 +110,28 @@ export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.Writ
     deps,
   );
   const view = progressView(deps.progress, { now: deps.clock.now, quiet: Boolean(values.json) });
+  const journal = new FileJournal(state, deps.clock.now);
+  const pollMs = values['poll-ms'] ? intFlag('update', 'poll-ms', values['poll-ms'], 5000) : undefined;
+  // A server an interrupted run left restarting (its BMC image activating) is waited for, then
+  // planned again from what it runs now; unreadable with nothing unfinished is a failure at once.
+  const unreadable = planned.servers.filter((s) => plans.get(s.name)?.readable === false);
+  const back = unreadable.length
+    ? await awaitInterrupted(unreadable, journal, deps, {
+        timeoutMs: UPDATE_DEFAULTS.bmcRebootMs,
+        pollMs: pollMs ?? UPDATE_DEFAULTS.pollMs,
+        onWait: (server, since, timeoutMs) =>
+          view.update({
+            server,
+            step: 'an interrupted run left unfinished work',
+            wait: { what: 'the BMC to answer again', since, timeoutMs },
+          }),
+      })
+    : [];
+  if (back.length > 0) {
+    const again = await planFleet({ ...planInput, only: back }, deps);
+    for (const p of again.plan.servers) plans.set(p.server, p);
+  }
+  const work = workList();
   const count = { label: 'update', unit: 'servers', total: work.length, startedAt: deps.clock.now() };
   let failed = 0;
   view.counter({ ...count, done: 0, failed });
@@ -119,7 +139,7 @@ export async function updateCommand(argv: string[], deps: Deps, out: NodeJS.Writ
   try {
     report = await updateFleet(work, deps, {
       store,
-      journal: new FileJournal(state, deps.clock.now),
+      journal,
       imageServer: Object.assign(imageServer, {
         scheme: values['image-server-tls'] ? ('https' as const) : ('http' as const),
       }),
