@@ -179,9 +179,10 @@ export async function demoCommand(argv: string[], deps: Deps, out: NodeJS.Writab
       // The exit codes tell it (README "Exit codes"): corruption found 1, restored 0, healthy 0.
       restored =
         detect.code === 1 &&
-        /CORRUPT/.test(detect.text) &&
+        / 1 corrupted images/.test(detect.text) &&
         fix.code === 0 &&
-        /restored \(slice\)/.test(fix.text) &&
+        // The finding lines, not the table: its cells are cut to a terminal's width.
+        /restored from the slice/.test(fix.text) &&
         again.code === 0 &&
         (JSON.parse(again.text) as { servers: Array<{ corrupted: number }> }).servers[0]?.corrupted === 0;
       say(

@@ -52,7 +52,8 @@ export function progressView(stream: NodeJS.WriteStream = process.stderr, option
   let ticker: NodeJS.Timeout | undefined;
   let plainAt = Number.NEGATIVE_INFINITY;
   let plainTenth = -1;
-  const width = () => (stream.columns ?? 120) - 1;
+  // A pty may report 0 columns (script(1), some CI runners): that is "unknown", not zero.
+  const width = () => (stream.columns || 120) - 1;
   const show = (server: string, l: { text: string; wait?: ProgressLine['wait'] }) =>
     `${server.padEnd(14)} ${l.text}${l.wait ? ` · ${waitText(l.wait, now())}` : ''}`;
   /** Moves to the top of the live region and erases it; the next render draws it again. */
@@ -64,7 +65,7 @@ export function progressView(stream: NodeJS.WriteStream = process.stderr, option
     clearLive();
     const out: string[] = [];
     // A region taller than the terminal cannot be moved over: the rest is counted, not drawn.
-    const room = Math.max(2, (stream.rows ?? 24) - 2);
+    const room = Math.max(2, (stream.rows || 24) - 2);
     for (const [server, l] of lines) {
       if (out.length === room - 1 && lines.size > room) {
         out.push(`… ${lines.size - out.length} more in flight`);
