@@ -7,7 +7,7 @@ import { dmtfIdentity } from '../identity.ts';
 import type { VendorDriver } from '../types.ts';
 import { xccGeneration } from './generation.ts';
 import { isLenovo, readLenovoMember } from './identity.ts';
-import { followJob, jobOfTask } from './job-service.ts';
+import { followJob, jobOfTask, xccFlashing } from './job-service.ts';
 
 /**
  * TaskStates XCC shows besides DMTF's while an update runs: "Verifying", and states starting with
@@ -33,4 +33,6 @@ export const lenovo = {
     const job = jobOfTask(outcome);
     return job ? await followJob(ctx, job, outcome) : outcome;
   },
+  // ...and so the task list alone cannot say the BMC is idle before a reset.
+  writingOutsideTasks: xccFlashing,
 } satisfies VendorDriver;

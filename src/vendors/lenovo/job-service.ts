@@ -8,10 +8,11 @@
  */
 import { z } from 'zod';
 import { RedfishConnectionError, RedfishHttpError, TaskFailedError } from '../../errors.ts';
+import { readMembers } from '../../redfish/collection.ts';
 import { normalizeUri } from '../../redfish/models/index.ts';
 import { pathOf } from '../../redfish/session.ts';
 import type { TaskOutcome, TaskProgress } from '../../redfish/task-monitor.ts';
-import type { FlowContext } from '../types.ts';
+import type { ActionContext, FlowContext } from '../types.ts';
 
 /** Job.v1_x as XCC fills it for a flash. */
 export const XccJobSchema = z
@@ -141,4 +142,26 @@ export async function followJob(ctx: FlowContext, jobUri: string, task: TaskOutc
     }
     await ctx.clock.sleep(Math.max(ctx.timeouts.pollMs, 100), ctx.signal);
   }
+}
+
+/**
+ * A flash XCC 2 carries on in a JobService job after its update task ended (so the task list shows
+ * nothing): the first job still Pending/Running, as a sentence; undefined when none is. Asked
+ * before any reset (executor/bmc-busy.ts): python-redfish-lenovo's job_monitor treats Pending and
+ * Running alike as "the flash goes on". A BMC without a JobService has no such job.
+ */
+export async function xccFlashing(ctx: ActionContext): Promise<string | undefined> {
+  const root = await ctx.client.root();
+  const service = (root as { JobService?: { '@odata.id'?: string } }).JobService?.['@odata.id'];
+  if (!service) return undefined;
+  const jobs = await readMembers(ctx.client, `${normalizeUri(service)}/Jobs`, XccJobSchema).catch((err) => {
+    if (err instanceof RedfishHttpError && [404, 405, 501].includes(err.status)) return [];
+    throw err;
+  });
+  const busy = jobs.filter((j) => RUNNING.has(j.JobState));
+  const first = busy[0];
+  if (!first) return undefined;
+  const percent = typeof first.PercentComplete === 'number' ? ` at ${first.PercentComplete}%` : '';
+  const more = busy.length > 1 ? ` (and ${busy.length - 1} more)` : '';
+  return `JobService job ${first['@odata.id'] ?? '?'} is ${first.JobState}${percent}${more}`;
 }
