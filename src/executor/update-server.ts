@@ -249,7 +249,7 @@ export async function updateServer(
     const maybeStaged = possiblyStaged(resumed.leftovers, before);
     // A BMC image an earlier session sent to a BMC that stages it silently (bmcweb: the task just
     // completes) is waiting for a Manager.Reset, not lost: reset the BMC rather than send it again.
-    const bmcStagesSilently = env.driver.bmcImageAwaitsReset?.({ status: 0 }, undefined) ?? false;
+    const bmcStagesSilently = env.driver.stagesBmcImageSilently ?? false;
     // Taken as staged on the journal's word alone (no task shows them): checked after the reset.
     const inferred: Work[] = [];
     for (const w of work) {

@@ -184,6 +184,12 @@ export interface BmcActions {
 
 export interface VendorDriver extends UpdateFlow, BmcActions {
   readonly vendor: Vendor;
+  /**
+   * The BMC keeps a BMC image it was sent with its default apply time staged, with nothing on the
+   * wire to say so, until a Manager.Reset (bmcweb). A rerun that finds such an image sent by a dead
+   * session resets the BMC instead of sending it again.
+   */
+  readonly stagesBmcImageSilently?: boolean;
   /** True when the service root says this is the vendor's BMC. */
   matches(root: ServiceRoot): boolean;
   /**

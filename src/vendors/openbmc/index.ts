@@ -39,6 +39,7 @@ export const openbmc = {
   // ends the task `Completed` + TaskCompletedOK without rebooting (update_service.hpp: the
   // multipart default is OnReset). Only Immediate makes the BMC reboot by itself.
   bmcImageAwaitsReset: (accepted) => accepted.applyTime !== 'Immediate',
+  stagesBmcImageSilently: true,
   // Ids are hashes of the image: a new image is a new member. Kind and name stay.
   componentKey: (c) => `${c.kind}:${c.name}`,
 } satisfies VendorDriver;
