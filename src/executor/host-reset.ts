@@ -147,4 +147,6 @@ export async function resetManager(client: RedfishClient, onStep?: (step: string
         : types[0];
   onStep?.(`Manager.Reset ${type} to activate the BMC image`);
   await client.post(action['target'], { ResetType: type });
+  // The BMC that answers next may run other firmware: read its service root (and detect) again.
+  client.forgetService();
 }
