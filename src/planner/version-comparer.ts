@@ -1,6 +1,7 @@
 /**
  * compareVersionsDetailed with a memo: a fleet repeats the same (installed, catalog) pairs
- * thousands of times. One comparer per plan() call, so the memo never outlives its inputs.
+ * thousands of times. One comparer per planner (createPlanner): its keys are version strings and
+ * hints, so it is right for any inventory planned against that catalog.
  */
 import type { InventoryComponent, ServerInventory } from '../inventory/model.ts';
 import {
