@@ -54,6 +54,14 @@ const simStartMs = Date.now() - simStarted;
 try {
   const servers = await loadFleetFile(fleetFile);
   const deps = defaultDeps({ logger: createLogger({ level: 'error' }) });
+  // Where the peak RSS goes: the V8 heap (used and reserved) and memory outside it (TLS, buffers).
+  const peak = { heapUsed: 0, heapTotal: 0, external: 0 };
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed);
+    peak.heapTotal = Math.max(peak.heapTotal, m.heapTotal);
+    peak.external = Math.max(peak.external, m.external);
+  }, 250);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   // Results streamed, as a store-backed scan takes them, not held: only what the figures need.
@@ -70,6 +78,7 @@ try {
     },
   });
   const wallMs = performance.now() - t0;
+  clearInterval(sampler);
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const scanned = servers.length;
@@ -85,6 +94,11 @@ try {
     ['requests per server', (requests / scanned).toFixed(2)],
     ['components per server', (components / scanned).toFixed(2)],
     ['peak RSS (firmwarden process)', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`],
+    [
+      'peak V8 heap used / reserved',
+      `${(peak.heapUsed / 2 ** 20).toFixed(0)} / ${(peak.heapTotal / 2 ** 20).toFixed(0)} MiB (sampled every 250 ms)`,
+    ],
+    ['peak external memory', `${(peak.external / 2 ** 20).toFixed(0)} MiB`],
   ];
   for (const [k, v] of rows) console.log(`${k.padEnd(32)} ${v}`);
   for (const f of failures) console.log(`  failed ${f}`);
