@@ -6,24 +6,26 @@
  *   attribute (expat in C: the yardstick for "as fast as a plain parse"), when python3 exists;
  * - plan() for a generated fleet of 10,000 Dell servers × 20 installed components against each of
  *   those catalogs (models, ComponentIDs and PCI ids taken from the catalog; versions a mix of
- *   current, older and unorderable ones).
+ *   current, older and unorderable ones), as one plan and as a rollout plans it (server by server).
  * Every measurement runs in its own child process so the peaks do not mix, `--runs` times (the
  * median is shown); "before" is the child's RSS once its modules are loaded, so peak − before is
  * what the work itself costs. The import child loads only the catalog loader; the planning child
  * receives the already-imported catalog as JSON, so its peak is the inventory plus the plan.
  * Prints figures; asserts nothing.
  *
- *   node bench/catalog.ts [--servers 10000] [--components 20] [--runs 3]
+ *   node bench/catalog.ts [--servers 10000] [--components 20] [--runs 3] [--modes fleet,each,each-plan]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Catalog, CatalogEntry } from '../src/catalog/index.ts';
 import type { FleetInventory, InventoryComponent, ServerInventory } from '../src/inventory/model.ts';
+import type { Plan } from '../src/planner/index.ts';
 
 const CATALOG_11G = fileURLToPath(
   new URL('../test/fixtures/catalog/dell/dell-poweredge-11g-Catalog.xml', import.meta.url),
@@ -59,6 +61,10 @@ interface PlanFigures {
   upgrades: number;
   needsHuman: number;
   noEntry: number;
+  /** Main-thread garbage collection pauses during the measured call (PerformanceObserver 'gc'). */
+  gcMs: number;
+  /** Heap held by the result (and memos) after the call, minus before. */
+  heapGrowthMb: number;
 }
 
 /** Child: import one file and print its figures (and, if asked, write the catalog as JSON). */
@@ -166,17 +172,52 @@ function generateFleet(catalog: Catalog, servers: number, perServer: number): Fl
   return { scannedAt: '2026-11-22T03:00:00.000Z', servers: list, failed: 0 };
 }
 
-/** Child: plan a generated fleet against an imported catalog (JSON) and print the figures. */
-async function measurePlan(catalogJson: string, servers: number, perServer: number): Promise<void> {
-  const { plan } = await import('../src/planner/index.ts');
+/**
+ * Child: plan a generated fleet against an imported catalog (JSON) and print the figures. `each`:
+ * plan every server alone from one createPlanner, as a rollout re-plans each server from a fresh
+ * scan; `each-plan`: the same with a plan() call per server (the catalog indexed every time).
+ */
+async function measurePlan(
+  catalogJson: string,
+  servers: number,
+  perServer: number,
+  mode: 'fleet' | 'each' | 'each-plan' = 'fleet',
+): Promise<void> {
+  const { createPlanner, plan } = await import('../src/planner/index.ts');
+  const policy = { minimumCriticality: 'optional' } as const;
+  const run = (inventory: FleetInventory): Plan => {
+    if (mode === 'fleet') return plan(inventory, catalog, policy);
+    const planner = mode === 'each' ? createPlanner(catalog, policy) : undefined;
+    const totals: Plan['totals'] = {};
+    for (const s of inventory.servers) {
+      const one = { scannedAt: inventory.scannedAt, servers: [s], failed: 0 };
+      const p = planner ? planner.plan(one) : plan(one, catalog, policy);
+      for (const [d, n] of Object.entries(p.totals))
+        totals[d as keyof Plan['totals']] = (totals[d as keyof Plan['totals']] ?? 0) + n;
+    }
+    return { totals } as Plan;
+  };
   const catalog = JSON.parse(await readFile(catalogJson, 'utf8')) as Catalog;
   const inventory = generateFleet(catalog, servers, perServer);
+  (globalThis as { gc?: () => void }).gc?.();
   const rssBeforeMb = mb(process.memoryUsage().rss);
+  const heapBefore = process.memoryUsage().heapUsed;
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
+  gc.observe({ entryTypes: ['gc'] });
   const start = performance.now();
   const cpu = process.cpuUsage();
-  const result = plan(inventory, catalog, { minimumCriticality: 'optional' });
+  const result = run(inventory);
   const ms = performance.now() - start;
   const cpuMs = cpuMsSince(cpu);
+  // With --expose-gc (FIRMWARDEN_BENCH_GC=1): what the plan keeps, not what the GC has yet to free.
+  (globalThis as { gc?: () => void }).gc?.();
+  const heapGrowthMb = mb(process.memoryUsage().heapUsed - heapBefore);
+  // GC entries are delivered asynchronously: let them arrive before reading the sum.
+  await new Promise((r) => setTimeout(r, 10));
+  gc.disconnect();
   const figures: PlanFigures = {
     servers,
     components: inventory.servers.reduce((n, s) => n + s.components.length, 0),
@@ -187,6 +228,8 @@ async function measurePlan(catalogJson: string, servers: number, perServer: numb
     upgrades: result.totals.upgrade ?? 0,
     needsHuman: result.totals['incomparable-version'] ?? 0,
     noEntry: result.totals['no-catalog-entry'] ?? 0,
+    gcMs,
+    heapGrowthMb,
   };
   console.log(JSON.stringify(figures));
 }
@@ -266,14 +309,18 @@ async function generateCatalog(copies: number): Promise<string> {
 async function main(): Promise<void> {
   const [mode, ...rest] = process.argv.slice(2);
   if (mode === '--import') return measureImport(rest[0]!, rest[1]);
-  if (mode === '--plan') return measurePlan(rest[0]!, Number(rest[1]), Number(rest[2]));
+  if (mode === '--plan')
+    return measurePlan(rest[0]!, Number(rest[1]), Number(rest[2]), rest[3] as 'fleet' | 'each' | 'each-plan');
   const { values } = parseArgs({
     options: {
       servers: { type: 'string', default: '10000' },
       components: { type: 'string', default: '20' },
       runs: { type: 'string', default: '3' },
+      /** fleet, each, each-plan (comma-separated). */
+      modes: { type: 'string', default: 'fleet,each' },
     },
   });
+  const modes = values.modes.split(',') as ('fleet' | 'each' | 'each-plan')[];
   const runs = Math.max(1, Number(values.runs));
   const dir = await mkdtemp(join(tmpdir(), 'fw-bench-catalog-'));
   try {
@@ -303,22 +350,29 @@ async function main(): Promise<void> {
     }
     console.log('');
     console.log(
-      `plan against (median of ${runs})         servers  components   plan ms   cpu ms  µs/component  RSS before MB  peak RSS MB  upgrades  needs-human  no-entry`,
+      `plan against (median of ${runs})         how        servers  components   plan ms   cpu ms  gc ms  µs/component  RSS before MB  peak RSS MB  upgrades  needs-human  no-entry`,
     );
     for (const [label, , json] of catalogs) {
-      const f = median(runs, () => child<PlanFigures>(['--plan', json, values.servers, values.components]));
-      console.log(
-        `${label.padEnd(32)} ${num(f.servers, 7)} ${num(f.components, 11)} ${num(f.ms, 9)} ${num(f.cpuMs, 8)} ${(
-          (f.ms * 1000) /
-          f.components
-        )
-          .toFixed(1)
-          .padStart(13)} ${num(f.rssBeforeMb, 14)} ${num(f.peakRssMb, 12)} ${num(f.upgrades, 9)} ${num(
-          f.needsHuman,
-          12,
-        )} ${num(f.noEntry, 9)}`,
-      );
+      for (const how of modes) {
+        const f = median(runs, () =>
+          child<PlanFigures>(['--plan', json, values.servers, values.components, how]),
+        );
+        console.log(
+          `${label.padEnd(32)} ${how.padEnd(9)} ${num(f.servers, 8)} ${num(f.components, 11)} ${num(f.ms, 9)} ${num(f.cpuMs, 8)} ${num(f.gcMs, 6)} ${(
+            (f.cpuMs * 1000) /
+            f.components
+          )
+            .toFixed(1)
+            .padStart(13)} ${num(f.rssBeforeMb, 14)} ${num(f.peakRssMb, 12)} ${num(f.upgrades, 9)} ${num(
+            f.needsHuman,
+            12,
+          )} ${num(f.noEntry, 9)}`,
+        );
+      }
     }
+    console.log(
+      'how: fleet = one plan() of the whole fleet; each = every server planned alone from one createPlanner (a rollout re-plans each server from a fresh scan); each-plan = a plan() call per server (how rollouts planned before createPlanner)',
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -13,11 +13,14 @@
  * (b) importing Dell's PowerEdge 11G Catalog.xml: loadCatalog vs Python's ElementTree pulling the
  *     same fields out of every SoftwareComponent (parse + walk only: no validation).
  * (c) start-up: `firmwarden --help` vs `python3 -c 'import sushy'` (whole-process CPU).
- * (d) multipart push to N BMCs vs `curl -F`: not measured yet (see bench/push.ts for firmwarden).
+ * (d) multipart push of one image (--push-mib, 128) to --push-bmcs (10) simulated BMCs at once over
+ *     https vs `curl -F` uploading the same file to the same BMCs (one curl per BMC, all at once),
+ *     interleaved --runs times by bench/push.ts --curl; throughput to the last upload answered,
+ *     and firmwarden's RSS growth (flat: the image is streamed, never held).
  *
  * It installs nothing: a missing peer is named with the command that gets it.
  *
- *   npm run bench:peers -- [--runs 5] [--bmcs 200] [--warmup 20]
+ *   npm run bench:peers -- [--runs 5] [--bmcs 200] [--warmup 20] [--push-mib 128] [--push-bmcs 10]
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -33,6 +36,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     bmcs: { type: 'string', default: '200' },
     warmup: { type: 'string', default: '20' },
+    'push-mib': { type: 'string', default: '128' },
+    'push-bmcs': { type: 'string', default: '10' },
   },
 });
 const runs = Number(values.runs);
@@ -40,6 +45,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const MOCKUP = here('./fixtures/dmtf-public-rackmount1');
 const CATALOG = here('../test/fixtures/catalog/dell/dell-poweredge-11g-Catalog.xml');
 const FW_CHILD = here('./peers-firmwarden.ts');
+const PUSH = here('./push.ts');
 
 /** The first Python 3 that runs `code` without error (Debian's /usr/bin/python3 first). */
 function findPython(code: string): string | undefined {
@@ -215,6 +221,41 @@ function ratio(peer: string, fw: string, goal?: number): string {
   return `${x.toFixed(2)}×${goal !== undefined ? (x >= goal ? ` (goal ≥ ${goal}×: holds)` : ` (goal ≥ ${goal}×: not yet)`) : ''}`;
 }
 
+/** (d): bench/push.ts --curl, its own interleaved samples (an upload is seconds, not ms). */
+interface PushVersus {
+  mib: number;
+  fw: number[];
+  curl: number[];
+  fwRssGrowth: number[];
+}
+let push: PushVersus | undefined;
+if (curl) {
+  const args = [PUSH, '--size-mib', values['push-mib'], '--small-mib', '0', '--bmcs', values['push-bmcs']];
+  const out = execFileSync(
+    process.execPath,
+    [...args, '--methods', 'multipart', '--curl', '--runs', String(runs)],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 22,
+    },
+  );
+  const line = out.split('\n').find((l) => l.startsWith('peers '));
+  push = line ? (JSON.parse(line.slice('peers '.length)) as PushVersus) : undefined;
+}
+function pushCell(xs: number[] | undefined, extra = ''): string {
+  const m = median(xs ?? []);
+  if (m === undefined || !xs) return 'not measured';
+  return `${m.toFixed(0)} MiB/s (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})${extra}`;
+}
+const pushRatio = (() => {
+  const f = median(push?.fw ?? []);
+  const c = median(push?.curl ?? []);
+  if (f === undefined || c === undefined) return 'n/a';
+  const pct = (100 * f) / c;
+  return `${pct.toFixed(0)} % of curl (goal ≥ 80 %: ${pct >= 80 ? 'holds' : 'not yet'})`;
+})();
+
 const rows: string[][] = [
   ['work', 'firmwarden', 'peer', 'peer ÷ firmwarden'],
   [
@@ -248,10 +289,10 @@ const rows: string[][] = [
     ratio('sushy-import', 'fw-help'),
   ],
   [
-    '(d) multipart push 128 MiB × N BMCs',
-    'not measured',
-    curl ? 'curl -F: not measured' : 'curl missing',
-    'n/a',
+    `(d) multipart push ${values['push-mib']} MiB × ${values['push-bmcs']} BMCs, https`,
+    pushCell(push?.fw, push ? `, RSS +${median(push.fwRssGrowth)?.toFixed(0)} MiB` : ''),
+    curl ? `curl -F ${pushCell(push?.curl)}` : 'curl missing',
+    pushRatio,
   ],
 ];
 const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((r) => (r[c] as string).length)));

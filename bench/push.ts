@@ -14,6 +14,7 @@
  *
  *   node bench/push.ts [--size-mib 256] [--small-mib 32] [--bmcs 20] [--vendor generic]
  *                      [--methods multipart,simple] [--http] [--image-tls] [--timeout-s S] [--exact]
+ *                      [--curl --runs 3]   (multipart vs curl -F to the same BMCs, interleaved)
  *
  * (Node 24: `npx node bench/push.ts …` runs the project's own node.)
  */
@@ -38,6 +39,7 @@ import { createLogger } from '../src/log.ts';
 import { RedfishClient } from '../src/redfish/client.ts';
 import { followTask } from '../src/redfish/task-monitor.ts';
 import { SIM_IMAGE_MAGIC, type SimImageHeader, writeSimImage } from '../src/simulator/image-format.ts';
+import { curlAvailable, curlPush } from './push-curl.ts';
 
 const MiB = 1024 * 1024;
 const SIM = fileURLToPath(new URL('./push-sim.ts', import.meta.url));
@@ -96,6 +98,9 @@ const { values } = parseArgs({
     'image-tls': { type: 'boolean', default: false },
     'timeout-s': { type: 'string' },
     exact: { type: 'boolean', default: false },
+    /** Also upload the multipart image with curl -F, interleaved with firmwarden, --runs times. */
+    curl: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '1' },
     phase: { type: 'string' },
   },
 });
@@ -253,6 +258,7 @@ async function main(): Promise<void> {
   const store = await ImageStore.open(join(dir, 'store'));
   const rows: string[][] = [];
   const notes: string[] = [];
+  const vsCurl: Array<{ mib: number } & Versus> = [];
   let failures = 0;
   for (const mib of sizes) {
     let total = mib * MiB;
@@ -330,6 +336,10 @@ async function main(): Promise<void> {
           (refused + fetchErrors > 0 ? `; uploads refused ${refused}, fetch errors ${fetchErrors}` : ''),
       );
       notes.push(...errors);
+      if (method === 'multipart' && values.curl) {
+        const vs = await versusCurl(job, fig, written, jobFile, timeoutMs, children, dir, simStats);
+        vsCurl.push({ mib: written.size / MiB, ...vs });
+      }
     }
     await store.remove(written.sha256);
   }
@@ -338,8 +348,82 @@ async function main(): Promise<void> {
   printTable([[...head, 'peak RSS', 'growth', 'peak ArrayBuf'], ...rows]);
   console.log('(RSS figures in MiB, firmwarden process only; cores = (fw + sim CPU) / wall, of 2 here)');
   for (const n of notes) console.log(n);
+  for (const v of vsCurl) {
+    console.log(
+      `${v.mib.toFixed(0)} MiB × ${bmcs} BMCs, time to the last upload answered, median of ${v.fw.length}: ` +
+        `firmwarden ${median(v.fw).toFixed(0)} MiB/s (CPU ${median(v.fwCpu).toFixed(0)} ms, RSS growth ${median(v.fwRssGrowth).toFixed(0)} MiB), ` +
+        `curl -F ${median(v.curl).toFixed(0)} MiB/s (CPU ${median(v.curlCpu).toFixed(0)} ms): ${((100 * median(v.fw)) / median(v.curl)).toFixed(0)} % of curl`,
+    );
+    // One JSON line for bench/peers.ts.
+    console.log(`peers ${JSON.stringify(v)}`);
+  }
+  if (values.curl && !curlAvailable())
+    console.log('curl missing (no curl -F comparison): apt-get install curl');
   sim.stdin.end();
   if (failures > 0) process.exitCode = 1;
+}
+
+interface Versus {
+  /** MiB/s per run, to the last upload answered, firmwarden's and curl's. */
+  fw: number[];
+  curl: number[];
+  fwCpu: number[];
+  curlCpu: number[];
+  fwRssGrowth: number[];
+}
+
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+}
+
+/**
+ * curl -F against the same BMCs and image, interleaved with firmwarden's multipart phase (the
+ * phase just run is the first sample). Throughput counts to the last upload answered on both
+ * sides: curl does not follow the task.
+ */
+async function versusCurl(
+  job: PhaseJob,
+  first: PhaseFigures,
+  written: { size: number },
+  jobFile: string,
+  timeoutMs: number,
+  children: Set<ChildProcess>,
+  dir: string,
+  simStats: () => Promise<SimStats>,
+): Promise<Versus> {
+  const out: Versus = { fw: [], curl: [], fwCpu: [], curlCpu: [], fwRssGrowth: [] };
+  if (!curlAvailable()) return out;
+  const servers = await loadFleetFile(job.fleetFile);
+  const deps = defaultDeps({ logger: createLogger({ level: 'error' }) });
+  const probe = new RedfishClient((servers[0] as (typeof servers)[number]).client, deps);
+  const cap = await discoverUpdateService(probe).finally(() => probe.close());
+  if (!cap.multipart) return out;
+  const bytes = (n: number) => (n * written.size) / MiB;
+  let fig: PhaseFigures | string = first;
+  for (let r = 0; r < Number(values.runs); r++) {
+    if (r > 0) fig = await runPhase(jobFile, timeoutMs + 30_000, children);
+    if (typeof fig !== 'string' && fig.errors.length === 0) {
+      out.fw.push(bytes(fig.bmcs) / (fig.lastAnswerMs / 1000));
+      out.fwCpu.push(fig.cpuMs);
+      out.fwRssGrowth.push(fig.peakRssMiB - fig.baselineRssMiB);
+    }
+    const c = await curlPush({
+      servers,
+      uri: cap.multipart.uri,
+      targets: (await simStats()).targets,
+      file: new ImageStore(job.storeRoot).imagePath(job.image.sha256),
+      ...immediate(cap.multipart.applyTimes),
+      dir,
+    });
+    const ok = c.statuses.filter((x) => /^2/.test(x)).length;
+    if (ok === servers.length) {
+      out.curl.push(bytes(ok) / (c.wallMs / 1000));
+      out.curlCpu.push(c.cpuMs);
+    } else console.log(`curl -F: answers ${c.statuses.join(' ')}`);
+    // Let the simulated BMCs finish the tasks both uploads started before the next sample.
+    await delay(2_000);
+  }
+  return out;
 }
 
 /** Payload bytes that make header + payload exactly `total` bytes. */

@@ -22,6 +22,12 @@ import { ImageErrorCode, ImageStoreError } from './image-errors.ts';
 const SHA256 = /^[0-9a-f]{64}$/;
 const MD5 = /^[0-9a-f]{32}$/;
 const PARTIAL_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
+/**
+ * Read size for streaming an image out (uploads): 256 KiB instead of fs's 64 KiB, so a 128 MiB
+ * push is 512 chunks through the verifier, the multipart body and the socket rather than 2,048
+ * (bench/push.ts --curl: a quarter less CPU with 1 MiB chunks, but 30 MiB more RSS for ten pushes).
+ */
+const READ_CHUNK_BYTES = 256 * 1024;
 
 /** An image in the store. */
 export interface StoredImage extends Digests {
@@ -161,7 +167,7 @@ export class ImageStore {
         callback(actual === sha256 ? null : corrupt(sha256, actual));
       },
     });
-    const file = createReadStream(path);
+    const file = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
     file.on('error', (err: NodeJS.ErrnoException) =>
       verifier.destroy(err.code === 'ENOENT' ? notStored(sha256, err) : err),
     );

@@ -166,5 +166,7 @@ export async function resetManager(
   if (type === undefined) throw new UnsupportedError(`${client.name}: Manager.Reset offers no ResetType`);
   onStep?.(`Manager.Reset ${type} ${purpose}`);
   await client.post(action['target'], { ResetType: type });
+  // The BMC that answers next may run other firmware: read its service root (and detect) again.
+  client.forgetService();
   return type;
 }

@@ -43,13 +43,15 @@ export async function scanServer(
   clock: Clock,
   options: ScanOptions = {},
 ): Promise<ServerInventory> {
-  const root = await client.root();
-  const quirks = await detectDriver(client, root, target.vendor);
-  const updateServiceUri = root.UpdateService?.['@odata.id'] ?? '/redfish/v1/UpdateService';
+  const updateServiceUri = (await client.root()).UpdateService?.['@odata.id'] ?? '/redfish/v1/UpdateService';
   // One request at a time, on one connection: reading Systems alongside the inventory would save
   // one round trip and cost a second TLS handshake, several ms of CPU here and far more on a BMC
   // (iDRAC and iLO take hundreds of ms per handshake); a sweep gets its parallelism across servers.
   const us = await client.get(updateServiceUri, UpdateServiceSchema);
+  // Detected after the first authenticated request: a session the BMC dropped (it restarted, maybe
+  // into other firmware) made the client forget the root, and this reads the new one.
+  const root = await client.root();
+  const quirks = await detectDriver(client, root, target.vendor);
   const members = await readMembers(
     client,
     us.FirmwareInventory?.['@odata.id'] ?? `${normalizeUri(updateServiceUri)}/FirmwareInventory`,

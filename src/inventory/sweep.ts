@@ -14,8 +14,14 @@ import { type ScanOptions, scanServer } from './scan.ts';
 export interface SweepOptions {
   /** Servers scanned at once across the fleet (default 64). */
   concurrency?: number;
-  /** Called after each server, for progress bars. */
+  /** Called after each server, for progress bars (and, with `keep: false`, to store each result). */
   onServer?: (result: ServerInventory, done: number, total: number) => void;
+  /**
+   * Default true: the returned inventory holds every server. false: `servers` comes back empty
+   * and each result is only handed to onServer, so a caller that streams results to its store
+   * does not hold 10,000 inventories at once (`failed` still counts them).
+   */
+  keep?: boolean;
   signal?: AbortSignal;
   /** Also read when host and BMC last reset (one more request per server; inventory-scan job). */
   resets?: boolean;
@@ -37,28 +43,31 @@ export async function sweepFleet(
   deps: Deps,
   options: SweepOptions = {},
 ): Promise<FleetInventory> {
-  const results: ServerInventory[] = new Array(servers.length);
+  const keep = options.keep ?? true;
+  const results: ServerInventory[] = keep ? new Array(servers.length) : [];
   let next = 0;
   let done = 0;
+  let failed = 0;
   const worker = async () => {
     while (next < servers.length && !options.signal?.aborted) {
       const i = next++;
       const server = servers[i] as ResolvedServer;
-      results[i] = await scanOne(server, deps, {
+      const result = await scanOne(server, deps, {
         resets: options.resets ?? false,
         ...(options.scanMs !== undefined ? { scanMs: options.scanMs } : {}),
       });
+      if (keep) results[i] = result;
+      if (result.error) failed++;
       done++;
-      options.onServer?.(results[i] as ServerInventory, done, servers.length);
+      options.onServer?.(result, done, servers.length);
     }
   };
   const width = Math.max(1, Math.min(options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY, servers.length));
   await Promise.all(Array.from({ length: width }, worker));
-  const scanned = results.filter(Boolean);
   return {
     scannedAt: new Date(deps.clock.now()).toISOString(),
-    servers: scanned,
-    failed: scanned.filter((s) => s.error).length,
+    servers: keep ? results.filter(Boolean) : [],
+    failed,
   };
 }
 

@@ -15,21 +15,31 @@ interface LineAcc {
   line: Omit<ComponentLine, 'lowest' | 'highest' | 'incomparable' | 'converged' | 'targets'>;
   versions: Set<string>;
   targets: Set<string>;
-  servers: Set<string>;
+  /** Servers with a component on the line, counted as they come (see add). */
+  servers: number;
+  lastServer: string | undefined;
+  lastVersion: string | undefined;
   hints: VersionHints;
 }
 
-export function summarizeCompliance(planned: readonly PlannedServer[], compare: Compare): ComplianceSummary {
-  const lines = new Map<string, LineAcc>();
-  const byKind: Partial<Record<ComponentKind, KindCompliance>> = {};
-  const totals = { compliant: 0, outdated: 0, unknown: 0 };
-  let unreadableServers = 0;
-  for (const p of planned) {
-    if (!p.plan.readable) unreadableServers++;
+/**
+ * The compliance summary, fed one planned server at a time: plan() adds each server as soon as
+ * it is planned, so a server's assessed components are garbage by the next one instead of
+ * 200,000 of them living (and being copied by the GC) until the whole fleet is planned.
+ */
+export class ComplianceTally {
+  readonly #lines = new Map<string, LineAcc>();
+  readonly #byKind: Partial<Record<ComponentKind, KindCompliance>> = {};
+  readonly #totals = { compliant: 0, outdated: 0, unknown: 0 };
+  #unreadableServers = 0;
+
+  /** Counts one planned server. */
+  add(p: PlannedServer): void {
+    if (!p.plan.readable) this.#unreadableServers++;
     for (const assessed of p.lines) {
       const { decision, line } = assessed;
       const c = assessed.component;
-      let acc = lines.get(line.key);
+      let acc = this.#lines.get(line.key);
       if (acc === undefined) {
         acc = {
           line: {
@@ -47,31 +57,53 @@ export function summarizeCompliance(planned: readonly PlannedServer[], compare: 
           },
           versions: new Set(),
           targets: new Set(),
-          servers: new Set(),
+          servers: 0,
+          lastServer: undefined,
+          lastVersion: undefined,
           hints: assessed.hints,
         };
-        lines.set(line.key, acc);
+        this.#lines.set(line.key, acc);
       }
       acc.line.components++;
-      acc.servers.add(p.plan.server);
-      acc.versions.add(c.version);
+      // A server's components all come in this one call and servers are unique in an inventory:
+      // counting changes of server counts servers, without a set of 10,000 names per line.
+      if (acc.lastServer !== p.plan.server) {
+        acc.lastServer = p.plan.server;
+        acc.servers++;
+      }
+      if (acc.lastVersion !== c.version) {
+        acc.lastVersion = c.version;
+        acc.versions.add(c.version);
+      }
       if (decision.target !== undefined) acc.targets.add(decision.target.version);
       acc.line[decision.compliance]++;
-      byKind[c.kind] ??= { compliant: 0, outdated: 0, unknown: 0, lines: [] };
-      const kind = byKind[c.kind]!;
+      this.#byKind[c.kind] ??= { compliant: 0, outdated: 0, unknown: 0, lines: [] };
+      const kind = this.#byKind[c.kind]!;
       kind[decision.compliance]++;
-      totals[decision.compliance]++;
+      this.#totals[decision.compliance]++;
     }
   }
-  for (const acc of lines.values()) byKind[acc.line.kind]!.lines.push(finishLine(acc, compare));
-  for (const k of Object.values(byKind)) k.lines.sort((a, b) => a.key.localeCompare(b.key));
-  return { byKind, totals, unreadableServers };
+
+  /** The summary of every server added so far (call once). */
+  finish(compare: Compare): ComplianceSummary {
+    const byKind = this.#byKind;
+    for (const acc of this.#lines.values()) byKind[acc.line.kind]!.lines.push(finishLine(acc, compare));
+    for (const k of Object.values(byKind)) k.lines.sort((a, b) => a.key.localeCompare(b.key));
+    return { byKind, totals: this.#totals, unreadableServers: this.#unreadableServers };
+  }
+}
+
+/** The compliance summary of planned servers. */
+export function summarizeCompliance(planned: readonly PlannedServer[], compare: Compare): ComplianceSummary {
+  const tally = new ComplianceTally();
+  for (const p of planned) tally.add(p);
+  return tally.finish(compare);
 }
 
 function finishLine(acc: LineAcc, compare: Compare): ComponentLine {
   const versions = [...acc.versions].sort();
   const targets = [...acc.targets].sort();
-  const line: ComponentLine = { ...acc.line, servers: acc.servers.size, targets, converged: false };
+  const line: ComponentLine = { ...acc.line, servers: acc.servers, targets, converged: false };
   // Any incomparable pair means no acting version can be claimed: stop at the first one.
   const order = (a: string, b: string) => compare(a, b, acc.hints);
   for (let i = 0; i < versions.length; i++) {

@@ -16,6 +16,7 @@ import { type SelectHighest, selectHighest } from './entry-selection.ts';
 import type { PlanDecision, PlannedComponent, PlanTarget } from './plan-model.ts';
 import { PinMode, type PlanPolicy } from './policy.ts';
 import { type ActivePin, entryExclusion, kindExclusion, pinFor } from './policy-rules.ts';
+import type { OutcomeMemo } from './shared-decision.ts';
 import { type Compare, hintsFor, versionText } from './version-comparer.ts';
 
 /** What every step of planning shares. */
@@ -28,6 +29,8 @@ export interface PlanContext {
   select: SelectHighest;
   /** Component lines shared within this plan() call. */
   lines: LineCache;
+  /** Decisions shared between components in the same situation (shared-decision.ts). */
+  outcomes: OutcomeMemo;
 }
 
 /** A component's decision and what the server-level passes need to revisit it. */

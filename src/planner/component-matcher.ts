@@ -30,40 +30,43 @@ export type FindMatches = (server: ServerInventory, c: InventoryComponent) => Fo
 
 /** A memoizing matcher over one catalog index. */
 export function componentMatcher(index: CatalogIndex): FindMatches {
-  const memo = new Map<string, Found>();
+  // Keyed by the server's part (vendor, model) and then the component's, so the server's part is
+  // built once per server rather than once per component of 200,000.
+  const memo = new Map<string, Map<string, Found>>();
+  let lastServer: ServerInventory | undefined;
+  let byComponent = new Map<string, Found>();
   return (server, c) => {
-    const key = cacheKey(index, server, c);
-    let found = memo.get(key);
+    if (server !== lastServer) {
+      const key = `${server.vendor}\u0000${server.systemId ?? ''}\u0000${server.model ?? ''}`;
+      let next = memo.get(key);
+      if (next === undefined) {
+        next = new Map();
+        memo.set(key, next);
+      }
+      byComponent = next;
+      lastServer = server;
+    }
+    const key = componentKey(index, server, c);
+    let found = byComponent.get(key);
     if (found === undefined) {
       found = findMatches(index, server, c);
-      memo.set(key, found);
+      byComponent.set(key, found);
     }
     return found;
   };
 }
 
-function cacheKey(index: CatalogIndex, server: ServerInventory, c: InventoryComponent): string {
-  const p = c.identity.pci;
+/** Everything matching reads of the component (the server's part is keyed apart). */
+function componentKey(index: CatalogIndex, server: ServerInventory, c: InventoryComponent): string {
+  const { pci, hpeTargets, hpeDeviceClass } = c.identity;
   const keyless =
-    !c.softwareId &&
-    !c.identity.dellComponentId &&
-    !p &&
-    !c.identity.hpeTargets?.length &&
-    !c.identity.hpeDeviceClass;
-  return [
-    server.vendor,
-    server.systemId ?? '',
-    server.model ?? '',
-    c.kind,
-    c.softwareId ?? '',
-    vendorDriver(server.vendor).catalogMatch.softwareId(c) ?? '',
-    p ? `${p.vendorId}:${p.deviceId}:${p.subsystemVendorId}:${p.subsystemId}` : '',
-    (c.identity.hpeTargets ?? []).join(','),
-    c.identity.hpeDeviceClass ?? '',
-    // Names differ per component (Dell NIC names carry MACs); they only matter to name patterns
-    // and to the message about a component that reports nothing else.
-    keyless || index.hasNamePatterns(server.vendor) ? c.name : '',
-  ].join('\u0000');
+    !c.softwareId && !c.identity.dellComponentId && !pci && !hpeTargets?.length && !hpeDeviceClass;
+  // Names differ per component (Dell NIC names carry MACs); they only matter to name patterns
+  // and to the message about a component that reports nothing else.
+  const name = keyless || index.hasNamePatterns(server.vendor) ? c.name : '';
+  return `${c.kind}\u0000${c.softwareId ?? ''}\u0000${vendorDriver(server.vendor).catalogMatch.softwareId(c) ?? ''}\u0000${
+    pci ? `${pci.vendorId}:${pci.deviceId}:${pci.subsystemVendorId}:${pci.subsystemId}` : ''
+  }\u0000${hpeTargets?.join(',') ?? ''}\u0000${hpeDeviceClass ?? ''}\u0000${name}`;
 }
 
 function findMatches(index: CatalogIndex, server: ServerInventory, c: InventoryComponent): Found {

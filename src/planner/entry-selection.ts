@@ -50,7 +50,7 @@ export type SelectHighest = (matches: readonly EntryMatch[], hints: VersionHints
 /**
  * selectHighest with a memo: componentMatcher hands out one match list per distinct component,
  * so across a fleet the choice among those entries is made once per list and hints, not once per
- * installed component. One per plan() call, like the compare memo.
+ * installed component. One per planner (createPlanner), like the compare memo.
  */
 export function memoSelect(compare: Compare): SelectHighest {
   const memo = new HintsMemo(() => new WeakMap<readonly EntryMatch[], Selection>());

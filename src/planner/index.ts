@@ -12,7 +12,7 @@ export {
 export { type MatchResult, type MatchStage, matchEntry } from './entry-match.ts';
 export { KIND_ORDER } from './execution-order.ts';
 export { checkModel, normalizeSystemId } from './model-filter.ts';
-export { plan } from './plan.ts';
+export { createPlanner, type Planner, plan } from './plan.ts';
 export { PlanError, PlanErrorCode } from './plan-errors.ts';
 export type {
   ComplianceSummary,

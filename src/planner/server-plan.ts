@@ -7,11 +7,12 @@
 import type { RequiredApplyTime } from '../catalog/model.ts';
 import type { ServerInventory } from '../inventory/model.ts';
 import { applyAfterPrerequisites } from './after-prerequisites.ts';
-import { type Assessed, assessComponent, type PlanContext } from './component-decision.ts';
+import type { Assessed, PlanContext } from './component-decision.ts';
 import { type LineRef, lineOf } from './component-line.ts';
 import { Compliance, Decision, isAction } from './decision.ts';
 import { kindRank, orderActions } from './execution-order.ts';
 import type { PlanDecision, ServerPlan, ServerRequirements } from './plan-model.ts';
+import { assessShared } from './shared-decision.ts';
 
 /** A server plan plus each decision's line, for the compliance summary. */
 export interface PlannedServer {
@@ -20,6 +21,10 @@ export interface PlannedServer {
   lines: (Assessed & { line: LineRef })[];
 }
 
+/** What String#localeCompare uses, made once: localeCompare looks the collator up on every call. */
+const COLLATOR = new Intl.Collator();
+
+/** Plans one server (see plan()). */
 export function planServer(ctx: PlanContext, server: ServerInventory): PlannedServer {
   const header = {
     server: server.server,
@@ -47,7 +52,7 @@ export function planServer(ctx: PlanContext, server: ServerInventory): PlannedSe
     };
   }
 
-  const assessed = server.components.map((c) => assessComponent(ctx, server, c));
+  const assessed = server.components.map((c) => assessShared(ctx, ctx.outcomes, server, c));
   const before = applyAfterPrerequisites(ctx, server, assessed);
   const actions = assessed.flatMap((a, key) =>
     isAction(a.decision.decision)
@@ -84,7 +89,7 @@ export function planServer(ctx: PlanContext, server: ServerInventory): PlannedSe
     .sort(
       (x, y) =>
         kindRank(x.a.component.kind) - kindRank(y.a.component.kind) ||
-        x.a.component.name.localeCompare(y.a.component.name) ||
+        COLLATOR.compare(x.a.component.name, y.a.component.name) ||
         x.key - y.key,
     );
   const decisions = [...ordered.map((o) => assessed[o.key]!.decision), ...rest.map(({ a }) => a.decision)];

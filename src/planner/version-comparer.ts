@@ -1,9 +1,16 @@
 /**
  * compareVersionsDetailed with a memo: a fleet repeats the same (installed, catalog) pairs
- * thousands of times. One comparer per plan() call, so the memo never outlives its inputs.
+ * thousands of times. One comparer per planner (createPlanner): its keys are version strings and
+ * hints, so it is right for any inventory planned against that catalog.
  */
 import type { InventoryComponent, ServerInventory } from '../inventory/model.ts';
-import { compareVersionsDetailed, type VersionComparison, type VersionHints } from '../versions/index.ts';
+import {
+  compareParsedVersions,
+  type ParsedVersion,
+  parseVersion,
+  type VersionComparison,
+  type VersionHints,
+} from '../versions/index.ts';
 
 export type Compare = (a: string, b: string, hints: VersionHints) => VersionComparison;
 
@@ -11,8 +18,19 @@ export type Compare = (a: string, b: string, hints: VersionHints) => VersionComp
 export function memoCompare(): Compare {
   // Nested maps keyed by the strings themselves (hints, then a, then b): inventory strings are
   // reused objects whose hash V8 caches, where a concatenated key would be built and hashed on
-  // every call, and a plan makes millions of calls.
+  // every call, and a plan makes millions of calls. A fleet has a few hundred distinct version
+  // strings but thousands of distinct pairs: each string is parsed once, not once per pair.
   const memo = new HintsMemo<Map<string, Map<string, VersionComparison>>>(() => new Map());
+  const parsed = new HintsMemo<Map<string, ParsedVersion>>(() => new Map());
+  const parse = (v: string, hints: VersionHints) => {
+    const byText = parsed.get(hints);
+    let p = byText.get(v);
+    if (p === undefined) {
+      p = parseVersion(v, hints);
+      byText.set(v, p);
+    }
+    return p;
+  };
   return (a, b, hints) => {
     const byA = memo.get(hints);
     let byB = byA.get(a);
@@ -22,7 +40,7 @@ export function memoCompare(): Compare {
     }
     let result = byB.get(b);
     if (result === undefined) {
-      result = compareVersionsDetailed(a, b, hints);
+      result = compareParsedVersions(parse(a, hints), parse(b, hints));
       byB.set(b, result);
     }
     return result;

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { ConfigError, RedfishHttpError, RedfishResponseError } from '../errors.ts';
+import { ConfigError, RedfishConnectionError, RedfishHttpError, RedfishResponseError } from '../errors.ts';
 import { redactUrl, USERINFO_REFUSED } from './bmc-url.ts';
 import type { ExchangeRecorder } from './exchange.ts';
 import { type ServiceRoot, ServiceRootSchema } from './models/service-root.ts';
@@ -154,15 +154,32 @@ export class RedfishClient {
     return this.transport.requests;
   }
 
-  /** The service root (read once, unauthenticated as DSP0266 requires). */
+  /**
+   * The service root (read once, unauthenticated as DSP0266 requires), until the BMC may have
+   * restarted (see forgetService). Callers may key what they learn from it on the object: a new
+   * read is a new object.
+   */
   root(): Promise<ServiceRoot> {
     this.rootPromise ??= this.transport
       .send({ method: 'GET', uri: '/redfish/v1/', ...this.signalOf() })
       .then((res) => parse(ServiceRootSchema, res.body, () => this.transport.urlOf('/redfish/v1/')));
-    this.rootPromise.catch(() => {
-      this.rootPromise = undefined;
+    const read = this.rootPromise;
+    read.catch(() => {
+      if (this.rootPromise === read) this.rootPromise = undefined;
     });
     return this.rootPromise;
+  }
+
+  /**
+   * Drops the service root read so far: the next root() reads it again. A BMC restart may have
+   * changed it (a BMC firmware update brings its own RedfishVersion, ProtocolFeaturesSupported,
+   * sometimes Vendor or Oem), and what was detected from it (the vendor driver) with it. The client
+   * calls this itself when a request fails to connect (a BMC going down refuses or resets
+   * connections) and when its session is rejected (a restart drops every session); callers that
+   * restart the BMC themselves (Manager.Reset) call it too.
+   */
+  forgetService(): void {
+    this.rootPromise = undefined;
   }
 
   /**
@@ -187,7 +204,9 @@ export class RedfishClient {
     try {
       return await this.send(method, uri, options, auth);
     } catch (err) {
+      if (err instanceof RedfishConnectionError) this.forgetService();
       if (!(err instanceof RedfishHttpError) || err.status !== 401 || !this.options.credentials) throw err;
+      this.forgetService();
       auth = await this.relogin(auth);
       // A streamed body (an image) was consumed by the refused try: sending it again would send
       // nothing. The caller decides whether to start the upload over; later requests are logged in.

@@ -6,18 +6,23 @@
 import type { Catalog } from '../catalog/index.ts';
 import type { FleetInventory } from '../inventory/model.ts';
 import { lineName } from '../planner/component-line.ts';
-import { type ComponentLine, type PlanPolicy, plan } from '../planner/index.ts';
+import { type ComponentLine, createPlanner, type Planner, type PlanPolicy } from '../planner/index.ts';
 import type { ActingVersionRecord } from '../store/types.ts';
 
-/** Lines that have a catalog target, with their lowest/highest installed version. */
+/**
+ * Lines that have a catalog target, with their lowest/highest installed version. A rollout passes
+ * its planner (made from the same catalog and policy) so the catalog is indexed once per drive,
+ * not after every server.
+ */
 export function actingVersions(
   inventory: FleetInventory,
-  catalog: Catalog,
+  catalog: Catalog | Planner,
   policy: PlanPolicy,
   rolloutId: string,
   at: string,
 ): ActingVersionRecord[] {
-  const lines: ComponentLine[] = Object.values(plan(inventory, catalog, policy).compliance.byKind).flatMap(
+  const planner = 'plan' in catalog ? catalog : createPlanner(catalog, policy);
+  const lines: ComponentLine[] = Object.values(planner.plan(inventory).compliance.byKind).flatMap(
     (k) => k?.lines ?? [],
   );
   // A rollout limited to some kinds (spec `components`, folded into kinds.allow) converges on

@@ -11,7 +11,7 @@ export async function recordActing(ctx: RolloutContext): Promise<ActingVersionRe
   const inventory = await ctx.store.latestInventory(names);
   const lines = actingVersions(
     inventory,
-    ctx.catalog,
+    ctx.planner,
     ctx.policy,
     ctx.id,
     new Date(ctx.deps.clock.now()).toISOString(),

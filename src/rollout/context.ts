@@ -5,7 +5,7 @@ import type { ImageServer } from '../executor/image-server.ts';
 import type { Journal } from '../executor/journal.ts';
 import type { UpdateEvent } from '../executor/update-server.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
-import type { PlanPolicy } from '../planner/index.ts';
+import type { Planner, PlanPolicy } from '../planner/index.ts';
 import type { ActingVersionRecord, ServerStep, Store } from '../store/types.ts';
 import type { RolloutProgress } from './progress.ts';
 import type { RolloutSpec } from './spec.ts';
@@ -37,6 +37,8 @@ export interface RolloutContext {
   catalog: Catalog;
   /** The plan policy with the spec's component filter folded in. */
   policy: PlanPolicy;
+  /** catalog and policy made ready once: every server is planned from a fresh scan with it. */
+  planner: Planner;
   images: ImageStore;
   imageServer: ImageServer;
   journal: Journal;

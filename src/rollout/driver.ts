@@ -11,7 +11,7 @@
  * and resumed from the BMC's truth and the journal, never applied twice.
  */
 import { join } from 'node:path';
-import { ImageStore, loadCatalog } from '../catalog/index.ts';
+import { type Catalog, ImageStore, loadCatalog } from '../catalog/index.ts';
 import { CLUSTER_DEFAULTS } from '../cluster/defaults.ts';
 import { isAlive } from '../cluster/liveness.ts';
 import { Membership } from '../cluster/membership.ts';
@@ -20,6 +20,7 @@ import { describeError, FirmwardenError } from '../errors.ts';
 import { startImageServer } from '../executor/image-server.ts';
 import { loadFleetFile } from '../fleet/load.ts';
 import { loadPolicyFile } from '../fleet/plan-fleet.ts';
+import { createPlanner, type Planner, type PlanPolicy } from '../planner/index.ts';
 import { processActor, StoreJournal } from '../store/store-journal.ts';
 import type { InstanceRecord, RolloutRecord, RolloutServerRecord, Store } from '../store/types.ts';
 import { finish, recordActing, setStatus } from './completion.ts';
@@ -139,6 +140,20 @@ export async function driveRollout(id: string, deps: Deps, options: DriveOptions
   }
 }
 
+/**
+ * The drive's planner, made on first use: a catalog the planner refuses (a prerequisite cycle)
+ * fails each server as it is planned, as plan() did, rather than the whole drive up front.
+ */
+function oncePlanner(catalog: Catalog, policy: PlanPolicy): Planner {
+  let made: Planner | undefined;
+  return {
+    plan(inventory) {
+      made ??= createPlanner(catalog, policy);
+      return made.plan(inventory);
+    },
+  };
+}
+
 async function loadContext(
   id: string,
   stored: StoredSpec,
@@ -176,6 +191,7 @@ async function loadContext(
     servers: new Map(fleet.map((s) => [s.name, s])),
     catalog,
     policy,
+    planner: oncePlanner(catalog, policy),
     images,
     imageServer,
     journal: new StoreJournal(options.store, { actor, rolloutId: id }),

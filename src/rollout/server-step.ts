@@ -9,7 +9,7 @@ import { resumeFromLeftovers } from '../executor/resume.ts';
 import { UPDATE_DEFAULTS, type UpdateEvent, updateServer } from '../executor/update-server.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
 import { scanServer } from '../inventory/scan.ts';
-import { plan, type ServerPlan } from '../planner/index.ts';
+import type { ServerPlan } from '../planner/index.ts';
 import { RedfishClient } from '../redfish/client.ts';
 import type { RolloutServerRecord } from '../store/types.ts';
 import type { RolloutContext } from './context.ts';
@@ -190,7 +190,7 @@ async function freshPlan(
 ): Promise<ServerPlan> {
   const inv = await scanServer(client, server, ctx.deps.clock);
   await ctx.store.saveInventory(inv);
-  const p = plan({ scannedAt: inv.scannedAt, servers: [inv], failed: 0 }, ctx.catalog, ctx.policy);
+  const p = ctx.planner.plan({ scannedAt: inv.scannedAt, servers: [inv], failed: 0 });
   return p.servers[0] as ServerPlan;
 }
 

@@ -29,20 +29,35 @@ export function detectVendor(root: ServiceRoot, hint?: Vendor): VendorDriver {
 }
 
 /**
- * Detects the driver, reading the first Manager when the root names no known vendor (one more
- * request, only for such services). A Manager that cannot be read leaves the generic driver.
+ * What a root's Managers said, per root object: a client reads its root once until the BMC may
+ * have restarted (RedfishClient.forgetService), so a new root object is a new service to detect,
+ * and a scan, probe or awaitBmc poll on the same client does not read the Managers again.
  */
-export async function detectDriver(
-  client: RedfishClient,
-  root: ServiceRoot,
-  hint?: Vendor,
-): Promise<VendorDriver> {
+const byManager = new WeakMap<ServiceRoot, Promise<VendorDriver>>();
+
+/**
+ * Detects the driver, reading the first Manager when the root names no known vendor (two more
+ * requests, collection and member, only for such services, once per root read). A Manager that
+ * cannot be read leaves the generic driver, and is asked again next time.
+ */
+export function detectDriver(client: RedfishClient, root: ServiceRoot, hint?: Vendor): Promise<VendorDriver> {
   const byRoot = detectVendor(root, hint);
-  if (byRoot !== generic || hint || !root.Managers) return byRoot;
-  const probes = DRIVERS.filter((d) => d.matchesManager);
-  const manager = await readMembers(client, root.Managers['@odata.id'], ManagerSchema)
-    .then((m) => m[0])
-    .catch(() => undefined);
-  if (!manager) return generic;
-  return probes.find((d) => d.matchesManager?.(manager)) ?? generic;
+  const managers = root.Managers;
+  if (byRoot !== generic || hint || !managers) return Promise.resolve(byRoot);
+  let detected = byManager.get(root);
+  if (detected === undefined) {
+    detected = readMembers(client, managers['@odata.id'], ManagerSchema).then(
+      (members) => {
+        const manager = members[0];
+        return (manager && DRIVERS.find((d) => d.matchesManager?.(manager))) ?? generic;
+      },
+      () => {
+        // Unreadable: generic this time, not remembered, so the next detection reads it again.
+        byManager.delete(root);
+        return generic;
+      },
+    );
+    byManager.set(root, detected);
+  }
+  return detected;
 }

@@ -6,7 +6,7 @@ import { compareParsed } from './compare-parsed.ts';
 import type { VersionHints } from './hints.ts';
 import { VersionOrder } from './order.ts';
 import { parseVersion } from './parse-version.ts';
-import type { VersionFormat } from './parsed-version.ts';
+import type { ParsedVersion, VersionFormat } from './parsed-version.ts';
 
 /** A comparison with the sentence the planner prints for it. */
 export interface VersionComparison {
@@ -28,8 +28,14 @@ export interface VersionComparison {
  * @param hints - Redfish VersionScheme, vendor and component kind; applied to both strings
  */
 export function compareVersionsDetailed(a: string, b: string, hints: VersionHints = {}): VersionComparison {
-  const pa = parseVersion(a, hints);
-  const pb = parseVersion(b, hints);
+  return compareParsedVersions(parseVersion(a, hints), parseVersion(b, hints));
+}
+
+/**
+ * compareVersionsDetailed over versions already parsed (with the same hints): for callers that
+ * parse each distinct string once and compare it against many (the planner's memo).
+ */
+export function compareParsedVersions(pa: ParsedVersion, pb: ParsedVersion): VersionComparison {
   const { order, reason } = compareParsed(pa, pb);
   return { order, reason, formatA: pa.format, formatB: pb.format };
 }

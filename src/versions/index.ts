@@ -1,4 +1,5 @@
 export {
+  compareParsedVersions,
   compareVersions,
   compareVersionsDetailed,
   isUpgrade,

@@ -112,6 +112,24 @@ describe('inventory against every vendor profile', () => {
     }
   });
 
+  it('keep: false streams each result to onServer and holds none (failures still counted)', async () => {
+    const broken = fresh(firstOf('lenovo'));
+    const healthy = fresh(firstOf('openbmc'));
+    broken.setFaults({ resetRate: 1 });
+    try {
+      const seen: string[] = [];
+      const inv = await sweepFleet([serverOf(broken), serverOf(healthy)], testDeps().deps, {
+        keep: false,
+        onServer: (s) => seen.push(`${s.server}:${s.error ? 'failed' : s.components.length > 0}`),
+      });
+      expect(inv.servers).toEqual([]);
+      expect(inv.failed).toBe(1);
+      expect(seen.sort()).toEqual([`${broken.name}:failed`, `${healthy.name}:true`].sort());
+    } finally {
+      broken.setFaults({ resetRate: 0 });
+    }
+  });
+
   it('uses $expand where the service announces it: no per-member GETs', async () => {
     const bmc = fresh(firstOf('dell'));
     const { deps } = testDeps();
