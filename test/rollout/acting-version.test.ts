@@ -1,6 +1,7 @@
 /** The acting version a rollout publishes and completes on: only the component kinds it updates. */
 import { describe, expect, it } from 'vitest';
 import { lineName } from '../../src/planner/component-line.ts';
+import { createPlanner } from '../../src/planner/index.ts';
 import { actingVersions } from '../../src/rollout/acting-version.ts';
 import { finish } from '../../src/rollout/completion.ts';
 import { type RolloutContext, withComponentFilter } from '../../src/rollout/context.ts';
@@ -78,6 +79,7 @@ describe('component line names', () => {
       id: 'r',
       store,
       catalog: CATALOG,
+      planner: createPlanner(CATALOG, {}),
       policy: {},
       actor: 'test',
       deps: { clock: { now: () => 0 } },
