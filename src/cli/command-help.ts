@@ -296,11 +296,11 @@ Exit 0 every update verified at target (or nothing to do: all there), 1 a server
 updated only in part, 2 bad input (nothing sent).`;
 
 /** `firmwarden probe --help`. */
-export const PROBE_HELP = `firmwarden probe --fleet FILE [--server NAME] [--json] [--record DIR] [--concurrency N]
+export const PROBE_HELP = `firmwarden probe --fleet FILE [--server NAME] [--json] [--record DIR] [--concurrency N] [--state DIR]
 firmwarden probe --replay TRACE [--json]
 firmwarden probe --bmc URL --user NAME (--password-env VAR | --password-file FILE)
                  [--ca FILE | --fingerprint SHA256 | --insecure] [--allow-http] [--vendor V]
-                 [--json] [--record DIR]
+                 [--json] [--record DIR] [--state DIR]
 
 Reads only (GET; a session login and logout): per installed component the update method and
 why, apply times, how progress is followed, the resets an update needs; the backup slice or its
@@ -309,6 +309,8 @@ fallback; sessions; TLS certificate; family and generation; anything odd.
 cookies, session ids and user names removed — attach it to a bug report.
 --replay TRACE answers the probe from such a file (a replay server on 127.0.0.1): the report the
 recording BMC gave, reproduced offline.
+--state DIR is where the probe's sessions are recorded (default .firmwarden), so that a probe
+killed mid-way has its sessions deleted by the next run in that folder.
 Exit 0 every BMC read, 1 one could not be read, 2 bad input.`;
 
 /** Selection flags shared by the action commands (bmc, host). */
