@@ -3,6 +3,7 @@
  * (the next version is staged before the old copy is replaced) plus a margin, rounded up to whole
  * GiB as controllers allocate; RAID1 over two healthy drives with room, else RAID0 on one.
  */
+import { formatBytes } from '../format-bytes.ts';
 
 /** Drive and volume facts the layout needs (read by storage-read.ts). */
 export interface DriveRoom {
@@ -55,16 +56,7 @@ export function dataDrives(raidType: string, n: number): number {
   }
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
-}
+export { formatBytes };
 
 /**
  * Picks RAID type and drives for a slice of `capacityBytes`, or says why none fits. Drives whose

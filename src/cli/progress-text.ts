@@ -3,6 +3,7 @@
  * elapsed 0:41  eta 0:58`), elapsed-against-deadline for waits, byte counts and rates. Pure: the
  * caller passes the time, so tests run on a fake clock.
  */
+import { formatBytes } from '../format-bytes.ts';
 
 /** A count of finished units against the total, from `startedAt` (clock ms). */
 export interface FleetCount {
@@ -34,17 +35,7 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
-/** Binary units as image sizes are usually given: `512 B`, `4.2 KiB`, `1.2 GiB`. */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
-}
+export { formatBytes };
 
 /** Bytes per second over `ms` as `32 MiB/s` (`-` when no time has passed to divide by). */
 export function formatRate(bytes: number, ms: number): string {

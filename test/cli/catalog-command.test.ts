@@ -241,7 +241,7 @@ describe('catalog sync progress', () => {
     void clock.sleep(38_000);
     view.done();
     const lines = tty.plain();
-    expect(lines[0]).toMatch(new RegExp(`^${a!.id}\\s+3\\.0 MiB / 12 MiB 25%$`));
+    expect(lines[0]).toMatch(new RegExp(`^${a!.id}\\s+3 MiB / 12 MiB 25%$`));
     expect(lines[1]).toMatch(new RegExp(`^${b!.id}\\s+512 B$`));
     expect(lines[2]).toMatch(/^sync {2}0\/\d+ images {2}0 failed {2}3\.0 MiB {2}elapsed 0:38$/);
     expect(transferText(24, 1.2 * 1024 ** 3, 38_000)).toBe('24 images, 1.2 GiB in 0:38 (32 MiB/s)');
