@@ -82,6 +82,11 @@ export class TlsSessionCache {
     this.entries.clear();
   }
 
+  /** Keys held, least recently used first: for debugging and tests. */
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
   /** Counts one handshake. */
   countHandshake(resumed: boolean): void {
     if (resumed) this.resumed++;
