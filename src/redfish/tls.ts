@@ -105,6 +105,8 @@ export function tlsConnector(
     const connect = offered ? buildConnector({ ...options, session: offered.session }) : fresh;
     connect(target, (err, socket) => {
       if (err || !socket) {
+        // A BMC that chokes on the session offered gets a full handshake on the next try.
+        if (offered) sessions.delete(key);
         callback(err ?? new Error('no socket'), null);
         return;
       }
