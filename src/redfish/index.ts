@@ -4,4 +4,5 @@ export * from './models/index.ts';
 export * from './retry.ts';
 export * from './session.ts';
 export * from './tls.ts';
+export * from './tls-sessions.ts';
 export * from './transport.ts';
