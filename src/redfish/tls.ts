@@ -5,8 +5,8 @@
  * `legacy` lets old BMCs speak TLS 1.0/1.1 with legacy ciphers, still verified.
  */
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
-import { buildConnector } from 'undici';
 import { RedfishConnectionError } from '../errors.ts';
+import { buildConnector } from '../undici-core.ts';
 
 export interface TlsOptions {
   /** PEM text of the CA (or CAs) that signed the BMC certificate. */

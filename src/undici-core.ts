@@ -1,0 +1,31 @@
+/**
+ * The two pieces of undici the Redfish client needs (Pool and buildConnector), loaded from their
+ * own files instead of undici's index. The index requires all of undici (fetch, WebSocket, mock
+ * agents, cache stores, proxies, interceptors): about 110 modules and 30–60 ms of a one-BMC
+ * `firmwarden inventory`, where these need about 40 (issue #17, bench/cli-start.ts). They are the
+ * same objects the index exports (CommonJS modules are cached by path), so code that imports
+ * `undici` elsewhere sees the same classes. test/redfish/undici-core.test.ts checks both.
+ */
+import { createRequire } from 'node:module';
+import type * as Undici from 'undici';
+
+const require = createRequire(import.meta.url);
+
+// The index gives every dispatcher its request/stream/pipeline/upgrade/connect methods by copying
+// lib/api onto Dispatcher.prototype; without the index nothing else does, so do the same here
+// (once: the index repeats it harmlessly with the same functions if it is loaded later).
+const Dispatcher = require('undici/lib/dispatcher/dispatcher.js') as typeof Undici.Dispatcher;
+if (!Object.hasOwn(Dispatcher.prototype, 'request')) {
+  Object.assign(Dispatcher.prototype, require('undici/lib/api/index.js'));
+}
+
+/** undici's Pool (the export of `undici`), without loading the rest of undici. */
+export const Pool = require('undici/lib/dispatcher/pool.js') as typeof Undici.Pool;
+export type Pool = Undici.Pool;
+
+/** undici's buildConnector (the export of `undici`), without loading the rest of undici. */
+export const buildConnector = require('undici/lib/core/connect.js') as typeof Undici.buildConnector;
+export declare namespace buildConnector {
+  /** What buildConnector returns: opens one connection for a pool. */
+  type connector = Undici.buildConnector.connector;
+}
