@@ -55,6 +55,7 @@ const NOT_FOR_ONE_BMC_FILES: Array<[RegExp, string]> = [
   [/^src\/store\//, 'the job store (node:sqlite, pg)'],
   [/^src\/simulator\//, 'the simulator'],
   [/^src\/executor\/install\.ts$/, 'the install pipeline'],
+  [/^src\/executor\/deliver\.ts$|^src\/redfish\/multipart\.ts$/, 'image delivery (update only)'],
   [/^src\/fleet\/load\.ts$/, 'the fleet file loader (yaml, fleet schema): only with --fleet'],
   [/^src\/probe\/replay-server\.ts$/, 'the trace replay server: only with --replay'],
 ];
@@ -78,11 +79,16 @@ describe('one-BMC start-up imports', () => {
   it.each([
     { command: 'inventory', entry: 'src/cli/inventory-command.ts', allowed: [] as string[] },
     // probe/update-plan.ts takes simpleTargets from executor/install.ts, which imports the catalog
-    // model; moving it out of install.ts would drop those too (not done yet).
+    // model and the delivery code; moving it out of install.ts would drop those too (not done yet).
     {
       command: 'probe',
       entry: 'src/cli/probe-command.ts',
-      allowed: ['src/executor/install.ts', 'src/catalog/'],
+      allowed: [
+        'src/executor/install.ts',
+        'src/executor/deliver.ts',
+        'src/redfish/multipart.ts',
+        'src/catalog/',
+      ],
     },
   ])(
     '$command --bmc does not load the catalog importer, store, simulator, yaml or undici index',
