@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
-import { loadFleetFile, type ResolvedServer } from '../fleet/load.ts';
+import type { ResolvedServer } from '../fleet/load.ts';
 import type { FleetInventory } from '../inventory/model.ts';
 import { sweepFleet } from '../inventory/sweep.ts';
 import { hasUserinfo, redactUrl, USERINFO_REFUSED } from '../redfish/bmc-url.ts';
@@ -44,7 +44,7 @@ export async function inventoryCommand(
   let servers: ResolvedServer[];
   if (values.fleet) {
     if (values.bmc) throw new ConfigError('firmwarden inventory', 'use --fleet or --bmc, not both');
-    servers = await loadFleetFile(values.fleet);
+    servers = await loadFleet(values.fleet);
   } else if (values.bmc) {
     servers = [await singleBmc(values)];
   } else {
@@ -70,6 +70,14 @@ export async function inventoryCommand(
   }
   out.write(values.json ? `${JSON.stringify(inventory, null, 2)}\n` : `${renderInventory(inventory)}\n`);
   return inventory.failed > 0 ? EXIT.partial : EXIT.ok;
+}
+
+/**
+ * Reads a fleet file. Imported here, not at the top: the YAML parser and the fleet schema are a
+ * fifth of the modules a one-BMC `--bmc` run would otherwise load (test/cli/start-up-imports).
+ */
+export async function loadFleet(path: string): Promise<ResolvedServer[]> {
+  return (await import('../fleet/load.ts')).loadFleetFile(path);
 }
 
 /** One BMC given by --bmc/--user/--password-env|file/TLS flags (also `firmwarden probe`). */

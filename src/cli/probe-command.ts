@@ -5,13 +5,11 @@
  */
 import type { Deps } from '../deps.ts';
 import { ConfigError } from '../errors.ts';
-import { loadFleetFile, type ResolvedServer } from '../fleet/load.ts';
+import type { ResolvedServer } from '../fleet/load.ts';
 import { DEFAULT_PROBE_CONCURRENCY, probeFleet } from '../probe/probe-fleet.ts';
-import { startReplayServer } from '../probe/replay-server.ts';
-import { readTrace } from '../probe/trace.ts';
 import { EXIT, intFlag, parse } from './args.ts';
 import { PROBE_HELP } from './command-help.ts';
-import { SINGLE_BMC_OPTIONS, singleBmc } from './inventory-command.ts';
+import { loadFleet, SINGLE_BMC_OPTIONS, singleBmc } from './inventory-command.ts';
 import { renderProbe } from './probe-render.ts';
 import { progressBar } from './render.ts';
 
@@ -33,7 +31,7 @@ export async function probeCommand(argv: string[], deps: Deps, out: NodeJS.Writa
   let servers: ResolvedServer[];
   if (values.fleet) {
     if (values.bmc) throw new ConfigError('firmwarden probe', 'use --fleet or --bmc, not both');
-    servers = await loadFleetFile(values.fleet);
+    servers = await loadFleet(values.fleet);
     if (values.server?.length) {
       const wanted = new Set(values.server);
       const unknown = [...wanted].filter((n) => !servers.some((s) => s.name === n));
@@ -75,6 +73,11 @@ async function replayProbe(
   deps: Deps,
   out: NodeJS.WritableStream,
 ): Promise<number> {
+  // Only --replay needs these (a trace schema and an HTTP server): not loaded for a live probe.
+  const [{ readTrace }, { startReplayServer }] = await Promise.all([
+    import('../probe/trace.ts'),
+    import('../probe/replay-server.ts'),
+  ]);
   const trace = await readTrace(file);
   const replay = await startReplayServer(trace);
   try {

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
-import { buildConnector } from 'undici';
 import { RedfishConnectionError } from '../errors.ts';
+import { buildConnector } from '../undici-core.ts';
 import { type CachedTlsSession, type TlsSessionCache, tlsSessionKey, tlsSessions } from './tls-sessions.ts';
 
 export interface TlsOptions {

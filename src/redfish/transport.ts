@@ -8,7 +8,6 @@ import { channel } from 'node:diagnostics_channel';
 import type { Readable } from 'node:stream';
 import { setImmediate as immediate } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { Pool } from 'undici';
 import type { Clock } from '../deps.ts';
 import {
   FirmwardenError,
@@ -17,6 +16,7 @@ import {
   type RedfishMessage,
   RedfishResponseError,
 } from '../errors.ts';
+import { Pool } from '../undici-core.ts';
 import { type DeadlineBudget, deadlineOf, RequestDeadline } from './deadline.ts';
 import type { ExchangeRecorder } from './exchange.ts';
 import {

@@ -6,7 +6,6 @@ import { generic } from '../generic/index.ts';
 import type { VendorDriver } from '../types.ts';
 import { taskFromAccepted } from './accepted.ts';
 import { boardGeneration } from './generation.ts';
-import { deliverX12 } from './x12-update.ts';
 
 export const supermicro = {
   ...generic,
@@ -15,6 +14,7 @@ export const supermicro = {
   // Older BMC firmware answers 202 without Location: the task is in the Accepted object's args.
   taskFromAnswer: taskFromAccepted,
   generation: boardGeneration,
-  // X12/X13: upload and a verify task, then StartUpdate and a second task that flashes.
-  deliver: deliverX12,
+  // X12/X13: upload and a verify task, then StartUpdate and a second task that flashes. Imported
+  // when an update delivers: an inventory or probe does not load the upload code (issue #17).
+  deliver: async (ctx, req) => (await import('./x12-update.ts')).deliverX12(ctx, req),
 } satisfies VendorDriver;
