@@ -9,7 +9,7 @@ import { describeError, FirmwardenError } from '../errors.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
 import type { PlanDecision } from '../planner/plan-model.ts';
 import type { RedfishClient } from '../redfish/client.ts';
-import type { VendorDriver } from '../vendors/types.ts';
+import type { ActivationReset, VendorDriver } from '../vendors/types.ts';
 import type { ApplyTime, Vendor } from '../vocab.ts';
 import type { UpdateCapabilities } from './capabilities.ts';
 import { awaitBmc, type InstallEnv, installImage } from './install.ts';
@@ -26,6 +26,8 @@ export interface Work {
   staged: boolean;
   /** Delivered without error; the final inventory read decides whether it worked. */
   delivered: boolean;
+  /** Staged for a reset beyond a host restart (iDRAC: virtual A/C cycle), as the driver said. */
+  reset?: ActivationReset;
 }
 
 export async function prepare(d: PlanDecision, store: ImageStore): Promise<Work> {
@@ -147,6 +149,7 @@ export async function deliverOne(env: StepEnv, w: Work): Promise<void> {
     });
     if (done.task) w.report.task = done.task;
     w.staged = done.staged;
+    if (done.reset) w.reset = done.reset;
     w.delivered = true;
   } catch (err) {
     fail(w, err);
