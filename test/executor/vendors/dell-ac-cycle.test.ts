@@ -5,8 +5,12 @@
  * backplane (kind cpld) in for the CPLD (profiles/dell.ts).
  */
 import { afterEach, expect, it, vi } from 'vitest';
+import { activationResetHost } from '../../../src/executor/activation-reset.ts';
 import { updateServer } from '../../../src/executor/update-server.ts';
+import { RedfishClient } from '../../../src/redfish/client.ts';
+import { virtualAcCycle } from '../../../src/vendors/dell/ac-cycle.ts';
 import { dell } from '../../../src/vendors/dell/index.ts';
+import { FAST } from '../helpers.ts';
 import { oneIdrac, upgrades } from './dell-fleet.ts';
 
 let close: (() => Promise<void>) | undefined;
@@ -81,4 +85,33 @@ it('--no-reset: no A/C cycle either; the CPLD is reported not yet active', async
   expect(report.actions.map((a) => a.error?.code)).toEqual(['FW_ERR_VERIFY_UNCHANGED']);
   expect(posts(t, EXTENDED_RESET)).toBe(0);
   expect(report.hostReset).toBeUndefined();
+});
+
+it('never while the BMC is still writing: a task still Running stops the A/C cycle before the host goes off', async () => {
+  const t = await cpldIdrac();
+  t.bmc.setUpdateFaults({ taskStuck: true });
+  // The stuck task outlives firmwarden's deadline and is still Running afterwards.
+  const report = await updateServer(
+    t.server,
+    t.first,
+    t.deps,
+    t.options({ method: 'simple', timeouts: { ...FAST, taskMs: 300 } }),
+  );
+  expect(report.actions[0]?.outcome).toBe('failed');
+  const client = new RedfishClient(t.server.client, t.deps);
+  try {
+    const done = async () => true;
+    await expect(
+      activationResetHost(client, t.deps.clock, dell, virtualAcCycle, {
+        graceMs: 2_000,
+        pollMs: 25,
+        allowForce: true,
+        done,
+      }),
+    ).rejects.toMatchObject({ code: 'FW_ERR_BMC_BUSY' });
+  } finally {
+    await client.close();
+  }
+  expect(t.bmc.powerState).toBe('On');
+  expect(posts(t, EXTENDED_RESET)).toBe(0);
 });
