@@ -9,6 +9,8 @@ import { describeError, FirmwardenError } from '../errors.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
 import type { PlanDecision } from '../planner/plan-model.ts';
 import type { RedfishClient } from '../redfish/client.ts';
+import { TaskSchema } from '../redfish/models/index.ts';
+import type { TaskOutcome } from '../redfish/task-monitor.ts';
 import type { ActivationReset, VendorDriver } from '../vendors/types.ts';
 import type { ApplyTime, Vendor } from '../vocab.ts';
 import type { UpdateCapabilities } from './capabilities.ts';
@@ -181,13 +183,40 @@ export async function resumeStaged(env: StepEnv, w: Work, task: string): Promise
   Object.assign(w, { delivered: true, staged: true });
   Object.assign(w.report, { task, why: 'already staged on the BMC by an earlier session; not sent again' });
   env.emit(`already staged (${task}); not sending it again`, { component: w.expected.name });
-  if (w.expected.kind !== 'bmc') return;
+  if (w.expected.kind !== 'bmc') {
+    await stagedResetOf(env, w, task);
+    return;
+  }
   try {
     await awaitBmc(installEnv(env), w.expected, true);
   } catch (err) {
     w.delivered = false;
     fail(w, err);
   }
+}
+
+/**
+ * The reset an image staged by an earlier session needs, asked of the driver from its task's
+ * messages (an iDRAC CPLD job waits for a virtual A/C cycle, not the host reset). A task that
+ * cannot be read leaves it to the host reset.
+ */
+async function stagedResetOf(env: StepEnv, w: Work, task: string): Promise<void> {
+  if (!env.driver.activationReset || !task.startsWith('/redfish/')) return;
+  const read = await env.client.get(task, TaskSchema).catch(() => undefined);
+  if (read === undefined) return;
+  const outcome: TaskOutcome = {
+    outcome: 'staged',
+    ...(read.TaskState ? { state: read.TaskState } : {}),
+    messages: (read.Messages ?? []).map((m) => ({
+      id: m.MessageId ?? '',
+      ...(typeof m.Message === 'string' ? { text: m.Message } : {}),
+    })),
+    taskUri: task,
+    polls: 1,
+  };
+  const { uri, id, name, kind, from, to } = w.expected;
+  const reset = env.driver.activationReset(outcome, { uri, id, name, kind, from, to });
+  if (reset) w.reset = reset;
 }
 
 function fail(w: Work, err: unknown) {

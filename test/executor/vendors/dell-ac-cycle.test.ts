@@ -115,3 +115,15 @@ it('never while the BMC is still writing: a task still Running stops the A/C cyc
   expect(t.bmc.powerState).toBe('On');
   expect(posts(t, EXTENDED_RESET)).toBe(0);
 });
+
+it('a CPLD an earlier session left waiting for the A/C cycle is not sent again: the rerun drives the cycle', async () => {
+  const t = await cpldIdrac();
+  // The first session stopped before any reset (as --no-reset does): the job waits UserIntervention.
+  await updateServer(t.server, t.first, t.deps, t.options({ method: 'simple', resetHost: false }));
+  const report = await updateServer(t.server, await t.plan(), t.deps, t.options({ method: 'simple' }));
+  expect(report.actions.map((a) => [a.outcome, a.why])).toEqual([
+    ['verified', expect.stringMatching(/already staged/)],
+  ]);
+  expect(report.activationReset).toMatch(/A\/C/);
+  expect(t.bmc.updateHistory.map((h) => h.outcome)).toEqual(['installed']);
+});
