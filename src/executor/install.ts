@@ -12,7 +12,7 @@ import { type ScanTarget, scanServer } from '../inventory/scan.ts';
 import type { RedfishClient } from '../redfish/client.ts';
 import { CollectionSchema, normalizeUri, type Task } from '../redfish/models/index.ts';
 import { assertNotFailed, followTask, type TaskOutcome } from '../redfish/task-monitor.ts';
-import type { FlowContext, InstallTarget, VendorDriver } from '../vendors/types.ts';
+import type { ActivationReset, FlowContext, InstallTarget, VendorDriver } from '../vendors/types.ts';
 import type { ApplyTime } from '../vocab.ts';
 import type { UpdateCapabilities } from './capabilities.ts';
 import {
@@ -82,6 +82,8 @@ export interface InstallResult {
   outcome?: TaskOutcome['outcome'];
   /** The image waits for a host reset to activate. */
   staged: boolean;
+  /** Staged for a reset beyond a host restart (the driver's activationReset: iDRAC's A/C cycle). */
+  reset?: ActivationReset;
 }
 
 /** Delivers, follows and (for BMC images) waits out the BMC's reset. Throws when it failed. */
@@ -130,6 +132,11 @@ export async function installImage(env: InstallEnv, req: InstallRequest): Promis
       applyTime === 'OnReset' ||
       applyTime === 'InMaintenanceWindowOnReset' ||
       (w.kind === 'bmc' && (driver.bmcImageAwaitsReset?.(sent, outcome) ?? false));
+    const reset = result.staged && outcome ? driver.activationReset?.(outcome, installTarget(w)) : undefined;
+    if (reset) {
+      result.reset = reset;
+      env.emit(`staged: activates on a ${reset.name}, not on a host restart`, { component: w.name });
+    }
     if (w.kind === 'bmc' || req.resetsBmc) {
       await awaitBmc(env, w, result.staged);
       result.staged = false;

@@ -15,6 +15,7 @@ import type { ServerPlan } from '../planner/plan-model.ts';
 import { RedfishClient } from '../redfish/client.ts';
 import { vendorDriver } from '../vendors/detect.ts';
 import type { ApplyTime, UpdateMethod, Vendor } from '../vocab.ts';
+import { activationResetHost } from './activation-reset.ts';
 import { discoverUpdateService } from './capabilities.ts';
 import { setMaintenanceWindow, startUpdate } from './deliver.ts';
 import { resetHost } from './host-reset.ts';
@@ -137,6 +138,8 @@ export interface ServerUpdateReport {
   outcome: 'updated' | 'nothing-to-do' | 'failed' | 'partial';
   actions: ActionReport[];
   hostReset?: 'graceful' | 'forced';
+  /** The host reset was the driver's reset beyond a restart (iDRAC: virtual A/C power cycle). */
+  activationReset?: string;
   scheduled?: 'bmc-window' | 'held';
   error?: { code: string; message: string };
   durationMs: number;
@@ -300,14 +303,25 @@ export async function updateServer(
         );
         await deps.clock.sleep(env.windowStart - deps.clock.now(), options.signal);
       }
-      await options.journal.append({ server: server.name, event: 'host-reset-intent' });
-      report.hostReset = await resetHost(client as RedfishClient, deps.clock, {
+      // A reset beyond a host restart (iDRAC's A/C cycle for CPLD) powers the host off and on
+      // too, so it activates everything staged at once.
+      const special = toActivate.find((w) => w.reset)?.reset;
+      await options.journal.append({
+        server: server.name,
+        event: 'host-reset-intent',
+        ...(special ? { kind: special.name } : {}),
+      });
+      const resetOpts = {
         graceMs: t.hostResetMs,
         allowForce: options.allowForceReset ?? false,
         pollMs: t.pollMs,
-        onStep: (step, wait) => emit(step, wait ? { wait } : {}),
+        onStep: (step: string, wait?: UpdateEvent['wait']) => emit(step, wait ? { wait } : {}),
         done: resetObserver(client as RedfishClient, server, deps, toActivate, plan.vendor),
-      });
+      };
+      report.hostReset = special
+        ? await activationResetHost(client as RedfishClient, deps.clock, env.driver, special, resetOpts)
+        : await resetHost(client as RedfishClient, deps.clock, resetOpts);
+      if (special) report.activationReset = special.name;
       await options.journal.append({ server: server.name, event: 'host-reset', how: report.hostReset });
       return scanServer(client as RedfishClient, server, deps.clock);
     };

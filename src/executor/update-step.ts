@@ -9,7 +9,9 @@ import { describeError, FirmwardenError } from '../errors.ts';
 import type { ResolvedServer } from '../fleet/load.ts';
 import type { PlanDecision } from '../planner/plan-model.ts';
 import type { RedfishClient } from '../redfish/client.ts';
-import type { VendorDriver } from '../vendors/types.ts';
+import { TaskSchema } from '../redfish/models/index.ts';
+import type { TaskOutcome } from '../redfish/task-monitor.ts';
+import type { ActivationReset, VendorDriver } from '../vendors/types.ts';
 import type { ApplyTime, Vendor } from '../vocab.ts';
 import type { UpdateCapabilities } from './capabilities.ts';
 import { awaitBmc, type InstallEnv, installImage } from './install.ts';
@@ -26,6 +28,8 @@ export interface Work {
   staged: boolean;
   /** Delivered without error; the final inventory read decides whether it worked. */
   delivered: boolean;
+  /** Staged for a reset beyond a host restart (iDRAC: virtual A/C cycle), as the driver said. */
+  reset?: ActivationReset;
 }
 
 export async function prepare(d: PlanDecision, store: ImageStore): Promise<Work> {
@@ -147,6 +151,7 @@ export async function deliverOne(env: StepEnv, w: Work): Promise<void> {
     });
     if (done.task) w.report.task = done.task;
     w.staged = done.staged;
+    if (done.reset) w.reset = done.reset;
     w.delivered = true;
   } catch (err) {
     fail(w, err);
@@ -178,13 +183,40 @@ export async function resumeStaged(env: StepEnv, w: Work, task: string): Promise
   Object.assign(w, { delivered: true, staged: true });
   Object.assign(w.report, { task, why: 'already staged on the BMC by an earlier session; not sent again' });
   env.emit(`already staged (${task}); not sending it again`, { component: w.expected.name });
-  if (w.expected.kind !== 'bmc') return;
+  if (w.expected.kind !== 'bmc') {
+    await stagedResetOf(env, w, task);
+    return;
+  }
   try {
     await awaitBmc(installEnv(env), w.expected, true);
   } catch (err) {
     w.delivered = false;
     fail(w, err);
   }
+}
+
+/**
+ * The reset an image staged by an earlier session needs, asked of the driver from its task's
+ * messages (an iDRAC CPLD job waits for a virtual A/C cycle, not the host reset). A task that
+ * cannot be read leaves it to the host reset.
+ */
+async function stagedResetOf(env: StepEnv, w: Work, task: string): Promise<void> {
+  if (!env.driver.activationReset || !task.startsWith('/redfish/')) return;
+  const read = await env.client.get(task, TaskSchema).catch(() => undefined);
+  if (read === undefined) return;
+  const outcome: TaskOutcome = {
+    outcome: 'staged',
+    ...(read.TaskState ? { state: read.TaskState } : {}),
+    messages: (read.Messages ?? []).map((m) => ({
+      id: m.MessageId ?? '',
+      ...(typeof m.Message === 'string' ? { text: m.Message } : {}),
+    })),
+    taskUri: task,
+    polls: 1,
+  };
+  const { uri, id, name, kind, from, to } = w.expected;
+  const reset = env.driver.activationReset(outcome, { uri, id, name, kind, from, to });
+  if (reset) w.reset = reset;
 }
 
 function fail(w: Work, err: unknown) {

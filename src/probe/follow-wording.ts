@@ -16,6 +16,7 @@ const HOOKS: Hook[] = [
   'afterTask',
   'multipartTargets',
   'bmcImageAwaitsReset',
+  'activationReset',
 ];
 
 /** What each hook means when a family's own wording is not written down. */
@@ -27,6 +28,7 @@ const GENERIC: Record<Hook, string> = {
   afterTask: 'after the task ends, the driver follows what the BMC still does (outcome that counts)',
   multipartTargets: 'multipart Targets: the driver names the lists to try in order',
   bmcImageAwaitsReset: 'a BMC image the task reports done may still wait for Manager.Reset',
+  activationReset: 'a staged image a host restart does not activate: the driver performs the reset it needs',
 };
 
 /** The families' own words, by hook. */
@@ -35,6 +37,8 @@ const FAMILY: Partial<Record<Vendor, Partial<Record<Hook, string>>>> = {
     deliver: 'iDRAC 8 HttpPushUri: a multipart `file` part with If-Match (the FirmwareInventory ETag)',
     taskState: 'iDRAC task states: UserIntervention means a reboot or AC cycle is needed',
     afterTask: 'iDRAC JobService (Managers/iDRAC.Embedded.1/Jobs/JID_…) after the Task ends or is deleted',
+    activationReset:
+      'a job asking for a virtual A/C cycle (CPLD): host off, then Chassis DellOemChassis.ExtendedReset PowerCycle',
   },
   hpe: {
     deliver: "iLO /cgi-bin/uploadFile: iLO's own multipart form",

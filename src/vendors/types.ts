@@ -127,6 +127,24 @@ export interface UpdateFlow {
    * (bmcweb: no apply time or OnReset ends `Completed` + TaskCompletedOK with nothing rebooted).
    */
   bmcImageAwaitsReset?(accepted: Accepted, outcome: TaskOutcome | undefined): boolean;
+  /**
+   * The reset a staged image needs when a host restart does not activate it (iDRAC CPLD: a virtual
+   * A/C power cycle); undefined when the host reset does. Asked once the task ended staged.
+   */
+  activationReset?(outcome: TaskOutcome, target: InstallTarget): ActivationReset | undefined;
+}
+
+/**
+ * A reset beyond a host restart, as a driver performs it. The pipeline does the rest under the
+ * same consent as a host reset: waits until the BMC writes nothing, powers the host off
+ * (graceful, forced only where policy allows), calls `perform`, then waits for the host to come
+ * back with the images active and reads the inventory back.
+ */
+export interface ActivationReset {
+  /** For the operator and the journal: "virtual A/C power cycle (DellOemChassis.ExtendedReset)". */
+  readonly name: string;
+  /** Posts the reset with the host off; resolves once the BMC accepted it. The host powers on by itself. */
+  perform(ctx: ActionContext): Promise<void>;
 }
 
 /** A firmware generation as a driver reads it, and what it was read from. */

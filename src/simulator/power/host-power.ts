@@ -10,6 +10,7 @@ import { baseError, baseMessage, renderMessage, SimHttpError } from '../redfish-
 import { type Json, obj } from '../resource-tree.ts';
 import type { SimHost } from '../sim-host.ts';
 import type { SimRequest, SimResponse } from '../sim-http.ts';
+import { registerAcCycle } from './ac-cycle.ts';
 
 export type PowerState = 'On' | 'Off' | 'PoweringOn' | 'PoweringOff';
 
@@ -42,6 +43,32 @@ export class HostPower {
     return this.#state;
   }
 
+  /** A power transition is running. */
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  /**
+   * A virtual A/C power cycle of a host that is Off (ac-cycle.ts checks that): standby power goes
+   * for powerOffMs, the firmware that waits for A/C loss becomes the running one, then the host
+   * powers on when `finalOn` (its staged host images install during that POST, as on any power-on).
+   */
+  acCycle(finalOn: boolean): void {
+    this.#busy = true;
+    this.#host.scheduler.run(async () => {
+      try {
+        await this.#host.scheduler.sleep(this.#host.timing.powerOffMs);
+        this.#host.updates.activateOnAcCycle();
+      } finally {
+        this.#busy = false;
+      }
+      if (finalOn) {
+        this.#busy = true;
+        await this.#transition(['on']);
+      }
+    });
+  }
+
   /** Reads the initial PowerState and registers the reset actions the System and Manager announce. */
   register(): void {
     const host = this.#host;
@@ -60,6 +87,7 @@ export class HostPower {
     if (typeof mgrReset?.['target'] === 'string') {
       host.route('POST', mgrReset['target'], (req) => this.#managerReset(req, mgrReset));
     }
+    registerAcCycle(host, this);
   }
 
   /**

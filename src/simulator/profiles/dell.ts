@@ -183,6 +183,21 @@ function build(b: BmcBuilder, generation: IdracGeneration): void {
     SKU: serviceTag,
     Status: { State: 'Enabled', Health: 'OK' },
     Links: { ComputerSystems: [link(SYSTEM)], ManagedBy: [link(MANAGER)] },
+    // iDRAC 9 (7.00.60+) offers the virtual A/C power cycle here (power/ac-cycle.ts; Dell
+    // OpenManage Ansible redfish_powerstate unit test payload); iDRAC 8 has no such action.
+    ...(idrac9
+      ? {
+          Actions: {
+            Oem: {
+              '#DellOemChassis.ExtendedReset': {
+                target: `${CHASSIS}/Actions/Oem/DellOemChassis.ExtendedReset`,
+                'ResetType@Redfish.AllowableValues': ['PowerCycle'],
+                'FinalPowerState@Redfish.AllowableValues': ['On', 'Off'],
+              },
+            },
+          },
+        }
+      : {}),
   });
   addBios(b, SYSTEM, '#Bios.v1_0_4.Bios');
   addSessionService(b, '#SessionService.v1_1_6.SessionService', 1800);
@@ -271,10 +286,12 @@ const idrac9Profile: VendorProfile = {
     selfUpdateEnds: 'after-reboot',
     warmup: true,
     // iDRAC 9 7.x real-time NIC/PLDM updates end in UserIntervention "reboot" (iDRAC-Redfish-
-    // Scripting commit 39b5239, Sep 2023, "Add support to handle NIC realtime update"). CPLD
-    // ("virtual A/C cycle", FirmwareUpdateLocalRepoREDFISH.py oem_ac_power_cycle) is not set: this
-    // R710 data has no CPLD.Embedded member, and its Enclosure backplane (kind cpld here) needs none.
-    userIntervention: { nic: 'reboot' },
+    // Scripting commit 39b5239, Sep 2023, "Add support to handle NIC realtime update"). CPLD ends
+    // in UserIntervention "virtual A/C power cycle" (FirmwareUpdateLocalRepoREDFISH.py
+    // oem_ac_power_cycle), activated only by DellOemChassis.ExtendedReset (power/ac-cycle.ts). This
+    // R710 data has no CPLD.Embedded member: its Enclosure backplane, the one kind-cpld component
+    // (update/components.ts), stands in for it.
+    userIntervention: { nic: 'reboot', cpld: 'ac-cycle' },
   },
   // iDRAC 9 creates volumes through a job (JID_, 202); the PERC applies it at once or at the next
   // reboot. No slice path: Dell keeps the previous image as the Previous- rollback copy.

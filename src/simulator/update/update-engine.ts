@@ -34,7 +34,8 @@ export type { ReceivedImage, UpdateRequest } from './update-job.ts';
 /** An installed image that waits for a reset to run. */
 interface Activation {
   job: UpdateJob;
-  on: 'host' | 'bmc';
+  /** ac: only a virtual A/C power cycle runs it (iDRAC CPLD), never a host reset. */
+  on: 'host' | 'bmc' | 'ac';
   window?: MaintenanceWindow;
 }
 
@@ -127,6 +128,17 @@ export class UpdateEngine {
       await this.#host.scheduler.sleep(this.#host.timing.hostInstallMs);
       this.#activate(a.job);
     }
+    return due.length;
+  }
+
+  /**
+   * Called during a virtual A/C power cycle (iDRAC DellOemChassis.ExtendedReset, power/ac-cycle.ts):
+   * the images that wait for one become the running firmware. Returns how many.
+   */
+  activateOnAcCycle(): number {
+    const due = this.#pending.filter((a) => a.on === 'ac');
+    this.#pending = this.#pending.filter((a) => a.on !== 'ac');
+    for (const a of due) this.#activate(a.job);
     return due.length;
   }
 
@@ -277,10 +289,10 @@ export class UpdateEngine {
    * Written live, but the device runs it only after a reset the BMC leaves to the user: the task
    * ends in UserIntervention at 100 % with a message naming the reset (iDRAC 9 real-time NIC/PLDM
    * and CPLD updates; Dell's scripts read "reboot" or "virtual" in it). The host reset activates
-   * a 'reboot' image; an 'ac-cycle' one waits for a virtual A/C cycle the simulator does not offer.
+   * a 'reboot' image; an 'ac-cycle' one only the virtual A/C cycle does (activateOnAcCycle).
    */
   #intervene(job: UpdateJob, reset: 'reboot' | 'ac-cycle'): void {
-    if (reset === 'reboot') this.#pending.push({ job, on: 'host' });
+    this.#pending.push({ job, on: reset === 'reboot' ? 'host' : 'ac' });
     job.record.outcome = 'staged';
     const text =
       reset === 'reboot'

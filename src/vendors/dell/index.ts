@@ -2,12 +2,14 @@
  * Dell iDRAC 8/9 driver. Identity: Installed-/Previous-/Available- Ids, ComponentID, FQDD, PCI
  * ids (identity.ts). Update flow: DMTF with Dell's departures, each named where it is handled:
  * iDRAC 8's upload-then-install (upload.ts), the UserIntervention task state (task-state.ts) and
- * the Lifecycle Controller job queue that outlives the tasks (job-service.ts).
+ * the Lifecycle Controller job queue that outlives the tasks (job-service.ts), and the virtual A/C
+ * power cycle a staged CPLD image needs (ac-cycle.ts).
  */
 import type { InventoryComponent } from '../../inventory/model.ts';
 import { generic } from '../generic/index.ts';
 import { dmtfIdentity } from '../identity.ts';
 import type { VendorDriver } from '../types.ts';
+import { dellActivationReset } from './ac-cycle.ts';
 import { idracGeneration } from './generation.ts';
 import { dellSystemId, isDell, isIdracManager, readDellMember } from './identity.ts';
 import { clearIdracJobQueue } from './job-queue.ts';
@@ -26,6 +28,7 @@ export const dell = {
   deliver: deliverToInventory,
   taskState: dellTaskState,
   afterTask: followJob,
+  activationReset: dellActivationReset,
   clearJobQueue: clearIdracJobQueue,
   // Dell catalogs match Device@componentID; where iDRAC reports "0", PCI ids. Never the name's
   // SoftwareId fallback: iDRAC's SoftwareId is the ComponentID or nothing.
