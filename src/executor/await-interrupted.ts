@@ -22,7 +22,8 @@ export interface AwaitInterruptedOptions {
 
 /**
  * Of the unreadable servers, those whose journal holds unfinished work are polled until their
- * inventory reads again (or the time is up); returns the names that answer now, to plan again.
+ * inventory reads again, at most until the reboot allowance after the journal's last entry for
+ * the server has passed; returns the names that answer now, to plan again.
  */
 export async function awaitInterrupted(
   unreadable: readonly ResolvedServer[],
@@ -32,9 +33,15 @@ export async function awaitInterrupted(
 ): Promise<string[]> {
   const waited = await Promise.all(
     unreadable.map(async (server) => {
-      const left = leftovers((await journal.history?.(server.name)) ?? []);
+      const history = (await journal.history?.(server.name)) ?? [];
+      const left = leftovers(history);
       if (left.open.length === 0 && left.resetBegunAt === undefined) return undefined;
-      options.onWait?.(server.name, deps.clock.now(), options.timeoutMs);
+      // A restart the dead run began is over within the reboot allowance of its last entry: a
+      // server found dead long after is judged at once, not waited for again on every run.
+      const lastAt = Math.max(...history.map((e) => Date.parse(e.at)).filter(Number.isFinite));
+      const remaining = lastAt + options.timeoutMs - deps.clock.now();
+      if (!(remaining > 0)) return undefined;
+      options.onWait?.(server.name, deps.clock.now(), remaining);
       const client = new RedfishClient(server.client, deps);
       try {
         const back = await waitFor(
@@ -43,7 +50,7 @@ export async function awaitInterrupted(
             return true;
           },
           deps.clock,
-          options.timeoutMs,
+          remaining,
           options.pollMs,
         );
         return back ? server.name : undefined;

@@ -52,7 +52,7 @@ async function update(fleet: NonNullable<typeof f>, state: string) {
 }
 
 /** The BMC goes down for 1.5 s, as after the BMC image a killed run sent. */
-async function restarting(unfinished: boolean) {
+async function restarting(unfinished: boolean, at = new Date().toISOString()) {
   f = await updatableFleet(['generic'], {
     components: ['bios'],
     sim: { timing: { ...FAST_TIMING, bmcRebootMs: 1_500 } },
@@ -62,7 +62,6 @@ async function restarting(unfinished: boolean) {
   const bmc = f.fleet.bmcs[0];
   if (!bmc) throw new Error('no BMC');
   if (unfinished) {
-    const at = new Date().toISOString();
     const entry = {
       server: bmc.name,
       component: 'BMC',
@@ -89,6 +88,14 @@ describe('update after an interrupted run', () => {
     expect(r.code, JSON.stringify(r.report)).toBe(0);
     expect(r.report.servers[0]?.outcome).toBe('updated');
     expect(bmc.rebooting).toBe(false);
+  }, 30_000);
+
+  it('does not wait when the unfinished work is older than a BMC reboot: unreadable at once', async () => {
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    const { fleet, state } = await restarting(true, hourAgo);
+    const r = await update(fleet, state);
+    expect(r.code).toBe(1);
+    expect(r.report.servers[0]?.error?.code).toBe('FW_ERR_UNREADABLE');
   }, 30_000);
 
   it('fails a server that cannot be read when nothing was left unfinished', async () => {
